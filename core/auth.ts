@@ -1,0 +1,153 @@
+// Passwords at rest and logins. A password is kept as an scrypt hash. APOP (RFC 1939) needs the shared
+// secret itself, so when APOP is on the secret is also kept encrypted (AES-256-GCM) with a key that lives in
+// the data directory, mode 0600, outside the database: a copy of the database alone reveals no password.
+// The trade-off: whoever can read both the key and the database can recover APOP secrets. Set
+// `security.apop: false` to keep only hashes (then POP3 offers USER/PASS only).
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { NowsmsError } from './errors.ts';
+import type { Logger } from './log.ts';
+import type { Credentials, StoredUser, UserStore } from './types.ts';
+
+const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))));
+
+const N = 16384;
+const R = 8;
+const P = 1;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(password, salt, 32, { N, r: R, p: P });
+  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [tag, n, r, p, salt, hash] = stored.split('$');
+  if (tag !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const got = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * Number(n) * Number(r) });
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+/** The data directory's secret key, created on first use with mode 0600. */
+export function loadSecretKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new NowsmsError('NOWSMS_ERR_CONFIG', `${file} is not a 32-byte base64 key: restore it from backup, or delete it and set every password again`);
+  return key;
+}
+
+export function encryptSecret(key: Buffer, secret: string): string {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([c.update(secret, 'utf8'), c.final()]);
+  return `gcm$${iv.toString('base64')}$${c.getAuthTag().toString('base64')}$${data.toString('base64')}`;
+}
+
+export function decryptSecret(key: Buffer, sealed: string): string | undefined {
+  const [tag, iv, authTag, data] = sealed.split('$');
+  if (tag !== 'gcm' || !iv || !authTag || data === undefined) return undefined;
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    d.setAuthTag(Buffer.from(authTag, 'base64'));
+    return Buffer.concat([d.update(Buffer.from(data, 'base64')), d.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export type Service = 'smtp' | 'pop3' | 'smpp';
+
+export interface LoginContext {
+  service: Service;
+  ip: string;
+}
+
+export interface Auth {
+  /** The user, when the password is right, the service is allowed and the IP is on the allow-list; else undefined after a delay. */
+  login(name: string, password: string, ctx: LoginContext): Promise<StoredUser | undefined>;
+  /** RFC 1939 APOP: digest = md5(timestamp + secret) in lower-case hex. */
+  apop(name: string, timestamp: string, digest: string, ctx: LoginContext): Promise<StoredUser | undefined>;
+  /** Whether APOP secrets are kept (security.apop). */
+  readonly apopEnabled: boolean;
+  /** Credentials for a new or changed password. */
+  credentials(password: string): Promise<Credentials>;
+}
+
+function ipAllowed(ip: string, allow: string[]): boolean {
+  if (allow.length === 0) return true;
+  const addr = ip.replace(/^::ffff:/, '');
+  return allow.some((entry) => {
+    const [net, bits] = entry.split('/');
+    if (!net) return false;
+    if (bits === undefined) return net === addr;
+    const toInt = (s: string) => s.split('.').reduce((a, o) => (a << 8) + Number(o), 0) >>> 0;
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(net) || !/^\d+\.\d+\.\d+\.\d+$/.test(addr)) return false;
+    const b = Number(bits);
+    const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
+    return (toInt(net) & mask) === (toInt(addr) & mask);
+  });
+}
+
+function serviceAllowed(user: StoredUser, service: Service): boolean {
+  if (service === 'smpp') return user.smppLogin;
+  return user.smtpLogin; // the seed: SMTP login is needed for both SMTP and POP3
+}
+
+export function createAuth(opts: { users: () => UserStore; dataDir: string; apop: boolean; failureDelayMs: number; log: Logger }): Auth {
+  let key: Buffer | undefined;
+  const secretKey = () => (key ??= loadSecretKey(opts.dataDir));
+  const failures = new Map<string, { count: number; last: number }>();
+
+  // Slow down guessing: the delay doubles per recent failure from the same address, up to 8x.
+  const fail = async (ctx: LoginContext, name: string, why: string): Promise<undefined> => {
+    const now = Date.now();
+    const f = failures.get(ctx.ip);
+    const count = f && now - f.last < 15 * 60_000 ? f.count + 1 : 1;
+    failures.set(ctx.ip, { count, last: now });
+    if (failures.size > 10_000) failures.clear();
+    opts.log.warn({ user: name, ip: ctx.ip, service: ctx.service, why }, 'login failed');
+    const delay = opts.failureDelayMs * Math.min(8, 2 ** (count - 1));
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return undefined;
+  };
+
+  const check = async (name: string, ctx: LoginContext, verify: (u: StoredUser) => Promise<boolean> | boolean) => {
+    const user = await opts.users().get(name);
+    if (!user || user.removed) return fail(ctx, name, 'unknown user');
+    if (!(await verify(user))) return fail(ctx, name, 'bad password');
+    if (!serviceAllowed(user, ctx.service)) return fail(ctx, name, `no ${ctx.service} login`);
+    if (!ipAllowed(ctx.ip, user.allowIps)) return fail(ctx, name, 'address not allowed');
+    failures.delete(ctx.ip);
+    return user;
+  };
+
+  return {
+    apopEnabled: opts.apop,
+    login: (name, password, ctx) => check(name, ctx, (u) => verifyPassword(password, u.credentials.passwordHash)),
+    apop: (name, timestamp, digest, ctx) =>
+      check(name, ctx, (u) => {
+        if (!opts.apop || !u.credentials.apopSecret) return false;
+        const secret = decryptSecret(secretKey(), u.credentials.apopSecret);
+        if (secret === undefined) return false;
+        const want = createHash('md5').update(timestamp + secret).digest();
+        const got = Buffer.from(digest.toLowerCase(), 'hex');
+        return got.length === want.length && timingSafeEqual(got, want);
+      }),
+    credentials: async (password) => ({
+      passwordHash: await hashPassword(password),
+      ...(opts.apop ? { apopSecret: encryptSecret(secretKey(), password) } : {}),
+    }),
+  };
+}

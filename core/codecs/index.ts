@@ -1,0 +1,3 @@
+export * from './gsm7.ts';
+export * from './ucs2.ts';
+export * from './segment.ts';

@@ -1,0 +1,154 @@
+// Config as code: nowsms.config.ts exports defineConfig({...}); this file validates it and loads it.
+import path from 'node:path';
+import { z } from 'zod';
+import { NowsmsError } from './errors.ts';
+import type { NowsmsPlugin } from './plugin.ts';
+
+const userSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore, at most 64'),
+  /** Plain password (from the environment, please); hashed before it is stored. */
+  password: z.string().min(1).optional(),
+  /** A hash made by `nowsms users hash-password`, for configs that must not hold the password. */
+  passwordHash: z.string().startsWith('scrypt$').optional(),
+  fullName: z.string().optional(),
+  smtpLogin: z.boolean().default(true),
+  smppLogin: z.boolean().default(false),
+  receive: z.boolean().default(true),
+  recipients: z.array(z.string()).default([]),
+  forcedSender: z.string().optional(),
+  dailyLimit: z.number().int().positive().optional(),
+  monthlyLimit: z.number().int().positive().optional(),
+  credits: z.number().int().nonnegative().optional(),
+  allowIps: z.array(z.string()).default([]),
+});
+
+const pluginSchema = z.custom<NowsmsPlugin>(
+  (p) => typeof p === 'object' && p !== null && typeof (p as NowsmsPlugin).name === 'string' && typeof (p as NowsmsPlugin).setup === 'function',
+  'a plug-in object with a name and a setup function (call the plug-in factory: smtp(), not smtp)',
+);
+
+export const configSchema = z.strictObject({
+  /** Where the SQLite database, the secret key and other state live. */
+  dataDir: z.string().default('./data'),
+  domains: z
+    .strictObject({
+      /** Mail to <phone>@sms domain is an SMS; received SMS come from +<phone>@sms domain. */
+      sms: z.string().min(1).default('sms.localhost'),
+      mms: z.string().min(1).default('mms.localhost'),
+    })
+    .default({ sms: 'sms.localhost', mms: 'mms.localhost' }),
+  /** How numbers without a leading + are read. Without countryCode, 7+ digits are taken as international. */
+  numbering: z
+    .strictObject({
+      countryCode: z.string().regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44').optional(),
+      nationalPrefix: z.string().regex(/^\d*$/).default('0'),
+      internationalPrefix: z.string().regex(/^\d*$/).default('00'),
+      nationalNumberLength: z.number().int().min(4).max(15).optional(),
+    })
+    .default({ nationalPrefix: '0', internationalPrefix: '00' }),
+  sms: z
+    .strictObject({
+      /** More segments than this is refused (SMTP 5xx naming the limit). */
+      maxSegments: z.number().int().min(1).max(255).default(10),
+      /** Sender for a user with no forced sender and no recipient address. */
+      defaultSender: z.string().optional(),
+    })
+    .default({ maxSegments: 10 }),
+  /** NowSMS's schedule: immediately, then 30 s, 60 s, +30 s each time, at most 20 attempts. */
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).default(20),
+      firstDelaySeconds: z.number().min(0).default(30),
+      stepSeconds: z.number().min(0).default(30),
+      /** Pause after a throttling error when the connection names none. */
+      throttlePauseSeconds: z.number().min(0).default(5),
+    })
+    .default({ maxAttempts: 20, firstDelaySeconds: 30, stepSeconds: 30, throttlePauseSeconds: 5 }),
+  /** A certificate shared by every server that offers TLS (SMTP STARTTLS, POP3 STLS); plug-ins may override. */
+  tls: z.strictObject({ keyFile: z.string(), certFile: z.string() }).optional(),
+  security: z
+    .strictObject({
+      /** First delay after a failed login; it doubles per failure from the same address, up to 8x. */
+      authFailureDelayMs: z.number().int().min(0).default(1000),
+      /** Keep the APOP secret (encrypted) so users can log in with APOP. */
+      apop: z.boolean().default(true),
+    })
+    .default({ authFailureDelayMs: 1000, apop: true }),
+  log: z
+    .strictObject({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      pretty: z.boolean().optional(),
+    })
+    .default({ level: 'info' }),
+  /** Hook handlers slower than this count as a temporary failure. */
+  hookTimeoutMs: z.number().int().positive().default(30_000),
+  users: z.array(userSchema).default([]),
+  plugins: z.array(pluginSchema).default([]),
+});
+
+export type NowsmsConfig = z.input<typeof configSchema>;
+export type ResolvedConfig = z.output<typeof configSchema> & { configDir: string };
+export type ConfigUser = z.output<typeof userSchema>;
+
+/** Exists for type inference in nowsms.config.ts; returns its argument. */
+export function defineConfig(config: NowsmsConfig): NowsmsConfig {
+  return config;
+}
+
+/** Format a zod failure as `field.path: what is expected` lines. */
+export function describeIssues(prefix: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const field = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+      return `${field || '(root)'}: ${i.message}`;
+    })
+    .join('\n');
+}
+
+/** Validate plug-in options with a zod schema; errors name `plugins.<name>.<field>`. */
+export function parseOptions<S extends z.ZodType>(pluginName: string, schema: S, options: unknown): z.output<S> {
+  const r = schema.safeParse(options ?? {});
+  if (!r.success) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid options for plug-in ${pluginName}:\n${describeIssues(`plugins.${pluginName}`, r.error)}`);
+  return r.data;
+}
+
+export function resolveConfig(raw: unknown, configDir: string): ResolvedConfig {
+  const r = configSchema.safeParse(raw);
+  if (!r.success) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\n${describeIssues('', r.error)}`);
+  const cfg = r.data;
+  for (const [i, u] of cfg.users.entries()) {
+    if (!u.password && !u.passwordHash) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\nusers.${i}.password: user ${u.name} needs password or passwordHash`);
+  }
+  const names = new Set<string>();
+  for (const p of cfg.plugins) {
+    if (names.has(p.name)) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\nplugins: plug-in ${p.name} is listed twice`);
+    names.add(p.name);
+  }
+  return { ...cfg, dataDir: path.resolve(configDir, cfg.dataDir), configDir };
+}
+
+/** Load nowsms.config.ts (or .js/.mjs) with cosmiconfig; TypeScript goes through tsx so configs may import other .ts files. */
+export async function loadConfig(file?: string): Promise<ResolvedConfig> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const { tsImport } = await import('tsx/esm/api');
+  const loadTs = async (filepath: string) => {
+    const mod = (await tsImport(filepath, import.meta.url)) as { default?: unknown };
+    return mod.default;
+  };
+  const explorer = cosmiconfig('nowsms', {
+    searchStrategy: 'none',
+    searchPlaces: ['nowsms.config.ts', 'nowsms.config.mjs', 'nowsms.config.js'],
+    loaders: { '.ts': loadTs, '.mts': loadTs },
+  });
+  let result;
+  try {
+    result = file ? await explorer.load(path.resolve(file)) : await explorer.search(process.cwd());
+  } catch (e) {
+    if (e instanceof NowsmsError) throw e;
+    const cause = e instanceof Error && e.cause instanceof NowsmsError ? e.cause : undefined;
+    if (cause) throw cause;
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `cannot load config ${file ?? 'nowsms.config.ts'}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!result) throw new NowsmsError('NOWSMS_ERR_CONFIG', `no nowsms.config.ts in ${process.cwd()}: create one or pass --config <file>`);
+  return resolveConfig(result.config, path.dirname(result.filepath));
+}

@@ -1,0 +1,140 @@
+// One outbound queue worker per connection: lease due messages, send them (up to the connection's window
+// at once), and record the outcome. Retry schedule (NowSMS's): immediately, then firstDelay, then +step each
+// time, at most maxAttempts; a throttling error pauses the connection and spends no attempt.
+import type { ResolvedConfig } from './config.ts';
+import { SendError } from './errors.ts';
+import type { GatewayHooks } from './hooks.ts';
+import type { Logger } from './log.ts';
+import type { Connection, QueueEntry, Stores } from './types.ts';
+
+/** How often an idle worker looks for work another process (the CLI) may have queued. */
+const POLL_MS = 1000;
+
+export function retryDelayMs(attemptsMade: number, retry: ResolvedConfig['retry']): number {
+  return (retry.firstDelaySeconds + retry.stepSeconds * Math.max(0, attemptsMade - 1)) * 1000;
+}
+
+export class Dispatcher {
+  private running = false;
+  private inflight = 0;
+  private pausedUntil = 0;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  readonly counters = { sent: 0, retried: 0, failed: 0, throttled: 0 };
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly deps: { stores: Stores; hooks: GatewayHooks; config: ResolvedConfig; log: Logger },
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.kick();
+    await this.loop;
+  }
+
+  kick(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    const window = Math.max(1, this.connection.window ?? 1);
+    while (this.running) {
+      const now = Date.now();
+      if (now < this.pausedUntil) {
+        await this.sleep(this.pausedUntil - now);
+        continue;
+      }
+      if (this.connection.status().state !== 'up' || this.inflight >= window) {
+        await this.sleep(POLL_MS);
+        continue;
+      }
+      let entries: QueueEntry[] = [];
+      try {
+        entries = await this.deps.stores.queues.lease(this.connection.id, new Date(), window - this.inflight);
+      } catch (err) {
+        this.deps.log.error({ err, connection: this.connection.id }, 'cannot lease queued messages');
+      }
+      if (entries.length === 0) {
+        await this.sleep(POLL_MS);
+        continue;
+      }
+      for (const entry of entries) {
+        this.inflight++;
+        void this.sendOne(entry)
+          .catch((err) => this.deps.log.error({ err, connection: this.connection.id, id: entry.messageId }, 'cannot record the outcome of a send'))
+          .finally(() => {
+          this.inflight--;
+          this.kick();
+        });
+      }
+      if (this.inflight >= window) await this.sleep(POLL_MS);
+    }
+  }
+
+  private async sendOne(entry: QueueEntry): Promise<void> {
+    const { stores, hooks, config, log } = this.deps;
+    const id = entry.messageId;
+    try {
+      const result = await this.connection.send!(entry, this.abort.signal);
+      await stores.queues.complete(id, result.detail ?? (result.remoteId ? `remote id ${result.remoteId}` : undefined));
+      this.counters.sent++;
+      void hooks.status.call(id, 'sent', result.detail);
+      void hooks.sent.call(entry, result);
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      const failure = err instanceof SendError ? err.failure : 'temporary';
+      if (!this.running && this.abort.signal.aborted) {
+        // Stopping: put it back as it was, without spending an attempt.
+        await stores.queues.retry(id, new Date(), 'gateway stopped during send', false).catch(() => {});
+        return;
+      }
+      if (failure === 'throttled') {
+        const pause = (err as SendError).pauseMs ?? config.retry.throttlePauseSeconds * 1000;
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pause);
+        this.counters.throttled++;
+        log.warn({ connection: this.connection.id, id, pauseMs: pause, reason: e.message }, 'connection throttled; pausing');
+        await stores.queues.retry(id, new Date(Date.now() + pause), e.message, false);
+        return;
+      }
+      const attempts = entry.attempts + 1;
+      if (failure === 'permanent' || attempts >= config.retry.maxAttempts) {
+        const why = failure === 'permanent' ? e.message : `${e.message} (gave up after ${attempts} attempts)`;
+        await stores.queues.fail(id, why);
+        this.counters.failed++;
+        log.warn({ connection: this.connection.id, id, reason: why }, 'message failed');
+        void hooks.status.call(id, 'failed', why);
+        void hooks.failed.call(entry, e);
+        return;
+      }
+      const at = new Date(Date.now() + retryDelayMs(attempts, config.retry));
+      await stores.queues.retry(id, at, e.message, true);
+      this.counters.retried++;
+      log.info({ connection: this.connection.id, id, attempts, next: at.toISOString(), reason: e.message }, 'send failed; will retry');
+      void hooks.status.call(id, 'retrying', e.message);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// The public API: the only module plug-ins import.
+export * from './types.ts';
+export * from './errors.ts';
+export * from './hooks.ts';
+export type { Logger, LogLevel } from './log.ts';
+export { defineConfig, parseOptions, type NowsmsConfig, type ResolvedConfig, type ConfigUser } from './config.ts';
+export { definePlugin, CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
+export type { Auth, LoginContext, Service } from './auth.ts';
+export { normalizeAddress, matchesMask } from './address.ts';
+export { newMessageId } from './ids.ts';
+export { emailAddressFor, subjectFor, meaningfulSubject } from './email.ts';
+export { senderFor } from './sender.ts';
+export * from './codecs/index.ts';
+export { textOf } from './text.ts';

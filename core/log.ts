@@ -1,0 +1,21 @@
+// One structured line per event; a human format when stdout is a terminal.
+import { pino, type Logger as PinoLogger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type Logger = Pick<PinoLogger, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'child' | 'level'>;
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export function createLogger(opts: { level?: LogLevel; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level = opts.level ?? 'info';
+  const human = opts.pretty ?? Boolean(process.stdout.isTTY);
+  if (human) {
+    return pino({ level }, pretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  }
+  return pino({ level, base: undefined }, opts.destination ?? pino.destination({ sync: false }));
+}
+
+/** A logger that drops everything (tests, CLI commands that print their own output). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,83 @@
+// receive -> normalise -> route -> commit. Nothing is acknowledged before the store has committed it.
+import { normalizeAddress } from './address.ts';
+import { planSms } from './codecs/index.ts';
+import type { ResolvedConfig } from './config.ts';
+import { NowsmsError } from './errors.ts';
+import type { GatewayHooks } from './hooks.ts';
+import { newMessageId } from './ids.ts';
+import type { Logger } from './log.ts';
+import { chooseConnection } from './routing.ts';
+import { textOf } from './text.ts';
+import type { Accepted, CommitItem, Connection, Message, NewMessage, Stores, UsageCharge } from './types.ts';
+
+export interface PipelineDeps {
+  hooks: GatewayHooks;
+  stores: Stores;
+  config: ResolvedConfig;
+  log: Logger;
+  connections: () => Connection[];
+  /** Wake the dispatcher of a connection that has new work. */
+  kick: (connectionId?: string) => void;
+}
+
+export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
+  const { config } = deps;
+  let message: Message = {
+    ...input,
+    id: newMessageId(),
+    receivedAt: input.receivedAt ?? new Date(),
+    from: normalizeAddress(input.from, config.numbering),
+    to: normalizeAddress(input.to, config.numbering),
+    parts: input.parts,
+    meta: { ...input.meta },
+  };
+  if (!/^\+?\d+$/.test(message.to)) throw new NowsmsError('NOWSMS_ERR_ADDRESS', `recipient ${input.to} is not a phone number`);
+  message = await deps.hooks.normalize.call(message);
+  if (message.kind === 'sms') {
+    const plan = planSms(textOf(message));
+    if (plan.segments.length > config.sms.maxSegments) {
+      throw new NowsmsError(
+        'NOWSMS_ERR_TOO_LONG',
+        `message too long: it needs ${plan.segments.length} SMS segments (${plan.encoding === 'ucs2' ? 'Unicode' : 'GSM 7-bit'}) and the limit is ${config.sms.maxSegments} (sms.maxSegments)`,
+      );
+    }
+    message.meta = { ...message.meta, encoding: plan.encoding, segments: plan.segments.length };
+  }
+  const routed = await deps.hooks.route.call(message);
+  if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
+  const target = routed ?? (message.direction === 'MT' ? connectionTarget(message, deps.connections()) : undefined);
+  return { message, target };
+}
+
+function connectionTarget(message: Message, connections: Connection[]) {
+  const id = chooseConnection(message, connections);
+  return id === undefined ? undefined : ({ kind: 'connection', id } as const);
+}
+
+/** One charge per submitting user: their MT messages count against their limits and credits. */
+function charges(items: CommitItem[], stores: Stores): Promise<UsageCharge | undefined> {
+  const users = new Set(items.filter((i) => i.message.direction === 'MT' && i.message.user).map((i) => i.message.user as string));
+  if (users.size === 0) return Promise.resolve(undefined);
+  if (users.size > 1) throw new NowsmsError('NOWSMS_ERR_USAGE', 'one submission may carry the messages of one user only');
+  const [name] = users as unknown as [string];
+  return stores.users.get(name).then((u) => {
+    if (!u || (u.dailyLimit === undefined && u.monthlyLimit === undefined && u.credits === undefined)) return undefined;
+    return { user: name, messages: items.length, dailyLimit: u.dailyLimit, monthlyLimit: u.monthlyLimit };
+  });
+}
+
+export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<Accepted[]> {
+  if (inputs.length === 0) return [];
+  const items: CommitItem[] = [];
+  for (const input of inputs) items.push(await prepare(deps, input));
+  await deps.stores.messages.commit(items, await charges(items, deps.stores));
+  for (const { message, target } of items) {
+    deps.log.info({ id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target }, 'message accepted');
+    if (target?.kind === 'mailbox') void deps.hooks.delivered.call(message, target.user);
+    else if (message.direction === 'MT') {
+      void deps.hooks.enqueued.call(message, target);
+      if (target?.kind === 'connection') deps.kick(target.id);
+    }
+  }
+  return items.map(({ message, target }) => ({ id: message.id, target }));
+}

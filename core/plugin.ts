@@ -1,0 +1,46 @@
+// The plug-in contract: the same API for built-in and third-party plug-ins.
+import type { ResolvedConfig } from './config.ts';
+import type { GatewayHooks } from './hooks.ts';
+import type { Logger } from './log.ts';
+import type { Auth } from './auth.ts';
+import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
+
+/** The version of the plug-in API this core implements; plug-ins declare the range they support. */
+export const CORE_API_VERSION = 1;
+
+export interface PluginApi {
+  /** Every hook, typed; tap them in setup(). */
+  readonly hooks: GatewayHooks;
+  readonly log: Logger;
+  readonly config: Readonly<ResolvedConfig>;
+  /** The stores; usable once every plug-in's setup has run (in connection start(), hook handlers). */
+  readonly stores: Stores;
+  /** Password and APOP checks, with the failure delay applied. */
+  readonly auth: Auth;
+  /** Normalise a phone number as the config's numbering rules say. */
+  normalizeAddress(address: string): Address;
+  /** Register a connection; the gateway starts it after every plug-in is set up. */
+  connection(c: Connection): void;
+  /** Fill a store slot (store plug-ins). */
+  store<K extends keyof Stores>(slot: K, impl: Stores[K]): void;
+  /** Run when the gateway stops, after connections stop, in reverse order of registration. */
+  onClose(fn: () => Promise<void> | void): void;
+  /** Route and commit messages (as ConnectionContext.submit). */
+  submit(messages: NewMessage[]): Promise<Accepted[]>;
+}
+
+export interface NowsmsPlugin {
+  name: string;
+  /** Names of plug-ins that must be set up before this one. */
+  dependencies?: string[];
+  /** Core API versions this plug-in works with (default: [1]). */
+  coreApi?: number[];
+  setup(api: PluginApi): void | Promise<void>;
+}
+
+/** Exists for type inference; returns its argument (Rollup's habit). */
+export function definePlugin<P extends NowsmsPlugin>(plugin: P): P {
+  return plugin;
+}
+
+export type { StoreLifecycle };

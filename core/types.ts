@@ -1,0 +1,272 @@
+// The message model, the store interfaces and the connection contract: everything a plug-in author types against.
+
+/** A phone number in E.164 form (`+15550001111`), a short code (`12345`) or an alphanumeric sender (`ACME`). */
+export type Address = string;
+
+/** MO: mobile-originated (received from the network). MT: mobile-terminated (to be sent to a phone). */
+export type Direction = 'MO' | 'MT';
+export type MessageKind = 'sms' | 'mms';
+
+/** One content-typed piece of a message: the text of an SMS, or one part of an MMS. */
+export interface Part {
+  contentType: string; // e.g. 'text/plain; charset=utf-8', 'image/jpeg'
+  name?: string; // file name, for MMS parts and e-mail attachments
+  contentId?: string;
+  data: Buffer;
+}
+
+/** A message as the gateway keeps it. One message has one recipient: a mail to three numbers is three messages. */
+export interface Message {
+  id: string;
+  direction: Direction;
+  kind: MessageKind;
+  from: Address;
+  to: Address;
+  subject?: string;
+  parts: Part[];
+  /** The user who submitted it (SMTP, SMPP login), if any. */
+  user?: string;
+  /** The connection it came in on (`smtp`, a modem id, an SMSC id, `cli`). */
+  via?: string;
+  receivedAt: Date;
+  /** Free-form facts plug-ins attach (encoding, segment count, the SMTP envelope, ...). Must be JSON-serialisable. */
+  meta: Record<string, unknown>;
+}
+
+/** What a plug-in hands to `submit`: the gateway assigns id and receivedAt. */
+export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
+  receivedAt?: Date;
+  meta?: Record<string, unknown>;
+};
+
+/** Where the router sends a message. */
+export type RouteTarget =
+  | { kind: 'mailbox'; user: string }
+  | { kind: 'connection'; id: string }
+  | { kind: 'command'; id: string }
+  | { kind: 'reject'; temporary: boolean; reason: string };
+
+/** A message's life, as the status history records it. */
+export type MessageStatus =
+  | 'received' // committed, not yet routed anywhere
+  | 'queued' // waiting in a connection's outbound queue
+  | 'no-route' // MT with no connection that carries it: waits, visible, never dropped
+  | 'retrying' // a send failed temporarily; will be tried again
+  | 'sent' // accepted by the next hop
+  | 'delivered' // a delivery report said so
+  | 'undeliverable' // a delivery report said it failed
+  | 'failed' // permanent failure, or out of attempts
+  | 'in-mailbox' // waiting in a user's mailbox
+  | 'retrieved' // fetched and deleted by the user (POP3 DELE + QUIT)
+  | 'deleted'; // removed by an operator
+
+export interface StatusEvent {
+  at: Date;
+  status: MessageStatus;
+  detail?: string;
+}
+
+export interface MessageSummary {
+  id: string;
+  direction: Direction;
+  kind: MessageKind;
+  from: Address;
+  to: Address;
+  user?: string;
+  via?: string;
+  subject?: string;
+  receivedAt: Date;
+  status: MessageStatus;
+  target?: RouteTarget;
+  history: StatusEvent[];
+}
+
+/** An "SMS Users" account. */
+export interface User {
+  name: string;
+  fullName?: string;
+  /** Needed for both SMTP and POP3 (the seed says so). */
+  smtpLogin: boolean;
+  smppLogin: boolean;
+  /** "Route received messages to this user": messages to `recipients` are queued for this user. */
+  receive: boolean;
+  /** Phone numbers routed to this user, normalised. */
+  recipients: Address[];
+  forcedSender?: Address;
+  dailyLimit?: number;
+  monthlyLimit?: number;
+  /** Remaining message credits; undefined means unlimited. One credit per message. */
+  credits?: number;
+  /** IPs or CIDR blocks allowed to log in; empty means any. */
+  allowIps: string[];
+  /** Where the account was declared; see core/users.ts for how config and CLI edits meet. */
+  source: 'config' | 'cli';
+}
+
+/** How a user's password is kept: never in plain text. */
+export interface Credentials {
+  /** `scrypt$N$r$p$salt$hash`, all base64. */
+  passwordHash: string;
+  /** The APOP shared secret, AES-256-GCM encrypted with the data directory's key; absent when APOP is off. */
+  apopSecret?: string;
+}
+
+export interface StoredUser extends User {
+  credentials: Credentials;
+  /** Hash of the config declaration last applied (config-declared users only). */
+  configHash?: string;
+  /** A config-declared user removed with the CLI stays removed until its declaration changes. */
+  removed?: boolean;
+}
+
+/** One message in a connection's outbound queue. */
+export interface QueueEntry {
+  messageId: string;
+  connectionId: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+  message: Message;
+}
+
+/** One message in a user's mailbox, as POP3 lists it. */
+export interface MailboxEntry {
+  /** Stable across sessions and restarts (the message id). */
+  uid: string;
+  messageId: string;
+  addedAt: Date;
+  /** The e-mail rendition cached by the POP3 plug-in, when it has made one. */
+  rendition?: Buffer;
+}
+
+/** What the store must commit atomically for one accepted submission. */
+export interface CommitItem {
+  message: Message;
+  /** The route the pipeline chose; undefined means "no route yet" (MT waiting for a connection). */
+  target: Exclude<RouteTarget, { kind: 'reject' }> | undefined;
+}
+
+export interface UsageCharge {
+  user: string;
+  messages: number;
+  dailyLimit?: number;
+  monthlyLimit?: number;
+}
+
+export interface UserStore {
+  get(name: string): Promise<StoredUser | undefined>;
+  list(opts?: { includeRemoved?: boolean }): Promise<StoredUser[]>;
+  /** Create or replace the whole account. */
+  put(user: StoredUser): Promise<void>;
+  /** Hard delete (CLI-created users) or tombstone (config-declared users). */
+  remove(name: string, opts?: { tombstone?: boolean }): Promise<boolean>;
+  /** The receiving user whose recipient addresses contain this normalised number. */
+  findByRecipient(address: Address): Promise<StoredUser | undefined>;
+}
+
+export interface MessageStore {
+  /**
+   * Commit messages with their routes (mailbox entry or queue entry), status history, and the user's
+   * usage charge, all or nothing. Resolves only once the data is durable on disk.
+   * Throws NowsmsError NOWSMS_ERR_LIMIT when the charge would pass a limit or the credits.
+   */
+  commit(items: CommitItem[], charge?: UsageCharge): Promise<void>;
+  get(id: string): Promise<Message | undefined>;
+  summary(id: string): Promise<MessageSummary | undefined>;
+  list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
+  /** Append to the status history (and set the current status). */
+  setStatus(id: string, status: MessageStatus, detail?: string): Promise<void>;
+}
+
+export interface QueueStore {
+  /** Entries of this connection due now, oldest first, leased so that no other worker takes them. */
+  lease(connectionId: string, now: Date, limit: number): Promise<QueueEntry[]>;
+  /** Sent: leave the queue, status 'sent'. */
+  complete(messageId: string, detail?: string): Promise<void>;
+  /** Temporary failure: try again at `at`; `countAttempt` false for throttling (no attempt spent). */
+  retry(messageId: string, at: Date, error: string, countAttempt: boolean): Promise<void>;
+  /** Permanent failure: leave the queue, status 'failed'. */
+  fail(messageId: string, error: string): Promise<void>;
+  /** MT messages waiting with no route. */
+  unrouted(limit: number): Promise<Message[]>;
+  /** Give an unrouted message a connection. */
+  assign(messageId: string, connectionId: string): Promise<void>;
+  /** Leases older than this are released (a worker that died mid-send). Called at start. */
+  releaseLeases(): Promise<void>;
+  counts(): Promise<Record<string, { queued: number; retrying: number }>>;
+}
+
+export interface MailboxStore {
+  list(user: string): Promise<MailboxEntry[]>;
+  saveRendition(user: string, uid: string, rendition: Buffer): Promise<void>;
+  /** Remove these entries and mark their messages 'retrieved', atomically. */
+  remove(user: string, uids: string[]): Promise<void>;
+}
+
+/** All the stores, each a slot a store plug-in fills. */
+export interface Stores {
+  users: UserStore;
+  messages: MessageStore;
+  queues: QueueStore;
+  mailboxes: MailboxStore;
+}
+
+/** What the store plug-in does besides the interfaces: open, migrate, close. */
+export interface StoreLifecycle {
+  close(): Promise<void>;
+}
+
+export type ConnectionState = 'stopped' | 'starting' | 'up' | 'retrying' | 'down';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  detail?: string;
+  /** Where a server listens, once it does (`127.0.0.1:2525`). */
+  listening?: string[];
+  counters: Record<string, number>;
+}
+
+/** A failed send, classified so the dispatcher knows what to do next. */
+export type SendFailure = 'permanent' | 'temporary' | 'throttled';
+
+export interface SendResult {
+  /** The id the next hop gave the message, for matching delivery reports. */
+  remoteId?: string;
+  detail?: string;
+}
+
+/** Anything that moves messages in or out: SMTP and POP3 servers, SMPP binds, modems, MMSC links. */
+export interface Connection {
+  id: string;
+  kind: string;
+  /** Outbound routing: a sender equal to one of these selects this connection. */
+  numbers?: Address[];
+  /** Outbound routing: recipient masks such as `+44*` (longest match wins). */
+  recipients?: string[];
+  /** Outbound routing: takes any MT traffic no other rule placed. */
+  anyTraffic?: boolean;
+  /** Outbound: at most this many sends at once (default 1). */
+  window?: number;
+  start(ctx: ConnectionContext): Promise<void>;
+  stop(): Promise<void>;
+  /** Outbound connections only. Throw SendError to classify a failure. */
+  send?(entry: QueueEntry, signal: AbortSignal): Promise<SendResult>;
+  status(): ConnectionStatus;
+}
+
+export interface Accepted {
+  id: string;
+  target: RouteTarget | undefined;
+}
+
+export interface ConnectionContext {
+  log: import('./log.ts').Logger;
+  stores: Stores;
+  /**
+   * Route and commit these messages, all or nothing. Resolves once they are durable: only then may the
+   * connection acknowledge them. Throws NowsmsError with a permanent or temporary code.
+   */
+  submit(messages: NewMessage[]): Promise<Accepted[]>;
+  /** Wake the dispatcher of a connection (after it comes up, or after a throttle pause). */
+  kick(connectionId?: string): void;
+}

@@ -1,0 +1,59 @@
+// Reads go through the reader connection, each batch inside one read transaction: a WAL snapshot, so a
+// read of several statements (a message, its parts, its history) never sees a half-done write.
+// A batch starts only after the previous one ends, so a read issued after a commit resolved sees it.
+import { NowsmsError } from '../../core/index.ts';
+import type { Db, Sql } from './sqlite.ts';
+
+export type ReadJob<T> = (sql: Sql) => Promise<T>;
+
+interface Pending {
+  job: ReadJob<unknown>;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+export class ReadQueue {
+  private pending: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly db: Db) {}
+
+  read<T>(job: ReadJob<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${this.db.file} is closed`));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ job, resolve: resolve as (v: unknown) => void, reject });
+      this.draining ??= Promise.resolve().then(() => this.drain());
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) await this.runBatch(this.pending.splice(0));
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    try {
+      await this.db.run('BEGIN');
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (const p of batch) {
+      try {
+        p.resolve(await p.job(this.db));
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+    await this.db.run('COMMIT').catch(() => this.db.run('ROLLBACK').catch(() => undefined));
+  }
+}

@@ -1,0 +1,97 @@
+// The schema, as an ordered list of steps. Append a step to change it; never edit a step once released:
+// a database records how many steps it has had, and runs only the ones after that.
+export interface Migration {
+  /** What the step does, for the error message when it fails. */
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'users, messages, parts, status history, queue, mailbox',
+    sql: `
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  full_name TEXT,
+  smtp_login INTEGER NOT NULL,
+  smpp_login INTEGER NOT NULL,
+  receive INTEGER NOT NULL,
+  forced_sender TEXT,
+  daily_limit INTEGER,
+  monthly_limit INTEGER,
+  credits INTEGER,
+  allow_ips TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('config', 'cli')),
+  password_hash TEXT NOT NULL,
+  apop_secret TEXT,
+  config_hash TEXT,
+  removed INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE user_recipients (
+  user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  address TEXT NOT NULL,
+  PRIMARY KEY (user_name, idx)
+);
+CREATE INDEX user_recipients_address ON user_recipients(address);
+
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  direction TEXT NOT NULL CHECK (direction IN ('MO', 'MT')),
+  kind TEXT NOT NULL CHECK (kind IN ('sms', 'mms')),
+  from_addr TEXT NOT NULL,
+  to_addr TEXT NOT NULL,
+  subject TEXT,
+  user_name TEXT,
+  via TEXT,
+  received_at INTEGER NOT NULL,
+  meta TEXT NOT NULL,
+  status TEXT NOT NULL,
+  target TEXT
+);
+CREATE INDEX messages_user_received ON messages(user_name, received_at);
+CREATE INDEX messages_received ON messages(received_at);
+CREATE INDEX messages_status_received ON messages(status, received_at);
+
+CREATE TABLE parts (
+  message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  name TEXT,
+  content_id TEXT,
+  data BLOB NOT NULL,
+  PRIMARY KEY (message_id, idx)
+);
+
+CREATE TABLE status_history (
+  id INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX status_history_message ON status_history(message_id, id);
+
+CREATE TABLE queue (
+  message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  connection_id TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  leased_until INTEGER,
+  last_error TEXT
+);
+CREATE INDEX queue_due ON queue(connection_id, next_attempt_at);
+
+CREATE TABLE mailbox (
+  id INTEGER PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  uid TEXT NOT NULL,
+  message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  added_at INTEGER NOT NULL,
+  rendition BLOB,
+  UNIQUE (user_name, uid)
+);
+`,
+  },
+];
