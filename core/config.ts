@@ -11,7 +11,7 @@ const userSchema = z.strictObject({
   /** A hash made by `nowsms users hash-password`, for configs that must not hold the password. */
   passwordHash: z.string().startsWith('scrypt$').optional(),
   fullName: z.string().optional(),
-  smtpLogin: z.boolean().default(true),
+  smtpLogin: z.boolean().default(false),
   smppLogin: z.boolean().default(false),
   receive: z.boolean().default(true),
   recipients: z.array(z.string()).default([]),

@@ -5,6 +5,8 @@ const ESC = 0x1b;
 
 // Indexed by septet value. Position 0x1B is the escape to the extension table, not a
 // character, so it holds a placeholder that is never entered into the reverse map.
+// Every 16 codes (one column of the spec's table) start a new line, so a code can be checked at a glance.
+// prettier-ignore
 const DEFAULT_ALPHABET: readonly string[] = [
   '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å',
   '\u0394', '_', '\u03A6', '\u0393', '\u039B', '\u03A9', '\u03A0', '\u03A8',
@@ -68,9 +70,7 @@ export function gsm7Length(text: string): number {
 // Callers iterate by code point, so an emoji is named whole rather than as half of a
 // surrogate pair, and the first occurrence is the one that stopped the iteration.
 function notGsm7(ch: string, text: string): RangeError {
-  return new RangeError(
-    `Character ${describeChar(ch)} at index ${text.indexOf(ch)} is not in the GSM 7-bit alphabet`,
-  );
+  return new RangeError(`Character ${describeChar(ch)} at index ${text.indexOf(ch)} is not in the GSM 7-bit alphabet`);
 }
 
 export function encodeGsm7(text: string): number[] {

@@ -1,5 +1,5 @@
-// Usage limits and credits, checked inside the commit's transaction: the count includes the messages
-// committed earlier in the same group commit, so a burst cannot slip past a limit.
+// Usage limits (on the MT messages a user submits) and credits, checked inside the commit's transaction:
+// the count includes what committed earlier in the same group commit, so a burst cannot slip past a limit.
 import { NowsmsError, type UsageCharge } from '../../core/index.ts';
 import type { Sql } from './sqlite.ts';
 
@@ -12,7 +12,7 @@ export function periodStarts(now: Date): { day: number; month: number } {
 }
 
 async function countSince(tx: Sql, user: string, since: number): Promise<number> {
-  const row = await tx.get<{ n: number }>('SELECT count(*) AS n FROM messages WHERE user_name = ? AND received_at >= ?', [user, since]);
+  const row = await tx.get<{ n: number }>("SELECT count(*) AS n FROM messages WHERE user_name = ? AND direction = 'MT' AND received_at >= ?", [user, since]);
   return row?.n ?? 0;
 }
 

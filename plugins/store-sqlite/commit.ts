@@ -15,7 +15,19 @@ async function commitItem(tx: Sql, { message: m, target }: CommitItem, now: numb
   await tx.run(
     `INSERT INTO messages (id, direction, kind, from_addr, to_addr, subject, user_name, via, received_at, meta, status, target)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)`,
-    [m.id, m.direction, m.kind, m.from, m.to, m.subject, m.user, m.via, m.receivedAt.getTime(), JSON.stringify(m.meta ?? {}), target ? JSON.stringify(target) : null],
+    [
+      m.id,
+      m.direction,
+      m.kind,
+      m.from,
+      m.to,
+      m.subject,
+      m.user,
+      m.via,
+      m.receivedAt.getTime(),
+      JSON.stringify(m.meta ?? {}),
+      target ? JSON.stringify(target) : null,
+    ],
   );
   for (const [idx, p] of m.parts.entries()) {
     await tx.run('INSERT INTO parts (message_id, idx, content_type, name, content_id, data) VALUES (?, ?, ?, ?, ?, ?)', [
@@ -39,6 +51,11 @@ async function commitItem(tx: Sql, { message: m, target }: CommitItem, now: numb
       [status, detail] = ['queued', target.id];
       break;
     case undefined:
+      // An MO that no route claimed is kept as received (and listed); it has nowhere to be sent.
+      if (m.direction === 'MO') {
+        [status, detail] = ['received', 'no route claimed it'];
+        break;
+      }
       // An MT no connection carries waits in the queue, visible, until assign() gives it one.
       await tx.run('INSERT INTO queue (message_id, connection_id, attempts, next_attempt_at) VALUES (?, NULL, 0, ?)', [m.id, now]);
       [status, detail] = ['no-route', undefined];
@@ -48,7 +65,10 @@ async function commitItem(tx: Sql, { message: m, target }: CommitItem, now: numb
       [status, detail] = ['received', target.id];
       break;
     default:
-      throw new NowsmsError('NOWSMS_ERR_STORE', `message ${m.id} has target ${JSON.stringify(target)}, which cannot be stored: a rejected message is not committed`);
+      throw new NowsmsError(
+        'NOWSMS_ERR_STORE',
+        `message ${m.id} has target ${JSON.stringify(target)}, which cannot be stored: a rejected message is not committed`,
+      );
   }
   await recordStatus(tx, m.id, status, detail, now);
 }

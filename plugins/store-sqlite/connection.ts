@@ -11,7 +11,10 @@ export async function openWriter(file: string, busyTimeoutMs: number): Promise<D
     await db.get(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     const mode = await db.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
     if (mode?.journal_mode !== 'wal') {
-      throw new NowsmsError('NOWSMS_ERR_STORE', `store ${file}: could not switch to WAL journaling (got ${mode?.journal_mode}); put the data directory on a local disk`);
+      throw new NowsmsError(
+        'NOWSMS_ERR_STORE',
+        `store ${file}: could not switch to WAL journaling (got ${mode?.journal_mode}); put the data directory on a local disk`,
+      );
     }
     // FULL syncs the WAL at every COMMIT: an acknowledged message survives kill -9 and power loss, not just a crash.
     await db.run('PRAGMA synchronous = FULL');

@@ -21,10 +21,7 @@ export async function loadMessages(sql: Sql, ids: string[]): Promise<Message[]> 
   if (ids.length === 0) return [];
   const json = JSON.stringify(ids);
   const rows = await sql.all<MessageRow>(`SELECT * FROM messages WHERE id IN (${IDS})`, [json]);
-  const parts = group<PartRow, Part>(
-    await sql.all<PartRow>(`SELECT * FROM parts WHERE message_id IN (${IDS}) ORDER BY message_id, idx`, [json]),
-    partFromRow,
-  );
+  const parts = group<PartRow, Part>(await sql.all<PartRow>(`SELECT * FROM parts WHERE message_id IN (${IDS}) ORDER BY message_id, idx`, [json]), partFromRow);
   const byId = new Map(rows.map((r) => [r.id, messageFromRow(r, parts.get(r.id) ?? [])]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

@@ -27,7 +27,11 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
       try {
         await db.exec(step.sql);
       } catch (e) {
-        throw new NowsmsError('NOWSMS_ERR_STORE', `store ${db.file}: migration to version ${version + 1} (${step.description}) failed: ${(e as Error).message}`, { cause: e });
+        throw new NowsmsError(
+          'NOWSMS_ERR_STORE',
+          `store ${db.file}: migration to version ${version + 1} (${step.description}) failed: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
       if (row) await db.run('UPDATE schema_version SET version = ?', [version + 1]);
       else await db.run('INSERT INTO schema_version (version) VALUES (?)', [version + 1]);

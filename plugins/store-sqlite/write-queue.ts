@@ -61,15 +61,16 @@ export class WriteQueue {
     try {
       for (const p of batch) {
         await db.run('SAVEPOINT job');
+        let outcome: Outcome;
         try {
-          outcomes.push({ ok: true, value: await p.job(db) });
-          await db.run('RELEASE job');
+          outcome = { ok: true, value: await p.job(db) };
         } catch (error) {
-          // If SQLite already abandoned the whole transaction (disk full, I/O error), this throws and every job fails below.
-          await db.run('ROLLBACK TO job');
-          await db.run('RELEASE job');
-          outcomes.push({ ok: false, error: storeError(db.file, error) });
+          outcome = { ok: false, error: storeError(db.file, error) };
         }
+        // If SQLite already abandoned the whole transaction (disk full, I/O error), these throw and every job fails below.
+        if (!outcome.ok) await db.run('ROLLBACK TO job');
+        await db.run('RELEASE job');
+        outcomes.push(outcome);
       }
       await db.run('COMMIT');
     } catch (e) {

@@ -1,14 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readVectors } from '../../helpers/vectors.ts';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeGsm7,
-  encodeGsm7,
-  gsm7Length,
-  isGsm7,
-  packSeptets,
-  unpackSeptets,
-} from '../../../core/codecs/gsm7.ts';
+import { decodeGsm7, encodeGsm7, gsm7Length, isGsm7, packSeptets, unpackSeptets } from '../../../core/codecs/gsm7.ts';
 
 interface PduVector {
   id: string;
@@ -21,9 +14,7 @@ interface PduVector {
   udh?: { iei: number; ref: number; parts: number; part: number };
 }
 
-const VECTORS: PduVector[] = JSON.parse(
-  readFileSync('/work/shared/vectors/sms/sms_pdu_vectors.json', 'utf8'),
-).vectors;
+const VECTORS: PduVector[] = readVectors<{ vectors: PduVector[] }>('sms/sms_pdu_vectors.json').vectors;
 const vector = (id: string): PduVector => {
   const v = VECTORS.find((x) => x.id === id);
   if (!v) throw new Error(`vector ${id} missing`);
@@ -31,11 +22,11 @@ const vector = (id: string): PduVector => {
 };
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 const octet = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
-const concatUdh = (u: { ref: number; parts: number; part: number }): string =>
-  `050003${octet(u.ref)}${octet(u.parts)}${octet(u.part)}`;
+const concatUdh = (u: { ref: number; parts: number; part: number }): string => `050003${octet(u.ref)}${octet(u.parts)}${octet(u.part)}`;
 
 // Transcribed independently of the implementation from 23.038 §6.2.1; null marks ESC.
 // Greek capitals are written as escapes so they cannot be confused with look-alikes.
+// prettier-ignore
 const ALPHABET: (string | null)[] = [
   '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å',
   '\u0394', '_', '\u03a6', '\u0393', '\u039b', '\u03a9', '\u03a0', '\u03a8',
@@ -45,6 +36,7 @@ const ALPHABET: (string | null)[] = [
   ...'¿abcdefghijklmnopqrstuvwxyzäöñüà',
 ];
 
+// prettier-ignore
 const EXTENSION: [string, number][] = [
   ['\f', 0x0a], ['^', 0x14], ['{', 0x28], ['}', 0x29], ['\\', 0x2f],
   ['[', 0x3c], ['~', 0x3d], [']', 0x3e], ['|', 0x40], ['€', 0x65],
@@ -130,7 +122,7 @@ describe('septet packing', () => {
   });
 });
 
-describe('user data of real PDUs (/work/shared/vectors/sms)', () => {
+describe('user data of real PDUs (shared/vectors/sms)', () => {
   // The user data is the tail of the PDU, so its position follows from TP-UDL alone.
   const tail = (pdu: Buffer, udl: number) => ({
     udl: pdu[pdu.length - Math.ceil((udl * 7) / 8) - 1],
@@ -159,19 +151,16 @@ describe('user data of real PDUs (/work/shared/vectors/sms)', () => {
     expect(decodeGsm7(unpackSeptets(ud, septets.length))).toBe(text);
   });
 
-  it.each(['sms-025', 'sms-026'])(
-    '%s: concatenated part from a network, text after a 6-octet UDH with 1 fill bit',
-    (id) => {
-      const v = vector(id);
-      const text = v.text ?? '';
-      const udl = 7 + gsm7Length(text);
-      const pdu = Buffer.from(v.pdu, 'hex');
-      const { udl: declared, ud } = tail(pdu, udl);
-      expect(declared).toBe(udl);
-      expect(hex(ud)).toBe(concatUdh(v.udh!) + hex(packSeptets(encodeGsm7(text), 1)));
-      expect(decodeGsm7(unpackSeptets(ud.subarray(6), udl - 7, 1))).toBe(text);
-    },
-  );
+  it.each(['sms-025', 'sms-026'])('%s: concatenated part from a network, text after a 6-octet UDH with 1 fill bit', (id) => {
+    const v = vector(id);
+    const text = v.text ?? '';
+    const udl = 7 + gsm7Length(text);
+    const pdu = Buffer.from(v.pdu, 'hex');
+    const { udl: declared, ud } = tail(pdu, udl);
+    expect(declared).toBe(udl);
+    expect(hex(ud)).toBe(concatUdh(v.udh!) + hex(packSeptets(encodeGsm7(text), 1)));
+    expect(decodeGsm7(unpackSeptets(ud.subarray(6), udl - 7, 1))).toBe(text);
+  });
 
   it('ignores a fill bit the sender set to 1 (sms-049, a real delivered PDU)', () => {
     const v = vector('sms-049');
@@ -222,12 +211,7 @@ describe('cross-check with a peer implementation', () => {
       if (peersRequired) throw new Error(`NOWSMS_REQUIRE_PEERS=1 but ${PY} cannot import gammu`);
       ctx.skip(`${PY} cannot import gammu (python3-gammu not installed)`);
     }
-    const texts = [
-      'hellohello',
-      '@@@@@@@',
-      'Price: 5€ [ok] {x} ^~\\| ' + 'a'.repeat(140),
-      'a'.repeat(152) + '€' + 'b'.repeat(10),
-    ];
+    const texts = ['hellohello', '@@@@@@@', 'Price: 5€ [ok] {x} ^~\\| ' + 'a'.repeat(140), 'a'.repeat(152) + '€' + 'b'.repeat(10)];
     const run = spawnSync(PY, ['-c', GAMMU_SCRIPT], { input: JSON.stringify(texts), encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const parts: { text: string; udh: string; pdu: string }[] = JSON.parse(run.stdout);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readVectors } from '../../helpers/vectors.ts';
 import { describe, expect, it } from 'vitest';
 import { encodeGsm7, gsm7Length, packSeptets } from '../../../core/codecs/gsm7.ts';
 import { planSms, segmentCount, type SmsPlan } from '../../../core/codecs/segment.ts';
@@ -12,9 +12,7 @@ interface PduVector {
   udh?: { ref: number; parts: number; part: number };
 }
 
-const VECTORS: PduVector[] = JSON.parse(
-  readFileSync('/work/shared/vectors/sms/sms_pdu_vectors.json', 'utf8'),
-).vectors;
+const VECTORS: PduVector[] = readVectors<{ vectors: PduVector[] }>('sms/sms_pdu_vectors.json').vectors;
 const vector = (id: string): PduVector => {
   const v = VECTORS.find((x) => x.id === id);
   if (!v) throw new Error(`vector ${id} missing`);
@@ -148,7 +146,7 @@ describe('any text', () => {
   });
 });
 
-describe('splits other implementations produced (/work/shared/vectors/sms)', () => {
+describe('splits other implementations produced (shared/vectors/sms)', () => {
   const concatPart = (seg: string, ref: number, parts: number, part: number): string => {
     const septets = encodeGsm7(seg);
     // 6-octet UDH + 1 fill bit = 7 septets ahead of the text.

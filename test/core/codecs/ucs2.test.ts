@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readVectors } from '../../helpers/vectors.ts';
 import { describe, expect, it } from 'vitest';
 import { decodeUcs2, encodeUcs2, ucs2Length } from '../../../core/codecs/ucs2.ts';
 
@@ -10,9 +10,7 @@ interface PduVector {
   udh?: unknown;
 }
 
-const VECTORS: PduVector[] = JSON.parse(
-  readFileSync('/work/shared/vectors/sms/sms_pdu_vectors.json', 'utf8'),
-).vectors;
+const VECTORS: PduVector[] = readVectors<{ vectors: PduVector[] }>('sms/sms_pdu_vectors.json').vectors;
 const vector = (id: string): PduVector => {
   const v = VECTORS.find((x) => x.id === id);
   if (!v) throw new Error(`vector ${id} missing`);
@@ -48,11 +46,10 @@ describe('UCS-2 / UTF-16BE', () => {
   });
 });
 
-describe('user data of real PDUs (/work/shared/vectors/sms)', () => {
+describe('user data of real PDUs (shared/vectors/sms)', () => {
   // sms-053 carries a UDH that its record does not mention, so it gets its own test.
   const plain = VECTORS.filter(
-    (v): v is PduVector & { text: string } =>
-      v.encoding === 'ucs2' && typeof v.text === 'string' && v.udh === undefined && v.id !== 'sms-053',
+    (v): v is PduVector & { text: string } => v.encoding === 'ucs2' && typeof v.text === 'string' && v.udh === undefined && v.id !== 'sms-053',
   );
 
   it.each(plain.map((v) => [v.id, v.text, v] as const))('%s %j', (_id, text, v) => {

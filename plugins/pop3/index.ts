@@ -1,0 +1,113 @@
+// The POP3 plug-in: users fetch the SMS and MMS routed to their mailbox as e-mails (RFC 1939).
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
+import { newCounters, type Pop3Context } from './context.ts';
+import { locksFor } from './locks.ts';
+import { optionsSchema, type Pop3Options } from './options.ts';
+import { Pop3Server } from './server.ts';
+import { msgIdHost } from './timestamp.ts';
+
+export type { Pop3Options } from './options.ts';
+export { renderMessage } from './render.ts';
+
+export function pop3(options?: Pop3Options): NowsmsPlugin {
+  const opts = parseOptions('pop3', optionsSchema, options);
+  return {
+    name: 'pop3',
+    setup(api) {
+      const counters = newCounters();
+      let state: ConnectionState = 'stopped';
+      let detail: string | undefined;
+      let server: Pop3Server | undefined;
+
+      api.connection({
+        id: 'pop3',
+        kind: 'pop3',
+        async start(ctx) {
+          state = 'starting';
+          const cert = opts.tls === false ? undefined : (opts.tls ?? api.config.tls);
+          if (opts.tlsPort !== undefined && !cert) {
+            state = 'down';
+            detail = 'tlsPort without a certificate';
+            throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.pop3.tlsPort needs a certificate: set tls in the config (or plugins.pop3.tls)');
+          }
+          const context: Pop3Context = {
+            auth: api.auth,
+            mailboxes: ctx.stores.mailboxes,
+            messages: ctx.stores.messages,
+            domains: api.config.domains,
+            log: ctx.log,
+            // One lock table per data directory: every POP3 server on the same store shares it.
+            locks: locksFor(api.config.dataDir),
+            counters,
+            hostname: msgIdHost(opts.hostname ?? os.hostname()),
+            tlsAvailable: cert !== undefined,
+          };
+          let secureContext: tls.SecureContext | undefined;
+          try {
+            secureContext = cert && loadCertificate(cert, api.config.configDir);
+          } catch (err) {
+            state = 'down';
+            detail = (err as Error).message;
+            throw err;
+          }
+          const s = new Pop3Server(context, {
+            host: opts.host,
+            port: opts.port,
+            tlsPort: opts.tlsPort,
+            secureContext,
+            idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
+            maxBadCommands: opts.maxBadCommands,
+            maxSessions: opts.maxSessions,
+          });
+          try {
+            await s.listen();
+          } catch (err) {
+            await s.close();
+            state = 'down';
+            detail = (err as Error).message;
+            throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.pop3.port or host)`, { cause: err });
+          }
+          server = s;
+          state = 'up';
+          detail = undefined;
+          ctx.log.info({ listening: s.listening }, 'pop3 listening');
+        },
+        async stop() {
+          const s = server;
+          server = undefined;
+          if (s) await s.close();
+          state = 'stopped';
+        },
+        status() {
+          const { sessions, active, logins, loginFailures, retrieved, deleted } = counters;
+          return {
+            state,
+            ...(detail ? { detail } : {}),
+            listening: server?.listening ?? [],
+            counters: { sessions, active, logins, loginFailures, retrieved, deleted },
+          };
+        },
+      });
+    },
+  };
+}
+
+function loadCertificate(cert: { keyFile: string; certFile: string }, configDir: string): tls.SecureContext {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(path.resolve(configDir, file));
+    } catch (err) {
+      throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, { cause: err });
+    }
+  };
+  try {
+    return tls.createSecureContext({ key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') });
+  } catch (err) {
+    if (err instanceof NowsmsError) throw err;
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot use the TLS certificate ${cert.certFile}: ${(err as Error).message}`, { cause: err });
+  }
+}

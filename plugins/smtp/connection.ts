@@ -1,0 +1,89 @@
+// The SMTP server as a gateway connection: started and stopped by the gateway, visible in its status.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SMTPServerOptions } from 'smtp-server';
+import { NowsmsError, type Connection, type ConnectionState, type PluginApi } from '../../core/index.ts';
+import { close, listen, type Listener, type ListenerSpec } from './listener.ts';
+import type { ResolvedSmtpOptions } from './options.ts';
+import { sessionHandlers, type Counters } from './session.ts';
+
+export interface Certificate {
+  keyFile: string;
+  certFile: string;
+}
+
+async function loadCertificate(cert: Certificate, configDir: string): Promise<{ key: Buffer; cert: Buffer }> {
+  const read = (file: string) => readFile(path.resolve(configDir, file));
+  try {
+    return { key: await read(cert.keyFile), cert: await read(cert.certFile) };
+  } catch (e) {
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `smtp: cannot read the TLS certificate (${(e as Error).message}): check tls.keyFile and tls.certFile`, { cause: e });
+  }
+}
+
+export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, certificate: Certificate | undefined): Connection {
+  let state: ConnectionState = 'stopped';
+  let listeners: Listener[] = [];
+  const counters: Counters = { sessions: 0, accepted: 0, rejected: 0, authFailures: 0 };
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
+    return p;
+  };
+  const drain = async () => {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  };
+
+  return {
+    id: 'smtp',
+    kind: 'smtp',
+
+    async start() {
+      state = 'starting';
+      const tls = certificate ? await loadCertificate(certificate, api.config.configDir) : undefined;
+      const serverOptions: SMTPServerOptions = {
+        ...(options.hostname ? { name: options.hostname } : {}),
+        banner: 'nowsms: send SMS and MMS by e-mail',
+        authMethods: ['PLAIN', 'LOGIN'],
+        // The seed: e-mail clients log in with plain text passwords; they cross in clear unless TLS is required.
+        allowInsecureAuth: !options.requireTLS,
+        authRequiredMessage: '5.7.0 authentication required: log in with your SMS user name and password',
+        // Without a certificate smtp-server would offer STARTTLS with its built-in test key, whose private half is public.
+        disabledCommands: tls ? [] : ['STARTTLS'],
+        ...(tls ?? {}),
+        size: options.maxSizeBytes,
+        maxClients: options.maxClients,
+        disableReverseLookup: true,
+        logger: false,
+        ...sessionHandlers(api, options, counters, track),
+      };
+      const specs: ListenerSpec[] = [{ port: options.port, host: options.host, secure: false, option: 'port' }];
+      if (options.tlsPort !== undefined) specs.push({ port: options.tlsPort, host: options.host, secure: true, option: 'tlsPort' });
+      try {
+        for (const spec of specs) listeners.push(await listen(spec, serverOptions, api.log));
+      } catch (e) {
+        await Promise.all(listeners.map((l) => close(l, drain)));
+        listeners = [];
+        state = 'down';
+        throw e;
+      }
+      state = 'up';
+      api.log.info({ listening: listeners.map((l) => l.address), tls: Boolean(tls) }, 'smtp: listening');
+    },
+
+    async stop() {
+      const closing = listeners;
+      listeners = [];
+      await Promise.all(closing.map((l) => close(l, drain)));
+      state = 'stopped';
+    },
+
+    status() {
+      return { state, listening: listeners.map((l) => l.address), counters: { ...counters } };
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the four stores.
+import fs from 'node:fs/promises';
+import { NowsmsError, type StoreLifecycle, type Stores } from '../../core/index.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter } from './connection.ts';
+import { mailboxStore } from './mailboxes.ts';
+import { messageStore } from './messages.ts';
+import { migrate } from './migrate.ts';
+import { queueStore } from './queues.ts';
+import { ReadQueue } from './read-queue.ts';
+import { userStore } from './users.ts';
+import { WriteQueue } from './write-queue.ts';
+
+export type SqliteStore = Stores & StoreLifecycle;
+
+export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: number } = {}): Promise<SqliteStore> {
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  // Password hashes and people's messages live here: create it readable by the gateway's user only
+  // (SQLite gives the -wal and -shm files the same mode).
+  try {
+    await (await fs.open(file, 'a', 0o600)).close();
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new NowsmsError('NOWSMS_ERR_STORE', `cannot create the store file ${file} (${why}): check that its directory exists and is writable`, { cause: e });
+  }
+  const writer = await openWriter(file, busyTimeoutMs);
+  let reader;
+  try {
+    await migrate(writer);
+    reader = await openReader(file, busyTimeoutMs);
+  } catch (e) {
+    await writer.close().catch(() => undefined);
+    throw e;
+  }
+  const reads = new ReadQueue(reader);
+  const writes = new WriteQueue(writer);
+  let closing: Promise<void> | undefined;
+  return {
+    users: userStore(reads, writes),
+    messages: messageStore(reads, writes),
+    queues: queueStore(reads, writes),
+    mailboxes: mailboxStore(reads, writes),
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all([writes.close(), reads.close()]);
+        // The reader first: the writer, closing last, checkpoints the WAL into the main file.
+        await reader.close();
+        await writer.close();
+      })()),
+  };
+}

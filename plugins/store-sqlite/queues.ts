@@ -1,0 +1,110 @@
+// QueueStore: the outbound queues, one per connection, plus the MT messages still waiting for a route
+// (connection_id NULL). Leases are writes, so two dispatchers never take the same entry.
+import { NowsmsError, type QueueEntry, type QueueStore } from '../../core/index.ts';
+import { loadMessages } from './loaders.ts';
+import type { ReadQueue } from './read-queue.ts';
+import type { Sql } from './sqlite.ts';
+import { recordStatus } from './status.ts';
+import type { WriteQueue } from './write-queue.ts';
+
+/** Longer than any send should take; a lease past it is taken to belong to a worker that died. */
+export const LEASE_MS = 5 * 60_000;
+
+interface QueueRow {
+  message_id: string;
+  connection_id: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+async function mustChange(tx: Sql, sql: string, params: (string | number | null)[], messageId: string): Promise<void> {
+  const { changes } = await tx.run(sql, params);
+  if (changes === 0) throw new NowsmsError('NOWSMS_ERR_STORE', `message ${messageId} is not waiting in the queue`);
+}
+
+export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
+  return {
+    lease: (connectionId, now, limit) =>
+      writes.write(async (tx) => {
+        const at = now.getTime();
+        const rows = await tx.all<QueueRow>(
+          `SELECT message_id, connection_id, attempts, next_attempt_at, last_error FROM queue
+           WHERE connection_id = ? AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+           ORDER BY next_attempt_at, rowid LIMIT ?`,
+          [connectionId, at, at, limit],
+        );
+        if (rows.length === 0) return [];
+        const ids = rows.map((r) => r.message_id);
+        await tx.run('UPDATE queue SET leased_until = ? WHERE message_id IN (SELECT value FROM json_each(?))', [at + LEASE_MS, JSON.stringify(ids)]);
+        const messages = new Map((await loadMessages(tx, ids)).map((m) => [m.id, m]));
+        return rows.map((r): QueueEntry => {
+          const entry: QueueEntry = {
+            messageId: r.message_id,
+            connectionId: r.connection_id,
+            attempts: r.attempts,
+            nextAttemptAt: new Date(r.next_attempt_at),
+            message: messages.get(r.message_id)!, // the foreign key guarantees it
+          };
+          if (r.last_error !== null) entry.lastError = r.last_error;
+          return entry;
+        });
+      }),
+
+    complete: (messageId, detail) =>
+      writes.write(async (tx) => {
+        await tx.run('DELETE FROM queue WHERE message_id = ?', [messageId]);
+        await recordStatus(tx, messageId, 'sent', detail);
+      }),
+
+    retry: (messageId, at, error, countAttempt) =>
+      writes.write(async (tx) => {
+        await mustChange(
+          tx,
+          'UPDATE queue SET leased_until = NULL, next_attempt_at = ?, attempts = attempts + ?, last_error = ? WHERE message_id = ?',
+          [at.getTime(), countAttempt ? 1 : 0, error, messageId],
+          messageId,
+        );
+        await recordStatus(tx, messageId, 'retrying', error);
+      }),
+
+    fail: (messageId, error) =>
+      writes.write(async (tx) => {
+        await tx.run('DELETE FROM queue WHERE message_id = ?', [messageId]);
+        await recordStatus(tx, messageId, 'failed', error);
+      }),
+
+    unrouted: (limit) =>
+      reads.read(async (sql) => {
+        const rows = await sql.all<{ message_id: string }>('SELECT message_id FROM queue WHERE connection_id IS NULL ORDER BY next_attempt_at, rowid LIMIT ?', [
+          limit,
+        ]);
+        return loadMessages(
+          sql,
+          rows.map((r) => r.message_id),
+        );
+      }),
+
+    assign: (messageId, connectionId) =>
+      writes.write(async (tx) => {
+        await mustChange(tx, 'UPDATE queue SET connection_id = ?, leased_until = NULL WHERE message_id = ?', [connectionId, messageId], messageId);
+        await recordStatus(tx, messageId, 'queued', connectionId);
+      }),
+
+    releaseLeases: () =>
+      writes.write(async (tx) => {
+        await tx.run('UPDATE queue SET leased_until = NULL WHERE leased_until IS NOT NULL');
+      }),
+
+    counts: () =>
+      reads.read(async (sql) => {
+        const rows = await sql.all<{ connection: string; queued: number; retrying: number }>(
+          `SELECT coalesce(q.connection_id, '') AS connection,
+                  sum(m.status <> 'retrying') AS queued, sum(m.status = 'retrying') AS retrying
+           FROM queue q JOIN messages m ON m.id = q.message_id
+           GROUP BY q.connection_id`,
+        );
+        return Object.fromEntries(rows.map((r) => [r.connection, { queued: r.queued, retrying: r.retrying }]));
+      }),
+  };
+}

@@ -1,0 +1,67 @@
+// The CLI as an operator uses it: a real process, a real config file, a real database.
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { cli, startProcess, stopProcess, writeConfig } from '../helpers/process.ts';
+import { fetchAll } from '../helpers/pop3-fetch.ts';
+import { missingPeer } from '../helpers/peers.ts';
+
+let child: ChildProcess | undefined;
+afterEach(async () => {
+  if (child) await stopProcess(child);
+  child = undefined;
+});
+
+describe('nowsms CLI', () => {
+  it('adds, lists, changes and removes users', async () => {
+    const { file } = await writeConfig();
+    const add = cli(['users', 'add', 'bob', '--password', 'pw', '--smtp-login', '--recipients', '+1 555-000 1111,15550001112', '--full-name', 'Bob Example', '--config', file]);
+    expect(add.status).toBe(0);
+    let users = JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout);
+    expect(users).toEqual([expect.objectContaining({ name: 'bob', fullName: 'Bob Example', smtpLogin: true, smppLogin: false, receive: true, recipients: ['+15550001111', '+15550001112'], apop: true })]);
+    expect(JSON.stringify(users)).not.toMatch(/pw|scrypt|gcm/);
+
+    expect(cli(['users', 'set', 'bob', '--no-smtp-login', '--daily-limit', '100', '--config', file]).status).toBe(0);
+    users = JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout);
+    expect(users[0]).toMatchObject({ smtpLogin: false, dailyLimit: 100, fullName: 'Bob Example' });
+
+    const dup = cli(['users', 'add', 'bob', '--password', 'x', '--config', file]);
+    expect(dup.status).toBe(1);
+    expect(dup.stderr).toMatch(/NOWSMS_ERR_USER: user bob already exists/);
+
+    expect(cli(['users', 'remove', 'bob', '--config', file]).status).toBe(0);
+    expect(JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout)).toEqual([]);
+  });
+
+  it.skipIf(missingPeer('curl'))('injects an MO message that a running gateway serves over POP3 at once', async () => {
+    const config = await writeConfig();
+    expect(cli(['users', 'add', 'bob', '--password', 'pw', '--smtp-login', '--recipients', '+15550001111', '--config', config.file]).status).toBe(0);
+    child = (await startProcess(config)).child;
+    const r = cli(['inject', '--from', '+447700900123', '--to', '15550001111', '--text', 'hello from the network', '--config', config.file]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [mail] = await fetchAll(config.pop3Port, 'bob', 'pw');
+    expect(mail!.text!.trim()).toBe('hello from the network');
+    const list = JSON.parse(cli(['messages', 'list', '--json', '--config', config.file]).stdout);
+    expect(list[0]).toMatchObject({ direction: 'MO', from: '+447700900123', to: '+15550001111', status: 'in-mailbox' });
+  });
+
+  it('refuses a bad config with the field named, and does not start', async () => {
+    const config = await writeConfig();
+    writeFileSync(
+      config.file,
+      `import { defineConfig } from ${JSON.stringify(path.resolve('core/index.ts'))};\nexport default defineConfig({ domains: { sms: 5 } } as never);\n`,
+    );
+    const r = cli(['start', '--config', config.file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/NOWSMS_ERR_CONFIG/);
+    expect(r.stderr).toMatch(/domains\.sms/);
+  });
+
+  it('answers an unknown command with usage and exit code 2', () => {
+    const r = cli(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command: frobnicate/);
+  });
+});
