@@ -132,7 +132,9 @@ export async function loadConfig(file?: string): Promise<ResolvedConfig> {
   const { cosmiconfig } = await import('cosmiconfig');
   const { tsImport } = await import('tsx/esm/api');
   const loadTs = async (filepath: string) => {
-    const mod = (await tsImport(filepath, import.meta.url)) as { default?: unknown };
+    let mod = (await tsImport(filepath, import.meta.url)) as { default?: unknown };
+    // A config outside an ESM package is compiled as CommonJS: its default export arrives wrapped once more.
+    while (mod && typeof mod === 'object' && 'default' in mod && mod.default && typeof mod.default === 'object' && 'default' in mod.default) mod = mod.default as { default?: unknown };
     return mod.default;
   };
   const explorer = cosmiconfig('nowsms', {

@@ -62,4 +62,12 @@ describe.skipIf(missingPeer('curl'))('e-mail to SMS and back', () => {
     expect(m!.to).toBe('+33600000000');
     expect(m!.status).toBe('no-route');
   });
+
+  it('an SMS from the network for a number nobody receives is kept as received, not queued to send', async () => {
+    const before = await gw.gateway.stores.queues.counts();
+    const id = await gw.inject('+447700900123', '+15559990000', 'anyone there?');
+    const m = await gw.gateway.stores.messages.summary(id);
+    expect(m!.status).toBe('received');
+    expect(await gw.gateway.stores.queues.counts()).toEqual(before);
+  });
 });
