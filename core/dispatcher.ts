@@ -100,7 +100,7 @@ export class Dispatcher {
     const id = entry.messageId;
     try {
       const result = await this.connection.send!(entry, this.abort.signal);
-      await stores.queues.complete(id, result.detail ?? (result.remoteId ? `remote id ${result.remoteId}` : undefined));
+      await stores.queues.complete(id, result.detail ?? (result.remoteIds?.length ? `remote id ${result.remoteIds.join(',')}` : undefined), result.remoteIds);
       this.counters.sent++;
       void hooks.status.call(id, 'sent', result.detail);
       void hooks.sent.call(entry, result);

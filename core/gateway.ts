@@ -11,9 +11,9 @@ import { submit, type PipelineDeps } from './pipeline.ts';
 import { CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 import { chooseConnection, userRoutes } from './routing.ts';
 import { applyConfigUsers } from './users.ts';
-import type { Accepted, Connection, ConnectionContext, ConnectionStatus, NewMessage, Stores } from './types.ts';
+import type { Accepted, Connection, ConnectionContext, ConnectionStatus, DeliveryReport, MessageStatus, NewMessage, Stores } from './types.ts';
 
-const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes'] as const;
+const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments'] as const;
 
 /** Dependencies first; a missing dependency or a cycle is a coded error naming the plug-in. */
 export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
@@ -87,7 +87,7 @@ export class Gateway {
 
   get stores(): Stores {
     const s = this.storeSlots;
-    if (!s.users || !s.messages || !s.queues || !s.mailboxes) throw new NowsmsError('NOWSMS_ERR_NO_STORE', 'the stores are not ready yet: use them after setup (in start() or hook handlers)');
+    if (STORE_SLOTS.some((k) => !s[k])) throw new NowsmsError('NOWSMS_ERR_NO_STORE', 'the stores are not ready yet: use them after setup (in start() or hook handlers)');
     return s as Stores;
   }
 
@@ -132,6 +132,17 @@ export class Gateway {
     return submit(this.pipelineDeps(), messages);
   }
 
+  /** Apply a delivery report; unmatched reports are kept by the store and logged here. */
+  async report(r: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined> {
+    const applied = await this.stores.messages.recordReport(r);
+    if (!applied) this.log.warn({ connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome }, 'delivery report matches no sent message; kept');
+    else {
+      this.log.info({ id: applied.messageId, connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome, status: applied.status }, 'delivery report');
+      void this.hooks.status.call(applied.messageId, applied.status, r.detail);
+    }
+    return applied;
+  }
+
   kick(connectionId?: string): void {
     if (connectionId === undefined) {
       for (const d of this.dispatchers.values()) d.kick();
@@ -165,6 +176,7 @@ export class Gateway {
       stores: this.stores,
       submit: (m) => this.submit(m),
       kick: (id) => this.kick(id ?? c.id),
+      report: (r) => this.report({ ...r, connectionId: c.id }),
     });
     try {
       for (const c of this.conns) {

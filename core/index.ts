@@ -12,3 +12,4 @@ export { emailAddressFor, subjectFor, meaningfulSubject } from './email.ts';
 export { senderFor } from './sender.ts';
 export * from './codecs/index.ts';
 export { textOf } from './text.ts';
+export { segmentKey, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';

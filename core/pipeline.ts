@@ -22,8 +22,9 @@ export interface PipelineDeps {
 
 export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
   const { config } = deps;
+  const { consumesSegments, ...fields } = input;
   let message: Message = {
-    ...input,
+    ...fields,
     id: newMessageId(),
     receivedAt: input.receivedAt ?? new Date(),
     from: normalizeAddress(input.from, config.numbering),
@@ -33,7 +34,8 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   };
   if (!/^\+?\d+$/.test(message.to)) throw new NowsmsError('NOWSMS_ERR_ADDRESS', `recipient ${input.to} is not a phone number`);
   message = await deps.hooks.normalize.call(message);
-  if (message.kind === 'sms') {
+  if (message.kind === 'sms' && message.direction === 'MT') {
+    // Only what we are to send is limited: a received message already cost its sender.
     const plan = planSms(textOf(message));
     if (plan.segments.length > config.sms.maxSegments) {
       throw new NowsmsError(
@@ -46,7 +48,7 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   const routed = await deps.hooks.route.call(message);
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const target = routed ?? (message.direction === 'MT' ? connectionTarget(message, deps.connections()) : undefined);
-  return { message, target };
+  return { message, target, ...(consumesSegments ? { consumesSegments } : {}) };
 }
 
 function connectionTarget(message: Message, connections: Connection[]) {

@@ -37,6 +37,8 @@ export interface Message {
 export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
   receivedAt?: Date;
   meta?: Record<string, unknown>;
+  /** Assembled from these stored segments (see core/reassembly.ts): they go when the message is committed. */
+  consumesSegments?: string;
 };
 
 /** Where the router sends a message. */
@@ -144,6 +146,22 @@ export interface CommitItem {
   message: Message;
   /** The route the pipeline chose; undefined means "no route yet" (MT waiting for a connection). */
   target: Exclude<RouteTarget, { kind: 'reject' }> | undefined;
+  /** Segments (SegmentStore key) this message was assembled from: dropped in the same transaction. */
+  consumesSegments?: string;
+}
+
+/** One received segment of a concatenated message, kept durably until its message is whole. */
+export interface Segment {
+  /** Connection, sender and concatenation reference: what makes segments belong together. */
+  key: string;
+  seq: number;
+  total: number;
+  receivedAt: Date;
+  from: Address;
+  to: Address;
+  via?: string;
+  part: Part;
+  meta: Record<string, unknown>;
 }
 
 export interface UsageCharge {
@@ -176,13 +194,27 @@ export interface MessageStore {
   list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
   /** Append to the status history (and set the current status). */
   setStatus(id: string, status: MessageStatus, detail?: string): Promise<void>;
+  /**
+   * Apply a delivery report to the most recent message sent on that connection with that remote id.
+   * The message becomes 'undeliverable' on any failed segment, 'delivered' once every segment is; other
+   * reports only add to its history. A report that matches nothing is kept (and undefined returned).
+   */
+  recordReport(report: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined>;
+}
+
+export interface SegmentStore {
+  /** Keep a segment durably (a repeated seq replaces the earlier one); resolves with every segment now held for its key, by seq. */
+  put(segment: Segment): Promise<Segment[]>;
+  get(key: string): Promise<Segment[]>;
+  /** Keys whose first segment arrived before `before`: incomplete messages past their timeout. */
+  stale(before: Date): Promise<string[]>;
 }
 
 export interface QueueStore {
   /** Entries of this connection due now, oldest first, leased so that no other worker takes them. */
   lease(connectionId: string, now: Date, limit: number): Promise<QueueEntry[]>;
-  /** Sent: leave the queue, status 'sent'. */
-  complete(messageId: string, detail?: string): Promise<void>;
+  /** Sent: leave the queue, status 'sent'; remember the next hop's ids for delivery reports. */
+  complete(messageId: string, detail?: string, remoteIds?: string[]): Promise<void>;
   /** Temporary failure: try again at `at`; `countAttempt` false for throttling (no attempt spent). */
   retry(messageId: string, at: Date, error: string, countAttempt: boolean): Promise<void>;
   /** Permanent failure: leave the queue, status 'failed'. */
@@ -209,6 +241,7 @@ export interface Stores {
   messages: MessageStore;
   queues: QueueStore;
   mailboxes: MailboxStore;
+  segments: SegmentStore;
 }
 
 /** What the store plug-in does besides the interfaces: open, migrate, close. */
@@ -230,8 +263,17 @@ export interface ConnectionStatus {
 export type SendFailure = 'permanent' | 'temporary' | 'throttled';
 
 export interface SendResult {
-  /** The id the next hop gave the message, for matching delivery reports. */
-  remoteId?: string;
+  /** The ids the next hop gave the message (one per segment for a long SMS), for matching delivery reports. */
+  remoteIds?: string[];
+  detail?: string;
+}
+
+/** A delivery report (SMSC receipt, modem status report) about a message sent earlier. */
+export interface DeliveryReport {
+  connectionId: string;
+  /** As the connection normalised it, so that it equals one of SendResult.remoteIds. */
+  remoteId: string;
+  outcome: 'delivered' | 'undeliverable' | 'pending';
   detail?: string;
 }
 
@@ -269,4 +311,6 @@ export interface ConnectionContext {
   submit(messages: NewMessage[]): Promise<Accepted[]>;
   /** Wake the dispatcher of a connection (after it comes up, or after a throttle pause). */
   kick(connectionId?: string): void;
+  /** Record a delivery report; the status hook fires when it changes a message's status. */
+  report(report: Omit<DeliveryReport, 'connectionId'>): Promise<{ messageId: string; status: MessageStatus } | undefined>;
 }

@@ -15,7 +15,7 @@ const CRLF_DOT_CRLF = Buffer.from('\r\n.\r\n');
 
 export class Pop3Client {
   private chunks: Buffer[] = [];
-  private tail = Buffer.alloc(0);
+  private tail: Buffer = Buffer.alloc(0);
   private waiting: { multi: boolean; resolve(b: Buffer): void; reject(e: Error): void } | undefined;
   private failure: Error | undefined;
   private readonly closed: Promise<void>;

@@ -108,7 +108,7 @@ export class Protocol {
     LIST: (args) =>
       this.listing(args, 'LIST [msg]', (n, e) => `${n} ${e.bytes.length}`, () => {
         const { count, octets } = this.maildrop().stat();
-        return `+OK ${count} messages (${octets} octets)`;
+        return `+OK ${messages(count)} (${octets} octets)`;
       }),
     UIDL: (args) => this.listing(args, 'UIDL [msg]', (n, e) => `${n} ${e.uid}`, () => '+OK unique-id listing follows'),
     RETR: async (args) => {
@@ -136,7 +136,7 @@ export class Protocol {
       if (args.length) return this.syntax('RSET');
       this.maildrop().reset();
       const { count, octets } = this.maildrop().stat();
-      await this.io.reply(`+OK maildrop has ${count} messages (${octets} octets)`);
+      await this.io.reply(`+OK maildrop has ${messages(count)} (${octets} octets)`);
     },
     QUIT: (args) => (args.length ? this.syntax('QUIT') : this.update()),
   };
@@ -156,7 +156,7 @@ export class Protocol {
       this.ctx.counters.deleted += uids.length;
     }
     const left = drop.stat().count;
-    await this.bye(`+OK nowsms POP3 server signing off (${left === 0 ? 'maildrop empty' : `${left} messages left`})`);
+    await this.bye(`+OK nowsms POP3 server signing off (${left === 0 ? 'maildrop empty' : `${messages(left)} left`})`);
   }
 
   private async bye(line: string): Promise<void> {
@@ -194,7 +194,7 @@ export class Protocol {
     this.ctx.counters.logins++;
     this.ctx.log.info({ user: user.name, ip: this.io.remoteAddress }, 'pop3 login');
     const { count, octets } = drop.stat();
-    await this.io.reply(`+OK ${user.name}'s maildrop has ${count} messages (${octets} octets)`);
+    await this.io.reply(`+OK ${user.name}'s maildrop has ${messages(count)} (${octets} octets)`);
   }
 
   private async listing(
@@ -240,4 +240,8 @@ export class Protocol {
   private loginContext() {
     return { service: 'pop3' as const, ip: this.io.remoteAddress };
   }
+}
+
+function messages(n: number): string {
+  return n === 1 ? '1 message' : `${n} messages`;
 }

@@ -17,7 +17,9 @@ async function loadCertificate(cert: Certificate, configDir: string): Promise<{ 
   try {
     return { key: await read(cert.keyFile), cert: await read(cert.certFile) };
   } catch (e) {
-    throw new NowsmsError('NOWSMS_ERR_CONFIG', `smtp: cannot read the TLS certificate (${(e as Error).message}): check tls.keyFile and tls.certFile`, { cause: e });
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `smtp: cannot read the TLS certificate (${(e as Error).message}): check tls.keyFile and tls.certFile`, {
+      cause: e,
+    });
   }
 }
 

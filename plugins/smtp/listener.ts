@@ -24,7 +24,13 @@ export function listen(spec: ListenerSpec, options: SMTPServerOptions, log: Logg
     // TLS handshake, and one bad client must not stop the server.
     server.on('error', (e: NodeJS.ErrnoException) => {
       if (listening) return log.debug({ err: e }, 'smtp: connection error');
-      reject(new NowsmsError('NOWSMS_ERR_CONFIG', `smtp: cannot listen on ${spec.host}:${spec.port} (${e.code ?? e.message}): choose another plugins.smtp.${spec.option}`, { cause: e }));
+      reject(
+        new NowsmsError(
+          'NOWSMS_ERR_CONFIG',
+          `smtp: cannot listen on ${spec.host}:${spec.port} (${e.code ?? e.message}): choose another plugins.smtp.${spec.option}`,
+          { cause: e },
+        ),
+      );
     });
     server.listen(spec.port, spec.host, () => {
       listening = true;

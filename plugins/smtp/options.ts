@@ -13,7 +13,11 @@ export const optionsSchema = z.strictObject({
   tlsPort: port.optional(),
   /** Refuse AUTH and MAIL until the client has run STARTTLS, so passwords never cross the wire in clear. */
   requireTLS: z.boolean().default(false),
-  maxSizeBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  maxSizeBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   subject: z.enum(['prepend', 'append', 'ignore']).default('prepend'),
   stripQuotes: z.boolean().default(true),
   stripSignatures: z.boolean().default(true),

@@ -3,9 +3,7 @@
 // nothing else. The gateway never relays, whoever asks.
 import type { MessageKind } from '../../core/index.ts';
 
-export type Recipient =
-  | { ok: true; kind: MessageKind; number: string }
-  | { ok: false; code: number; message: string };
+export type Recipient = { ok: true; kind: MessageKind; number: string } | { ok: false; code: number; message: string };
 
 // One optional leading + and digits: what an e-mail client's address book holds for a phone. Separators
 // are refused rather than guessed at, so what the user typed is what the phone number is.
@@ -17,7 +15,11 @@ export function classifyRecipient(address: string, domains: { sms: string; mms: 
   const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
   const kind: MessageKind | undefined = domain === domains.sms.toLowerCase() ? 'sms' : domain === domains.mms.toLowerCase() ? 'mms' : undefined;
   if (!kind) {
-    return { ok: false, code: 550, message: `5.7.1 relaying denied: this gateway only takes mail to <phone>@${domains.sms} (SMS) or <phone>@${domains.mms} (MMS)` };
+    return {
+      ok: false,
+      code: 550,
+      message: `5.7.1 relaying denied: this gateway only takes mail to <phone>@${domains.sms} (SMS) or <phone>@${domains.mms} (MMS)`,
+    };
   }
   if (!PHONE.test(local)) {
     return { ok: false, code: 550, message: `5.1.3 <${address}>: the part before @ must be a phone number such as +15550001111 or a short code` };

@@ -11,7 +11,7 @@ export async function commitItems(tx: Sql, items: CommitItem[], charge: UsageCha
   for (const item of items) await commitItem(tx, item, now);
 }
 
-async function commitItem(tx: Sql, { message: m, target }: CommitItem, now: number): Promise<void> {
+async function commitItem(tx: Sql, { message: m, target, consumesSegments }: CommitItem, now: number): Promise<void> {
   await tx.run(
     `INSERT INTO messages (id, direction, kind, from_addr, to_addr, subject, user_name, via, received_at, meta, status, target)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?)`,
@@ -71,4 +71,5 @@ async function commitItem(tx: Sql, { message: m, target }: CommitItem, now: numb
       );
   }
   await recordStatus(tx, m.id, status, detail, now);
+  if (consumesSegments !== undefined) await tx.run('DELETE FROM segments WHERE key = ?', [consumesSegments]);
 }

@@ -30,6 +30,7 @@ export function sqliteStore(options?: { file?: string; busyTimeoutMs?: number })
       api.store('messages', store.messages);
       api.store('queues', store.queues);
       api.store('mailboxes', store.mailboxes);
+      api.store('segments', store.segments);
     },
   });
 }

@@ -5,6 +5,7 @@ import { loadMessages, loadSummaries } from './loaders.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { MessageRow } from './rows.ts';
 import type { Param } from './sqlite.ts';
+import { recordReport } from './reports.ts';
 import { recordStatus } from './status.ts';
 import type { WriteQueue } from './write-queue.ts';
 
@@ -43,5 +44,7 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue): MessageStore
           await tx.run('DELETE FROM mailbox WHERE message_id = ?', [id]);
         }
       }),
+
+    recordReport: (report) => writes.write((tx) => recordReport(tx, report)),
   };
 }

@@ -6,6 +6,7 @@ import { mailboxStore } from './mailboxes.ts';
 import { messageStore } from './messages.ts';
 import { migrate } from './migrate.ts';
 import { queueStore } from './queues.ts';
+import { segmentStore } from './segments.ts';
 import { ReadQueue } from './read-queue.ts';
 import { userStore } from './users.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -39,6 +40,7 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
     messages: messageStore(reads, writes),
     queues: queueStore(reads, writes),
     mailboxes: mailboxStore(reads, writes),
+    segments: segmentStore(reads, writes),
     close: () =>
       (closing ??= (async () => {
         await Promise.all([writes.close(), reads.close()]);

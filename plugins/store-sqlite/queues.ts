@@ -51,10 +51,21 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
         });
       }),
 
-    complete: (messageId, detail) =>
+    complete: (messageId, detail, remoteIds = []) =>
       writes.write(async (tx) => {
+        const row = await tx.get<{ connection_id: string | null }>('SELECT connection_id FROM queue WHERE message_id = ?', [messageId]);
         await tx.run('DELETE FROM queue WHERE message_id = ?', [messageId]);
-        await recordStatus(tx, messageId, 'sent', detail);
+        const now = Date.now();
+        for (const [idx, remoteId] of remoteIds.entries()) {
+          await tx.run('INSERT OR REPLACE INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at) VALUES (?, ?, ?, ?, ?)', [
+            row?.connection_id ?? '',
+            remoteId,
+            messageId,
+            idx,
+            now,
+          ]);
+        }
+        await recordStatus(tx, messageId, 'sent', detail, now);
       }),
 
     retry: (messageId, at, error, countAttempt) =>

@@ -94,4 +94,44 @@ CREATE TABLE mailbox (
 );
 `,
   },
+  {
+    description: 'remote ids for delivery reports, unmatched reports, segments awaiting reassembly',
+    sql: `
+CREATE TABLE remote_ids (
+  connection_id TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  sent_at INTEGER NOT NULL,
+  outcome TEXT,
+  PRIMARY KEY (connection_id, remote_id, message_id)
+);
+CREATE INDEX remote_ids_lookup ON remote_ids(connection_id, remote_id, sent_at);
+CREATE INDEX remote_ids_message ON remote_ids(message_id);
+
+CREATE TABLE unmatched_reports (
+  id INTEGER PRIMARY KEY,
+  connection_id TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail TEXT,
+  at INTEGER NOT NULL
+);
+
+CREATE TABLE segments (
+  key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  from_addr TEXT NOT NULL,
+  to_addr TEXT NOT NULL,
+  via TEXT,
+  content_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  meta TEXT NOT NULL,
+  PRIMARY KEY (key, seq)
+);
+CREATE INDEX segments_received ON segments(received_at);
+`,
+  },
 ];

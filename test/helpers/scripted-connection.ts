@@ -32,7 +32,7 @@ export function scriptedConnection(id: string, opts: Partial<Pick<Connection, 'n
     async send(entry: QueueEntry) {
       conn.sends.push({ id: entry.messageId, attempts: entry.attempts, at: Date.now() });
       const step = conn.script.shift() ?? 'ok';
-      if (step === 'ok') return { remoteId: `r-${conn.sends.length}` };
+      if (step === 'ok') return { remoteIds: [`r-${conn.sends.length}`] };
       throw new SendError(step, `scripted ${step} failure`, opts.pauseMs === undefined ? {} : { pauseMs: opts.pauseMs });
     },
   };

@@ -97,7 +97,9 @@ describe('mail to SMS text', () => {
   });
 
   it('decodes quoted-printable UTF-8 with emoji', async () => {
-    const c = await content('Subject: =?UTF-8?B?8J+OiQ==?=\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9 =F0=9F=98=80\n');
+    const c = await content(
+      'Subject: =?UTF-8?B?8J+OiQ==?=\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9 =F0=9F=98=80\n',
+    );
     expect(smsText(c, 'prepend')).toBe('🎉\nCafé 😀');
   });
 });

@@ -26,7 +26,14 @@ describe('classifyRecipient', () => {
   });
 
   it('refuses local parts that are not a phone number', () => {
-    for (const a of ['+1555>@sms.localhost', 'bob@sms.localhost', '1555-000@sms.localhost', '++1555@sms.localhost', '@sms.localhost', '"1 555"@sms.localhost']) {
+    for (const a of [
+      '+1555>@sms.localhost',
+      'bob@sms.localhost',
+      '1555-000@sms.localhost',
+      '++1555@sms.localhost',
+      '@sms.localhost',
+      '"1 555"@sms.localhost',
+    ]) {
       expect(classify(a)).toMatchObject({ ok: false, code: 550, message: expect.stringMatching(/^5\.1\.3 /) });
     }
   });
@@ -38,14 +45,38 @@ const alice = { user: 'alice', from: '+15550009999' };
 
 describe('buildMessages', () => {
   it('makes one MT message per recipient, from the user, with the envelope in meta', () => {
-    const msgs = buildMessages(content(), envelope([{ kind: 'sms', number: '+15550001111' }, { kind: 'sms', number: '+15550002222' }]), alice, 'prepend');
+    const msgs = buildMessages(
+      content(),
+      envelope([
+        { kind: 'sms', number: '+15550001111' },
+        { kind: 'sms', number: '+15550002222' },
+      ]),
+      alice,
+      'prepend',
+    );
     expect(msgs).toHaveLength(2);
-    expect(msgs[0]).toMatchObject({ direction: 'MT', kind: 'sms', from: '+15550009999', to: '+15550001111', user: 'alice', via: 'smtp', meta: { mailFrom: 'alice@example.com', emailMessageId: '<m1@x>' } });
+    expect(msgs[0]).toMatchObject({
+      direction: 'MT',
+      kind: 'sms',
+      from: '+15550009999',
+      to: '+15550001111',
+      user: 'alice',
+      via: 'smtp',
+      meta: { mailFrom: 'alice@example.com', emailMessageId: '<m1@x>' },
+    });
     expect(msgs[0]!.parts).toEqual([{ contentType: 'text/plain; charset=utf-8', data: Buffer.from('hi') }]);
   });
 
   it('sends once to a number written twice', () => {
-    const msgs = buildMessages(content(), envelope([{ kind: 'sms', number: '+15550001111' }, { kind: 'sms', number: '+15550001111' }]), alice, 'prepend');
+    const msgs = buildMessages(
+      content(),
+      envelope([
+        { kind: 'sms', number: '+15550001111' },
+        { kind: 'sms', number: '+15550001111' },
+      ]),
+      alice,
+      'prepend',
+    );
     expect(msgs).toHaveLength(1);
   });
 
@@ -75,7 +106,10 @@ describe('replyFor', () => {
     expect([r.responseCode, r.message]).toEqual([552, '5.3.4 it needs 11 SMS segments and the limit is 10']);
   });
   it('maps temporary errors to 451 4.x.x', () => {
-    expect(replyFor(new NowsmsError('NOWSMS_ERR_LIMIT', 'daily limit 5 reached', { temporary: true }), log)).toMatchObject({ responseCode: 451, message: '4.7.1 daily limit 5 reached' });
+    expect(replyFor(new NowsmsError('NOWSMS_ERR_LIMIT', 'daily limit 5 reached', { temporary: true }), log)).toMatchObject({
+      responseCode: 451,
+      message: '4.7.1 daily limit 5 reached',
+    });
     expect(replyFor(new NowsmsError('NOWSMS_ERR_HOOK_TIMEOUT', 'slow', { temporary: true }), log)).toMatchObject({ responseCode: 451, message: '4.3.0 slow' });
   });
   it('maps permanent errors to 5xx', () => {

@@ -1,6 +1,6 @@
 // The SMTP server over real sockets, with nodemailer as the e-mail client and the real store behind it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './tmp-gateway.ts';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { mailer, refusal, stored } from './client.ts';
 import { RawSmtp } from './raw-client.ts';
 
@@ -25,7 +25,12 @@ afterAll(async () => {
 
 describe('sending an SMS', () => {
   it('takes AUTH PLAIN and a number without +', async () => {
-    const info = await mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({ from: 'alice@example.com', to: '15550001111@sms.localhost', subject: 'Hello', text: 'Meet at 5' });
+    const info = await mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({
+      from: 'alice@example.com',
+      to: '15550001111@sms.localhost',
+      subject: 'Hello',
+      text: 'Meet at 5',
+    });
     const [m] = await stored(gw, info.response);
     expect(m).toMatchObject({ direction: 'MT', kind: 'sms', from: '+15550009999', to: '+15550001111', user: 'alice', via: 'smtp', text: 'Hello\nMeet at 5' });
     expect(m!.parts[0]!.contentType).toBe('text/plain; charset=utf-8');
@@ -53,9 +58,16 @@ describe('sending an SMS', () => {
     expect(new Set(ms.map((m) => m.text))).toEqual(new Set(['to all']));
   });
 
-  it('routes a number another user receives to that user\'s mailbox, and a number nobody has waits', async () => {
-    const info = await mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({ from: 'alice@example.com', to: ['15550002222@sms.localhost', '15550007777@sms.localhost'], text: 'routing' });
-    const [toBob, toNobody] = await stored(gw, info.response).then((ms) => [ms.find((m) => m.to === '+15550002222')!, ms.find((m) => m.to === '+15550007777')!]);
+  it("routes a number another user receives to that user's mailbox, and a number nobody has waits", async () => {
+    const info = await mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({
+      from: 'alice@example.com',
+      to: ['15550002222@sms.localhost', '15550007777@sms.localhost'],
+      text: 'routing',
+    });
+    const [toBob, toNobody] = await stored(gw, info.response).then((ms) => [
+      ms.find((m) => m.to === '+15550002222')!,
+      ms.find((m) => m.to === '+15550007777')!,
+    ]);
     expect((await gw.gateway.stores.mailboxes.list('bob')).map((e) => e.messageId)).toContain(toBob!.id);
     expect(await gw.gateway.stores.messages.summary(toNobody!.id)).toMatchObject({ status: 'no-route' });
   });
@@ -175,13 +187,17 @@ describe('refusals', () => {
   });
 
   it('refuses an SMS longer than sms.maxSegments, naming the limit', async () => {
-    const r = await refusal(mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({ from: 'a@example.com', to: '15550001111@sms.localhost', text: 'a'.repeat(153 * 10 + 1) }));
+    const r = await refusal(
+      mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({ from: 'a@example.com', to: '15550001111@sms.localhost', text: 'a'.repeat(153 * 10 + 1) }),
+    );
     expect(r.code).toBe(552);
     expect(r.response).toMatch(/5\.3\.4 .*11 SMS segments.*limit is 10/);
   });
 
   it('refuses an empty SMS', async () => {
-    const r = await refusal(mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({ from: 'a@example.com', to: '15550001111@sms.localhost', text: '\n-- \nAlice' }));
+    const r = await refusal(
+      mailer(gw.smtpPort, 'alice', 'alice-pw').sendMail({ from: 'a@example.com', to: '15550001111@sms.localhost', text: '\n-- \nAlice' }),
+    );
     expect(r.code).toBe(550);
     expect(r.response).toMatch(/5\.6\.0 the message is empty/);
   });

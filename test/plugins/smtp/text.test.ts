@@ -26,7 +26,8 @@ describe('quoted replies', () => {
   });
 
   it('cuts at a From:/Sent: header block and the separator above it', () => {
-    const body = 'New text\n\n________________________________\nFrom: Bob <b@example.com>\nSent: Monday, 1 January 2024 10:00\nTo: Alice\nSubject: x\n\nold text';
+    const body =
+      'New text\n\n________________________________\nFrom: Bob <b@example.com>\nSent: Monday, 1 January 2024 10:00\nTo: Alice\nSubject: x\n\nold text';
     expect(extractText(body, both)).toBe('New text');
   });
 

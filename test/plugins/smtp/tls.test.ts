@@ -1,7 +1,7 @@
 // STARTTLS, requireTLS and the implicit-TLS port, with a throw-away certificate the clients verify.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './tmp-gateway.ts';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { mailer, stored } from './client.ts';
 import { RawSmtp } from './raw-client.ts';
 
@@ -98,6 +98,9 @@ describe('without a certificate', () => {
   });
 
   it('will not start with requireTLS', async () => {
-    await expect(startTestGateway({ pop3: false, smtp: { requireTLS: true }, users })).rejects.toMatchObject({ code: 'NOWSMS_ERR_CONFIG', message: expect.stringMatching(/requireTLS needs a certificate/) });
+    await expect(startTestGateway({ pop3: false, smtp: { requireTLS: true }, users })).rejects.toMatchObject({
+      code: 'NOWSMS_ERR_CONFIG',
+      message: expect.stringMatching(/requireTLS needs a certificate/),
+    });
   });
 });

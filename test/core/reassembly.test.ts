@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { acceptSegment, flushStaleSegments, segmentKey } from '../../core/reassembly.ts';
+import type { Segment } from '../../core/types.ts';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { textOf } from '../../core/text.ts';
+
+let gw: TestGateway | undefined;
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+});
+
+function seg(seq: number, text: string, total = 3, at = new Date()): Segment {
+  return {
+    key: segmentKey('modem1', '+447700900123', 42, total),
+    seq,
+    total,
+    receivedAt: at,
+    from: '+447700900123',
+    to: '+15550001111',
+    via: 'modem1',
+    part: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(text) },
+    meta: {},
+  };
+}
+
+describe('reassembly', () => {
+  it('submits the whole message once every segment is in, whatever their order, and keeps nothing behind', async () => {
+    gw = await startTestGateway({ smtp: false, pop3: false, users: [{ name: 'bob', password: 'pw', recipients: ['+15550001111'] }] });
+    const { stores } = gw.gateway;
+    const submit = gw.gateway.submit.bind(gw.gateway);
+    expect(await acceptSegment(stores, submit, seg(3, ' end.'))).toBeUndefined();
+    expect(await acceptSegment(stores, submit, seg(1, 'Start, '))).toBeUndefined();
+    expect(await acceptSegment(stores, submit, seg(1, 'Start, '))).toBeUndefined(); // a repeat changes nothing
+    const accepted = await acceptSegment(stores, submit, seg(2, 'middle and'));
+    expect(accepted?.target).toEqual({ kind: 'mailbox', user: 'bob' });
+    const m = await stores.messages.get(accepted!.id);
+    expect(textOf(m!)).toBe('Start, middle and end.');
+    expect(m!.meta).toMatchObject({ segments: 3 });
+    expect(await stores.segments.get(seg(1, '').key)).toEqual([]);
+  });
+
+  it('segments survive a restart, and a message still incomplete after the timeout is delivered marked incomplete', async () => {
+    gw = await startTestGateway({ smtp: false, pop3: false, users: [{ name: 'bob', password: 'pw', recipients: ['+15550001111'] }] });
+    const old = new Date(Date.now() - 60_000);
+    await acceptSegment(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), seg(1, 'first part, ', 3, old));
+    await acceptSegment(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), seg(3, 'third part', 3, old));
+    const dataDir = gw.dataDir;
+    await gw.stop();
+    gw = await startTestGateway({ smtp: false, pop3: false, dataDir });
+    const flushed = await flushStaleSegments(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), 30_000);
+    expect(flushed).toHaveLength(1);
+    const m = await gw.gateway.stores.messages.get(flushed[0]!.id);
+    expect(textOf(m!)).toBe('first part, […]third part');
+    expect(m!.meta).toMatchObject({ incomplete: true, missingSegments: [2] });
+    expect(await flushStaleSegments(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), 30_000)).toEqual([]);
+  });
+});
