@@ -2,7 +2,7 @@
 // the message being listed over POP3, and POP3 download against Dovecot. See bench/README.md.
 //
 //   npx tsx bench/email.ts [--messages N] [--clients C] [--samples S] [--json] [--keep]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -84,6 +84,8 @@ async function main(): Promise<number> {
   const o = options();
   installCleanup();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nowsms-bench-'));
+  // Dovecot's auth and mail processes run as other users and must get through to tmp/dovecot.
+  chmodSync(tmp, 0o711);
   const warmup = Math.min(200, Math.max(20, Math.round(o.messages / 10)));
   const [smtpPort, pop3Port, barePort, dovecotPort] = (await freePorts(4)) as [number, number, number, number];
   const load = (port: number, messages: number, rcptTo: string, first: number): Promise<LoadResult> =>

@@ -8,7 +8,7 @@ import { newMessageId } from './ids.ts';
 import type { Logger } from './log.ts';
 import { chooseConnection } from './routing.ts';
 import { textOf } from './text.ts';
-import type { Accepted, CommitItem, Connection, Message, NewMessage, Stores, UsageCharge } from './types.ts';
+import type { Accepted, CommitItem, Connection, Message, NewMessage, RouteTarget, Stores, UsageCharge } from './types.ts';
 
 export interface PipelineDeps {
   hooks: GatewayHooks;
@@ -22,7 +22,7 @@ export interface PipelineDeps {
 
 export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
   const { config } = deps;
-  const { consumesSegments, ...fields } = input;
+  const { consumesSegments, routeTo, ...fields } = input;
   let message: Message = {
     ...fields,
     id: newMessageId(),
@@ -45,10 +45,17 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     }
     message.meta = { ...message.meta, encoding: plan.encoding, segments: plan.segments.length };
   }
-  const routed = await deps.hooks.route.call(message);
+  const routed = routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message);
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const target = routed ?? (message.direction === 'MT' ? connectionTarget(message, deps.connections()) : undefined);
   return { message, target, ...(consumesSegments ? { consumesSegments } : {}) };
+}
+
+async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget> {
+  const user = await deps.stores.users.get(name);
+  // A misconfigured route must not lose the message: a temporary refusal leaves it where it was (on the SIM, at the SMSC).
+  if (!user || user.removed) return { kind: 'reject', temporary: true, reason: `route-to user ${name} does not exist: add the user or fix the connection's routeTo` };
+  return { kind: 'mailbox', user: name };
 }
 
 function connectionTarget(message: Message, connections: Connection[]) {

@@ -39,6 +39,11 @@ export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
   meta?: Record<string, unknown>;
   /** Assembled from these stored segments (see core/reassembly.ts): they go when the message is committed. */
   consumesSegments?: string;
+  /**
+   * Deliver to this user's mailbox, before any route hook: a connection's "route to local user" setting
+   * (everything a given modem, GPRS modem or MMSC link receives goes to one user).
+   */
+  routeTo?: string;
 };
 
 /** Where the router sends a message. */

@@ -46,9 +46,9 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             hostname: msgIdHost(opts.hostname ?? os.hostname()),
             tlsAvailable: cert !== undefined,
           };
-          let secureContext: tls.SecureContext | undefined;
+          let certificate: { key: Buffer; cert: Buffer } | undefined;
           try {
-            secureContext = cert && loadCertificate(cert, api.config.configDir);
+            certificate = cert && loadCertificate(cert, api.config.configDir);
           } catch (err) {
             state = 'down';
             detail = (err as Error).message;
@@ -58,7 +58,7 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             host: opts.host,
             port: opts.port,
             tlsPort: opts.tlsPort,
-            secureContext,
+            certificate,
             idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
             maxBadCommands: opts.maxBadCommands,
             maxSessions: opts.maxSessions,
@@ -96,7 +96,7 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
   };
 }
 
-function loadCertificate(cert: { keyFile: string; certFile: string }, configDir: string): tls.SecureContext {
+function loadCertificate(cert: { keyFile: string; certFile: string }, configDir: string): { key: Buffer; cert: Buffer } {
   const read = (file: string, what: string) => {
     try {
       return readFileSync(path.resolve(configDir, file));
@@ -104,10 +104,12 @@ function loadCertificate(cert: { keyFile: string; certFile: string }, configDir:
       throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, { cause: err });
     }
   };
+  const pair = { key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') };
   try {
-    return tls.createSecureContext({ key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') });
+    // Fail at start, naming the file, rather than at the first STLS.
+    tls.createSecureContext(pair);
+    return pair;
   } catch (err) {
-    if (err instanceof NowsmsError) throw err;
     throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot use the TLS certificate ${cert.certFile}: ${(err as Error).message}`, { cause: err });
   }
 }

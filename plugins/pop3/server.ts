@@ -10,7 +10,8 @@ export interface ServerSettings {
   port: number;
   /** Implicit TLS (POP3S, RFC 8314) on this port too. */
   tlsPort: number | undefined;
-  secureContext: tls.SecureContext | undefined;
+  /** PEM key and certificate, for STLS and tlsPort. */
+  certificate: { key: Buffer; cert: Buffer } | undefined;
   idleTimeoutMs: number;
   maxBadCommands: number;
   maxSessions: number;
@@ -23,11 +24,14 @@ export class Pop3Server {
   private readonly servers: net.Server[] = [];
   private readonly sessions = new Set<Session>();
   private addresses: string[] = [];
+  private readonly secureContext: tls.SecureContext | undefined;
 
   constructor(
     private readonly ctx: Pop3Context,
     private readonly settings: ServerSettings,
-  ) {}
+  ) {
+    this.secureContext = settings.certificate && tls.createSecureContext(settings.certificate);
+  }
 
   get listening(): string[] {
     return [...this.addresses];
@@ -37,8 +41,8 @@ export class Pop3Server {
     const plain = net.createServer((socket) => this.accept(socket, false));
     await this.bind(plain, this.settings.port);
     if (this.settings.tlsPort !== undefined) {
-      if (!this.settings.secureContext) throw new Error('tlsPort needs a certificate');
-      const secure = tls.createServer({ secureContext: this.settings.secureContext }, (socket) => this.accept(socket, true));
+      if (!this.settings.certificate) throw new Error('tlsPort needs a certificate');
+      const secure = tls.createServer(this.settings.certificate, (socket) => this.accept(socket, true));
       secure.on('tlsClientError', (err) => this.ctx.log.debug({ err }, 'pop3s handshake failed'));
       await this.bind(secure, this.settings.tlsPort);
     }
@@ -81,7 +85,7 @@ export class Pop3Server {
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
-    const session = new Session(socket, this.ctx, this.settings, secure);
+    const session = new Session(socket, this.ctx, { ...this.settings, secureContext: this.secureContext }, secure);
     this.sessions.add(session);
     this.ctx.counters.sessions++;
     this.ctx.counters.active = this.sessions.size;

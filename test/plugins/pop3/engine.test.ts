@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeCertificate } from '../../helpers/tls.ts';
 import { VECTORS_DIR } from '../../helpers/vectors.ts';
@@ -269,10 +268,10 @@ describe('POP3 engine', () => {
 
   describe('STLS', () => {
     const cert = makeCertificate();
-    const secureContext = tls.createSecureContext({ key: readFileSync(cert.keyFile), cert: readFileSync(cert.certFile) });
+    const certificate = { key: readFileSync(cert.keyFile), cert: readFileSync(cert.certFile) };
 
     it('upgrades in place, drops pipelined plaintext, then logs in over TLS', async () => {
-      const g = await start({ secureContext });
+      const g = await start({ certificate });
       g.deliver('bob', smsMessage('t1', 'secret text'));
       const { c } = await open(g.port);
       expect((await c.multi('CAPA')).body.toString()).toContain('STLS\r\n');
@@ -292,7 +291,7 @@ describe('POP3 engine', () => {
     });
 
     it('is not offered after login', async () => {
-      const g = await start({ secureContext });
+      const g = await start({ certificate });
       const c = await login(g.port);
       expect((await c.multi('CAPA')).body.toString()).not.toContain('STLS');
       expect(await c.cmd('STLS')).toBe('-ERR STLS is not valid in this state');

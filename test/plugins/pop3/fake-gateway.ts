@@ -1,7 +1,6 @@
 // The POP3 engine on a real socket with a hand-made context: in-memory mailboxes, messages and logins.
 // Only for the engine's unit tests; the integration tests use the real gateway.
 import { createHash } from 'node:crypto';
-import type tls from 'node:tls';
 import { silentLogger } from '../../../core/log.ts';
 import type { MailboxEntry, MailboxStore, Message, StoredUser } from '../../../core/index.ts';
 import { newCounters, type Pop3Context } from '../../../plugins/pop3/context.ts';
@@ -82,7 +81,7 @@ export interface FakeGateway {
 }
 
 export async function startFakeGateway(
-  opts: { users?: FakeUser[]; idleTimeoutMs?: number; maxBadCommands?: number; maxSessions?: number; secureContext?: tls.SecureContext; apop?: boolean } = {},
+  opts: { users?: FakeUser[]; idleTimeoutMs?: number; maxBadCommands?: number; maxSessions?: number; certificate?: { key: Buffer; cert: Buffer }; apop?: boolean } = {},
 ): Promise<FakeGateway> {
   const users = new Map((opts.users ?? [{ name: 'bob', password: 'secret' }]).map((u) => [u.name, u]));
   const messages = new Map<string, Message>();
@@ -104,13 +103,13 @@ export async function startFakeGateway(
     locks: new MailboxLocks(),
     counters: newCounters(),
     hostname: 'pop.example',
-    tlsAvailable: opts.secureContext !== undefined,
+    tlsAvailable: opts.certificate !== undefined,
   };
   const server = new Pop3Server(ctx, {
     host: '127.0.0.1',
     port: 0,
     tlsPort: undefined,
-    secureContext: opts.secureContext,
+    certificate: opts.certificate,
     idleTimeoutMs: opts.idleTimeoutMs ?? 60_000,
     maxBadCommands: opts.maxBadCommands ?? 10,
     maxSessions: opts.maxSessions ?? 200,
