@@ -19,6 +19,8 @@ const HELP = `npx tsx bench/email.ts [options]
   --samples S    messages for the 250 -> retrievable latency (default min(200, N))
   --json         print the figures as JSON
   --keep         keep the temp dir (configs, data, logs) and print its path
+  --cpu-prof     run the gateway under node --cpu-prof (implies --keep; the profile goes to <temp dir>/profile;
+                 profiling slows the gateway, so the figures of such a run are not comparable)
 `;
 
 const ALICE = { name: 'alice', password: 'pw', recipient: '+15550002222' };
@@ -39,6 +41,7 @@ function options() {
       samples: { type: 'string' },
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -58,7 +61,8 @@ function options() {
   const messages = int('messages', values.messages, 1);
   const clients = int('clients', values.clients, 1);
   const samples = values.samples === undefined ? Math.min(200, messages) : int('samples', values.samples, 1);
-  return { messages, clients, samples, json: values.json, keep: values.keep };
+  const cpuProf = values['cpu-prof'];
+  return { messages, clients, samples, json: values.json, keep: values.keep || cpuProf, cpuProf };
 }
 
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
@@ -86,7 +90,8 @@ async function main(): Promise<number> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nowsms-bench-'));
   // Dovecot's auth and mail processes run as other users and must get through to tmp/dovecot.
   chmodSync(tmp, 0o711);
-  const warmup = Math.min(200, Math.max(20, Math.round(o.messages / 10)));
+  // Enough for V8 to optimise both servers' hot paths before the clock runs (a bare smtp-server is still speeding up after 2000).
+  const warmup = Math.min(1000, Math.max(50, Math.round(o.messages / 2)));
   const [smtpPort, pop3Port, barePort, dovecotPort] = (await freePorts(4)) as [number, number, number, number];
   const load = (port: number, messages: number, rcptTo: string, first: number): Promise<LoadResult> =>
     smtpLoad({ port, clients: o.clients, messages, user: ALICE.name, password: ALICE.password, mailFrom: MAIL_FROM, rcptTo, first });
@@ -97,8 +102,15 @@ async function main(): Promise<number> {
     const gw = writeGatewayConfig(tmp, smtpPort, pop3Port);
     await addUser(gw, ALICE);
     await addUser(gw, BOB);
-    const gateway = await startGateway(gw);
+    const gateway = await startGateway(gw, o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(tmp, 'profile')] : []);
     progress(`gateway pid ${gateway.pid}: SMTP ${smtpPort}, POP3 ${pop3Port}`);
+    // The peak RSS so far after each step, to tell which step set the final figure.
+    const hwm: Record<string, number | null> = {};
+    const checkpoint = (step: string) => {
+      const kib = peakRssKiB(gateway.pid);
+      hwm[step] = kib === undefined ? null : Math.round(kib / 102.4) / 10;
+    };
+    checkpoint('started');
 
     // --- SMTP intake: the bare smtp-server first, then the gateway; same clients, same warm-up, same N
     const bare = startChild('bare smtp-server', process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/lib/bare-smtp.ts'), String(barePort)], { cwd: REPO });
@@ -111,10 +123,12 @@ async function main(): Promise<number> {
     progress(`gateway SMTP: warm-up ${warmup} (to alice), then ${o.messages} messages to bob`);
     await load(smtpPort, warmup, TO_ALICE, 0);
     const gwRun = await measured(gateway, o.messages, () => load(smtpPort, o.messages, TO_BOB, warmup));
+    checkpoint('smtpIntake');
     progress(`gateway said: ${gwRun.result.sampleReply}`);
 
     // --- every 250 is a commit: one POP3 login right after the last 250 must list all N
     const listed = await listUids(pop3Port, BOB.name, BOB.password);
+    checkpoint('firstPop3Login');
     if (listed.uids.length !== o.messages) throw new Error(`after the last 250, POP3 lists ${listed.uids.length} messages for bob, not ${o.messages}`);
     progress(`POP3 lists all ${o.messages} right after the last 250 (first login took ${listed.ms.toFixed(0)} ms)`);
 
@@ -123,6 +137,7 @@ async function main(): Promise<number> {
     const gwWarm = await pop3Pass(pop3Port, BOB.name, BOB.password, true);
     if (gwWarm.messages !== o.messages) throw new Error(`POP3 STAT says ${gwWarm.messages} messages for bob, not ${o.messages}`);
     const gwPop = await measured(gateway, o.messages, () => pop3Pass(pop3Port, BOB.name, BOB.password, false));
+    checkpoint('pop3Passes');
 
     const dv = writeDovecotConfig(path.join(tmp, 'dovecot'), dovecotPort, [{ name: BOB.name, password: BOB.password }]);
     fillMaildir(dv, BOB.name, gwWarm.bodies!);
@@ -152,6 +167,7 @@ async function main(): Promise<number> {
       first: warmup + o.messages,
     });
 
+    checkpoint('latencyProbe');
     const rssKiB = peakRssKiB(gateway.pid);
     await stopChild(gateway);
     if (gateway.output().trim()) progress(`gateway output (warn and above):\n${gateway.output().trimEnd()}`);
@@ -190,6 +206,7 @@ async function main(): Promise<number> {
         },
         pop3LoginMs: { gateway: round(gwPop.result.loginMs, 2), dovecot: round(dvPop.result.loginMs, 2), gatewayFirstAfterIntake: round(listed.ms, 1) },
         pop3BytesPerPass: gwPop.result.bytes,
+        gatewayPeakRssMiBAfter: hwm,
         latencyLockRetries: lat.lockRetries,
       },
     };

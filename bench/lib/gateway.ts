@@ -53,8 +53,9 @@ export async function addUser(setup: GatewaySetup, user: BenchUser): Promise<voi
   await run(`nowsms users add ${user.name}`, process.execPath, [BIN, 'users', 'add', user.name, '--password', user.password, '--smtp-login', '--recipients', user.recipient, '--config', setup.config], { cwd: REPO });
 }
 
-export async function startGateway(setup: GatewaySetup): Promise<Child> {
-  const child = startChild('gateway (nowsms start)', process.execPath, [BIN, 'start', '--config', setup.config], { cwd: REPO });
+/** Start the gateway; nodeArgs go to node itself (--cpu-prof ...). */
+export async function startGateway(setup: GatewaySetup, nodeArgs: string[] = []): Promise<Child> {
+  const child = startChild('gateway (nowsms start)', process.execPath, [...nodeArgs, BIN, 'start', '--config', setup.config], { cwd: REPO });
   try {
     await waitForPort(setup.smtpPort, child, 60_000);
     await waitForPort(setup.pop3Port, child, 10_000);

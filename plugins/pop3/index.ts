@@ -69,7 +69,9 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             await s.close();
             state = 'down';
             detail = (err as Error).message;
-            throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.pop3.port or host)`, { cause: err });
+            throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.pop3.port or host)`, {
+              cause: err,
+            });
           }
           server = s;
           state = 'up';

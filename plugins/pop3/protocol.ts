@@ -89,6 +89,8 @@ export class Protocol {
       if (args.length !== 2 || !name || !digest || !/^[0-9a-f]{32}$/i.test(digest)) return this.syntax('APOP name digest');
       await this.loggedIn(await this.ctx.auth.apop(name, this.timestamp, digest, this.loginContext()));
     },
+    // Mail clients probe for SASL (RFC 5034); saying no is an answer, not a client error.
+    AUTH: () => this.io.reply('-ERR SASL is not offered: use USER and PASS, or APOP'),
     STLS: async (args) => {
       if (args.length) return this.syntax('STLS');
       if (this.io.secure) return this.io.fail('-ERR command not permitted when TLS active');
@@ -106,11 +108,22 @@ export class Protocol {
       await this.io.reply(`+OK ${count} ${octets}`);
     },
     LIST: (args) =>
-      this.listing(args, 'LIST [msg]', (n, e) => `${n} ${e.bytes.length}`, () => {
-        const { count, octets } = this.maildrop().stat();
-        return `+OK ${messages(count)} (${octets} octets)`;
-      }),
-    UIDL: (args) => this.listing(args, 'UIDL [msg]', (n, e) => `${n} ${e.uid}`, () => '+OK unique-id listing follows'),
+      this.listing(
+        args,
+        'LIST [msg]',
+        (n, e) => `${n} ${e.bytes.length}`,
+        () => {
+          const { count, octets } = this.maildrop().stat();
+          return `+OK ${messages(count)} (${octets} octets)`;
+        },
+      ),
+    UIDL: (args) =>
+      this.listing(
+        args,
+        'UIDL [msg]',
+        (n, e) => `${n} ${e.uid}`,
+        () => '+OK unique-id listing follows',
+      ),
     RETR: async (args) => {
       if (args.length !== 1) return this.syntax('RETR msg');
       const entry = await this.message(args[0]!);
@@ -197,12 +210,7 @@ export class Protocol {
     await this.io.reply(`+OK ${user.name}'s maildrop has ${messages(count)} (${octets} octets)`);
   }
 
-  private async listing(
-    args: string[],
-    usage: string,
-    line: (n: number, e: MaildropEntry) => string,
-    heading: () => string,
-  ): Promise<void> {
+  private async listing(args: string[], usage: string, line: (n: number, e: MaildropEntry) => string, heading: () => string): Promise<void> {
     if (args.length > 1) return this.syntax(usage);
     if (args.length === 1) {
       const entry = await this.message(args[0]!);

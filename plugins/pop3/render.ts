@@ -62,6 +62,15 @@ function attachment(part: Part, index: number): Mail.Attachment {
 function extensionFor(contentType: string): string {
   const sub = /^[^/]+\/([a-z0-9.+-]+)/i.exec(contentType)?.[1]?.toLowerCase();
   if (!sub) return '.bin';
-  const known: Record<string, string> = { jpeg: '.jpg', 'svg+xml': '.svg', 'x-vcard': '.vcf', vcard: '.vcf', plain: '.txt', mpeg: '.mp3', '3gpp': '.3gp', amr: '.amr' };
+  const known: Record<string, string> = {
+    jpeg: '.jpg',
+    'svg+xml': '.svg',
+    'x-vcard': '.vcf',
+    vcard: '.vcf',
+    plain: '.txt',
+    mpeg: '.mp3',
+    '3gpp': '.3gp',
+    amr: '.amr',
+  };
   return known[sub] ?? `.${sub.replace(/^x-/, '').replace(/[^a-z0-9]/g, '')}`;
 }

@@ -20,10 +20,10 @@ export async function applyCharge(tx: Sql, charge: UsageCharge, now = new Date()
   const { user, messages, dailyLimit, monthlyLimit } = charge;
   const starts = periodStarts(now);
   if (dailyLimit !== undefined && (await countSince(tx, user, starts.day)) + messages > dailyLimit) {
-    throw new NowsmsError('NOWSMS_ERR_LIMIT', `${user} has reached the daily limit of ${dailyLimit} messages`, { temporary: true });
+    throw new NowsmsError('NOWSMS_ERR_LIMIT', `${user} has reached the daily limit of ${messagesWord(dailyLimit)}: try again tomorrow (UTC) or raise dailyLimit`, { temporary: true });
   }
   if (monthlyLimit !== undefined && (await countSince(tx, user, starts.month)) + messages > monthlyLimit) {
-    throw new NowsmsError('NOWSMS_ERR_LIMIT', `${user} has reached the monthly limit of ${monthlyLimit} messages`, { temporary: true });
+    throw new NowsmsError('NOWSMS_ERR_LIMIT', `${user} has reached the monthly limit of ${messagesWord(monthlyLimit)}: try again next month (UTC) or raise monthlyLimit`, { temporary: true });
   }
   const row = await tx.get<{ credits: number | null }>('SELECT credits FROM users WHERE name = ?', [user]);
   if (row?.credits === null || row?.credits === undefined) return; // no balance kept: unlimited
@@ -31,4 +31,8 @@ export async function applyCharge(tx: Sql, charge: UsageCharge, now = new Date()
     throw new NowsmsError('NOWSMS_ERR_LIMIT', `${user} has no credits left (${row.credits} remaining, ${messages} needed): add credits to the account`);
   }
   await tx.run('UPDATE users SET credits = credits - ? WHERE name = ?', [messages, user]);
+}
+
+function messagesWord(n: number): string {
+  return n === 1 ? '1 message' : `${n} messages`;
 }

@@ -1,4 +1,4 @@
-// The embedded store: SQLite in the data directory, filling the four store slots.
+// The embedded store: SQLite in the data directory, filling the store slots.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';

@@ -6,8 +6,8 @@ import { resolveConfig, type NowsmsConfig, type ResolvedConfig } from '../../cor
 import { Gateway } from '../../core/gateway.ts';
 import { silentLogger, createLogger } from '../../core/log.ts';
 import type { NowsmsPlugin } from '../../core/plugin.ts';
-import { pop3 } from '../../plugins/pop3/index.ts';
-import { smtp } from '../../plugins/smtp/index.ts';
+import { pop3, type Pop3Options } from '../../plugins/pop3/index.ts';
+import { smtp, type SmtpOptions } from '../../plugins/smtp/index.ts';
 import { sqliteStore } from '../../plugins/store-sqlite/index.ts';
 import { makeCertificate } from './tls.ts';
 
@@ -32,8 +32,8 @@ export interface TestGatewayOptions {
   tls?: boolean;
   /** Merged over the test defaults (not deep). */
   config?: Partial<NowsmsConfig> & Record<string, unknown>;
-  smtp?: Record<string, unknown> | false;
-  pop3?: Record<string, unknown> | false;
+  smtp?: Partial<SmtpOptions> | false;
+  pop3?: Partial<Pop3Options> | false;
   /** More plug-ins (test connections, ...). */
   plugins?: NowsmsPlugin[];
   /** Reuse a data dir (restart tests). */

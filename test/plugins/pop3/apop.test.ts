@@ -26,12 +26,28 @@ const { cases } = readVectors<{ cases: ApopVector[] }>('pop3_smtp/rfc1939_apop.j
 describe('RFC 1939 APOP vector', () => {
   it.each(cases)('$id: digest = md5(timestamp + secret)', async (v) => {
     expect(v.greeting.endsWith(v.timestamp)).toBe(true);
-    expect(createHash('md5').update(v.timestamp + v.shared_secret).digest('hex')).toBe(v.expected_digest);
+    expect(
+      createHash('md5')
+        .update(v.timestamp + v.shared_secret)
+        .digest('hex'),
+    ).toBe(v.expected_digest);
     expect(v.command).toBe(`APOP ${v.user} ${v.expected_digest}`);
 
-    const auth = createAuth({ users: () => users, dataDir: mkdtempSync(path.join(os.tmpdir(), 'nowsms-apop-')), apop: true, failureDelayMs: 0, log: silentLogger() });
+    const auth = createAuth({
+      users: () => users,
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'nowsms-apop-')),
+      apop: true,
+      failureDelayMs: 0,
+      log: silentLogger(),
+    });
     const user: StoredUser = {
-      name: v.user, smtpLogin: true, smppLogin: false, receive: true, recipients: [], allowIps: [], source: 'config',
+      name: v.user,
+      smtpLogin: true,
+      smppLogin: false,
+      receive: true,
+      recipients: [],
+      allowIps: [],
+      source: 'config',
       credentials: await auth.credentials(v.shared_secret),
     };
     const users = { get: async (n: string) => (n === user.name ? user : undefined) } as UserStore;

@@ -36,7 +36,10 @@ async function login(port: number, user = 'bob', password = 'secret'): Promise<R
 }
 
 const timestampOf = (greeting: string) => /<[^>]+>$/.exec(greeting)![0];
-const apopDigest = (greeting: string, secret: string) => createHash('md5').update(timestampOf(greeting) + secret).digest('hex');
+const apopDigest = (greeting: string, secret: string) =>
+  createHash('md5')
+    .update(timestampOf(greeting) + secret)
+    .digest('hex');
 
 describe('POP3 engine', () => {
   it('replays the RFC 1939 section 10 session', async () => {
@@ -53,7 +56,9 @@ describe('POP3 engine', () => {
       .map((l) => ({ side: l[0], text: l.slice(3).trimEnd() }));
     const [greetingStep, ...steps] = script;
     expect(greetingStep!.text).toMatch(/^\+OK POP3 server ready <\d+\.\d+@[^>]+>$/);
-    const expected = steps.filter((s) => s.side === 'S').map((s) => s.text.replace(/^<the POP3 server sends message (\d)>$/, '<message $1>').replace('dewey', 'nowsms'));
+    const expected = steps
+      .filter((s) => s.side === 'S')
+      .map((s) => s.text.replace(/^<the POP3 server sends message (\d)>$/, '<message $1>').replace('dewey', 'nowsms'));
 
     const { c, greeting } = await open(g.port);
     expect(greeting).toMatch(/^\+OK nowsms POP3 server ready <\d+\.\d+@pop\.example>$/);
@@ -117,7 +122,12 @@ describe('POP3 engine', () => {
   });
 
   it('answers [AUTH] on bad credentials and forgets USER after a failed PASS', async () => {
-    const g = await start({ users: [{ name: 'bob', password: 'secret' }, { name: 'eve', password: 'pw', smtpLogin: false }] });
+    const g = await start({
+      users: [
+        { name: 'bob', password: 'secret' },
+        { name: 'eve', password: 'pw', smtpLogin: false },
+      ],
+    });
     const { c } = await open(g.port);
     expect(await c.cmd('PASS secret')).toBe('-ERR send USER first');
     await c.cmd('USER bob');

@@ -81,7 +81,14 @@ export interface FakeGateway {
 }
 
 export async function startFakeGateway(
-  opts: { users?: FakeUser[]; idleTimeoutMs?: number; maxBadCommands?: number; maxSessions?: number; certificate?: { key: Buffer; cert: Buffer }; apop?: boolean } = {},
+  opts: {
+    users?: FakeUser[];
+    idleTimeoutMs?: number;
+    maxBadCommands?: number;
+    maxSessions?: number;
+    certificate?: { key: Buffer; cert: Buffer };
+    apop?: boolean;
+  } = {},
 ): Promise<FakeGateway> {
   const users = new Map((opts.users ?? [{ name: 'bob', password: 'secret' }]).map((u) => [u.name, u]));
   const messages = new Map<string, Message>();
@@ -94,7 +101,14 @@ export async function startFakeGateway(
     auth: {
       apopEnabled: opts.apop ?? true,
       login: async (name, password) => check(name, (u) => u.password === password),
-      apop: async (name, timestamp, digest) => check(name, (u) => createHash('md5').update(timestamp + u.password).digest('hex') === digest.toLowerCase()),
+      apop: async (name, timestamp, digest) =>
+        check(
+          name,
+          (u) =>
+            createHash('md5')
+              .update(timestamp + u.password)
+              .digest('hex') === digest.toLowerCase(),
+        ),
     },
     mailboxes,
     messages: { get: async (id) => messages.get(id) },

@@ -161,8 +161,20 @@ describe('pop3 in the gateway', () => {
     await c.cmd('USER nosmtp');
     expect(await c.cmd('PASS pw-x')).toBe('-ERR [AUTH] invalid user name or password');
     const stamp = /<[^>]+>$/.exec(greeting)![0];
-    expect(await c.cmd(`APOP nosmtp ${createHash('md5').update(stamp + 'pw-x').digest('hex')}`)).toBe('-ERR [AUTH] invalid user name or password');
-    expect(await c.cmd(`APOP bob ${createHash('md5').update(stamp + 'pw-bob').digest('hex')}`)).toMatch(/^\+OK bob's maildrop/);
+    expect(
+      await c.cmd(
+        `APOP nosmtp ${createHash('md5')
+          .update(stamp + 'pw-x')
+          .digest('hex')}`,
+      ),
+    ).toBe('-ERR [AUTH] invalid user name or password');
+    expect(
+      await c.cmd(
+        `APOP bob ${createHash('md5')
+          .update(stamp + 'pw-bob')
+          .digest('hex')}`,
+      ),
+    ).toMatch(/^\+OK bob's maildrop/);
     expect(g.gateway.status().pop3?.counters).toMatchObject({ loginFailures: 3, logins: 1 });
   });
 

@@ -13,9 +13,7 @@ export class RawPop3 {
   }
 
   static async connect(port: number, opts: { tls?: boolean } = {}): Promise<RawPop3> {
-    const socket = opts.tls
-      ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
-      : net.connect({ port, host: '127.0.0.1' });
+    const socket = opts.tls ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : net.connect({ port, host: '127.0.0.1' });
     await new Promise<void>((resolve, reject) => {
       socket.once(opts.tls ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);

@@ -21,7 +21,7 @@ describe('store-sqlite commit', () => {
     const reason = failed[0]![1];
     expect(isNowsmsError(reason, 'NOWSMS_ERR_LIMIT')).toBe(true);
     expect(reason.temporary).toBe(true);
-    expect(reason.message).toBe('alice has reached the daily limit of 1 messages');
+    expect(reason.message).toBe('alice has reached the daily limit of 1 message: try again tomorrow (UTC) or raise dailyLimit');
 
     for (const [i, item] of items.entries()) {
       expect(await store.messages.get(item.message.id), `message ${i}`).toEqual(i === 100 ? undefined : item.message);
@@ -52,7 +52,7 @@ describe('store-sqlite commit', () => {
     await expect(store.messages.commit([toSmsc('dan'), toSmsc('dan')], { user: 'dan', messages: 2, monthlyLimit: 3 })).rejects.toMatchObject({
       code: 'NOWSMS_ERR_LIMIT',
       temporary: true,
-      message: 'dan has reached the monthly limit of 3 messages',
+      message: 'dan has reached the monthly limit of 3 messages: try again next month (UTC) or raise monthlyLimit',
     });
   });
 
