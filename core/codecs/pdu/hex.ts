@@ -29,3 +29,8 @@ export function pduBytes(input: string | Uint8Array): Buffer {
 export function toHex(data: Uint8Array): string {
   return Buffer.from(data).toString('hex').toUpperCase();
 }
+
+/** For error messages: 0x1F rather than 31, as the octet appears in a hex dump. */
+export function hexOctet(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+}

@@ -1,6 +1,7 @@
 // TP-SCTS and its kin (23.040 §9.2.3.11): seven swapped-BCD octets, the last giving the
 // zone in quarter hours with the sign in bit 3, so the local time the SC saw survives.
 import { PduError } from './errors.ts';
+import { hexOctet } from './hex.ts';
 import type { PduReader } from './reader.ts';
 import { swappedBcd, toSwappedBcd } from './semi-octets.ts';
 import type { SmsTimestamp, SmsTimestampInput } from './types.ts';
@@ -19,7 +20,7 @@ const MAX_QUARTERS = 79;
 // 23.040 carries two year digits; SMS predates 1990, so 90-99 can only be the 1990s.
 const CENTURY_PIVOT = 90;
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+const pad = (n: number): string => String(n).padStart(2, '0');
 
 function formatOffset(tzMinutes: number): string {
   const abs = Math.abs(tzMinutes);
@@ -36,14 +37,14 @@ export function decodeTimestamp(bytes: Uint8Array, field: string, offset: number
     const byte = bytes[i] ?? 0;
     const value = swappedBcd(byte);
     const where = `${field} ${name} at offset ${offset + i}`;
-    if (Number.isNaN(value)) throw new PduError(`${where} is 0x${pad(byte, 2)} reversed, not two decimal digits`, { field, offset: offset + i });
+    if (Number.isNaN(value)) throw new PduError(`${where} is octet ${hexOctet(byte)}, not two decimal digits`, { field, offset: offset + i });
     if (value < min || value > max) throw new PduError(`${where} is ${value}, outside ${min}-${max}`, { field, offset: offset + i });
     return value;
   });
   const [yy = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0] = values;
   const zone = bytes[6] ?? 0;
   const quarters = swappedBcd(zone & ~ZONE_SIGN);
-  if (Number.isNaN(quarters)) throw new PduError(`${field} time zone at offset ${offset + 6} is 0x${zone.toString(16)}, not a BCD quarter-hour count`, { field, offset: offset + 6 });
+  if (Number.isNaN(quarters)) throw new PduError(`${field} time zone at offset ${offset + 6} is octet ${hexOctet(zone)}, not a BCD count of quarter hours`, { field, offset: offset + 6 });
   const tzMinutes = zone & ZONE_SIGN && quarters !== 0 ? -quarters * 15 : quarters * 15;
   const year = yy >= CENTURY_PIVOT ? 1900 + yy : 2000 + yy;
   const local = Date.UTC(year, month - 1, day, hour, minute, second);
