@@ -8,7 +8,7 @@ import { newMessageId } from './ids.ts';
 import type { Logger } from './log.ts';
 import { chooseConnection } from './routing.ts';
 import { textOf } from './text.ts';
-import type { Accepted, CommitItem, Connection, Message, NewMessage, RouteTarget, Stores, UsageCharge } from './types.ts';
+import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
 
 export interface PipelineDeps {
   hooks: GatewayHooks;
@@ -32,6 +32,7 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     parts: input.parts,
     meta: { ...input.meta },
   };
+  message.parts = message.parts.map(utf8Text);
   if (!/^\+?\d+$/.test(message.to)) throw new NowsmsError('NOWSMS_ERR_ADDRESS', `recipient ${input.to} is not a phone number`);
   message = await deps.hooks.normalize.call(message);
   if (message.kind === 'sms' && message.direction === 'MT') {
@@ -56,6 +57,21 @@ async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget>
   // A misconfigured route must not lose the message: a temporary refusal leaves it where it was (on the SIM, at the SMSC).
   if (!user || user.removed) return { kind: 'reject', temporary: true, reason: `route-to user ${name} does not exist: add the user or fix the connection's routeTo` };
   return { kind: 'mailbox', user: name };
+}
+
+/** Text parts are kept in UTF-8 (one rule for every plug-in); other charsets are converted on the way in. */
+function utf8Text(part: Part): Part {
+  const m = /^text\/plain\s*(?:;\s*charset="?([^";\s]+)"?)?/i.exec(part.contentType);
+  if (!m) return part;
+  const charset = (m[1] ?? 'utf-8').toLowerCase();
+  if (charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') return { ...part, contentType: 'text/plain; charset=utf-8' };
+  let text: string;
+  try {
+    text = new TextDecoder(charset).decode(part.data);
+  } catch {
+    throw new NowsmsError('NOWSMS_ERR_REJECTED', `text part in unknown charset ${charset}`);
+  }
+  return { ...part, contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8') };
 }
 
 function connectionTarget(message: Message, connections: Connection[]) {

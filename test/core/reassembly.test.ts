@@ -76,3 +76,16 @@ describe('routeTo', () => {
     });
   });
 });
+
+describe('text parts', () => {
+  it('are stored in UTF-8 whatever charset they came in', async () => {
+    gw = await startTestGateway({ smtp: false, pop3: false, users: [{ name: 'bob', password: 'pw', recipients: ['+15550001111'] }] });
+    const latin1 = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0xe0, 0x20, 0x32, 0xa3]); // "Café à 2£" in ISO-8859-1
+    const [a] = await gw.gateway.submit([
+      { direction: 'MO', kind: 'sms', from: '+447700900123', to: '+15550001111', parts: [{ contentType: 'text/plain; charset=ISO-8859-1', data: latin1 }] },
+    ]);
+    const m = await gw.gateway.stores.messages.get(a!.id);
+    expect(m!.parts[0]!.contentType).toBe('text/plain; charset=utf-8');
+    expect(textOf(m!)).toBe('Café à 2£');
+  });
+});

@@ -83,7 +83,6 @@ describe('fetchmail', () => {
     const env = { ...process.env, HOME: dir, FETCHMAILHOME: dir };
     const { stdout, stderr } = await run('fetchmail', ['-f', rc, '--nosyslog', '-v', '--bsmtp', out], { env, encoding: 'utf8', timeout: 30_000 });
     const log = stdout + stderr;
-    if (process.env.SHOW) console.log(log);
     expect(log).toMatch(/POP3> APOP bob/);
     expect(log).toMatch(/2 messages for bob/);
     const bsmtp = readFileSync(out, 'utf8');
@@ -120,7 +119,6 @@ describe('mpop', () => {
     );
     const { stdout, stderr } = await run('mpop', ['-C', rc, '--debug'], { env: { ...process.env, HOME: dir }, encoding: 'utf8', timeout: 30_000 });
     const log = stdout + stderr;
-    if (process.env.SHOW) console.log(log);
     expect(log).toMatch(/APOP bob [0-9a-f]{32}/);
     const files = readdirSync(path.join(maildir, 'new'));
     expect(files).toHaveLength(2);
