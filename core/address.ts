@@ -44,6 +44,13 @@ export function normalizeAddress(input: string, numbering: Numbering): Address {
 
 /** True when `address` matches a recipient mask such as `+44*`, `+4479??12345` or an exact number. */
 export function matchesMask(address: Address, mask: string): boolean {
-  const re = new RegExp('^' + mask.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const re = new RegExp(
+    '^' +
+      mask
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+  );
   return re.test(address);
 }

@@ -27,7 +27,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [tag, n, r, p, salt, hash] = stored.split('$');
   if (tag !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const got = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * Number(n) * Number(r) });
+  const got = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 256 * Number(n) * Number(r),
+  });
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
@@ -44,7 +49,8 @@ export function loadSecretKey(dataDir: string): Buffer {
   }
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new NowsmsError('NOWSMS_ERR_CONFIG', `${file} is not a 32-byte base64 key: restore it from backup, or delete it and set every password again`);
+  if (key.length !== 32)
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `${file} is not a 32-byte base64 key: restore it from backup, or delete it and set every password again`);
   return key;
 }
 
@@ -141,7 +147,9 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
         if (!opts.apop || !u.credentials.apopSecret) return false;
         const secret = decryptSecret(secretKey(), u.credentials.apopSecret);
         if (secret === undefined) return false;
-        const want = createHash('md5').update(timestamp + secret).digest();
+        const want = createHash('md5')
+          .update(timestamp + secret)
+          .digest();
         const got = Buffer.from(digest.toLowerCase(), 'hex');
         return got.length === want.length && timingSafeEqual(got, want);
       }),

@@ -2,6 +2,7 @@
 // Every command but start opens the store directly, so it works whether or not the gateway runs.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { adminSocketPath, askAdmin } from './admin.ts';
 import { hashPassword } from './auth.ts';
 import { loadConfig, type ResolvedConfig } from './config.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
@@ -12,6 +13,7 @@ import { addUser, publicView, removeUser, setUser, type UserFields } from './use
 const HELP = `nowsms: an SMS/MMS gateway
 
   nowsms start [--config <file>]
+  nowsms status [--json]                (connections, their state and counters, queue sizes)
   nowsms users add <name> --password <pw> [user flags]
   nowsms users set <name> [user flags]
   nowsms users list [--json]
@@ -70,7 +72,12 @@ function int(values: Record<string, unknown>, name: string): number | undefined 
 }
 
 function list(v: unknown): string[] | undefined {
-  return typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 function readStdin(): string {
@@ -144,7 +151,10 @@ async function users(args: string[]): Promise<void> {
           all.length === 0
             ? 'no users'
             : all
-                .map((u) => `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`)
+                .map(
+                  (u) =>
+                    `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
+                )
                 .join('\n'),
         );
         return;
@@ -161,7 +171,14 @@ async function inject(args: string[]): Promise<void> {
   const config = await loadConfig(values.config);
   await withGateway(config, async (gw) => {
     const [a] = await gw.submit([
-      { direction: 'MO', kind: 'sms', from: values.from!, to: values.to!, via: 'cli', parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(values.text!, 'utf8') }] },
+      {
+        direction: 'MO',
+        kind: 'sms',
+        from: values.from!,
+        to: values.to!,
+        via: 'cli',
+        parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(values.text!, 'utf8') }],
+      },
     ]);
     print(a, Boolean(values.json), () => `message ${a!.id} accepted: ${a!.target ? JSON.stringify(a!.target) : 'no route'}`);
   });
@@ -175,10 +192,44 @@ async function messages(args: string[]): Promise<void> {
   await withGateway(config, async (gw) => {
     const limit = int(values, 'limit');
     const all = await gw.stores.messages.list({ ...(values.user ? { user: values.user } : {}), ...(limit ? { limit } : {}) });
-    print(all, Boolean(values.json), () =>
-      all.map((m) => `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}`).join('\n') || 'no messages',
+    print(
+      all,
+      Boolean(values.json),
+      () =>
+        all.map((m) => `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}`).join('\n') ||
+        'no messages',
     );
   });
+}
+
+async function status(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: common, strict: true });
+  const config = await loadConfig(values.config);
+  const result = (await askAdmin(adminSocketPath(config.dataDir), { command: 'status' })) as
+    | {
+        pid: number;
+        connections: Record<string, { kind: string; state: string; detail?: string; listening?: string[]; counters: Record<string, number> }>;
+        queues: Record<string, { queued: number; retrying: number }>;
+      }
+    | undefined;
+  if (!result) {
+    if (values.json) process.stdout.write(JSON.stringify({ running: false }) + '\n');
+    else process.stderr.write(`nowsms: no gateway is running on ${config.dataDir}\n`);
+    return 3;
+  }
+  print({ running: true, ...result }, Boolean(values.json), () =>
+    [
+      `gateway running (pid ${result.pid})`,
+      ...Object.entries(result.connections).map(
+        ([id, c]) =>
+          `  ${id.padEnd(14)} ${c.kind.padEnd(12)} ${c.state.padEnd(9)} ${(c.listening ?? []).join(' ')} ${c.detail ?? ''} ${Object.entries(c.counters)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`,
+      ),
+      ...Object.entries(result.queues).map(([id, q]) => `  queue ${id || '(no route)'}: ${q.queued} queued, ${q.retrying} retrying`),
+    ].join('\n'),
+  );
+  return 0;
 }
 
 async function start(args: string[]): Promise<void> {
@@ -214,6 +265,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'users':
         await users(args);
         return 0;
+      case 'status':
+        return await status(args);
       case 'inject':
         await inject(args);
         return 0;

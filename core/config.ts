@@ -40,7 +40,10 @@ export const configSchema = z.strictObject({
   /** How numbers without a leading + are read. Without countryCode, 7+ digits are taken as international. */
   numbering: z
     .strictObject({
-      countryCode: z.string().regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44').optional(),
+      countryCode: z
+        .string()
+        .regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')
+        .optional(),
       nationalPrefix: z.string().regex(/^\d*$/).default('0'),
       internationalPrefix: z.string().regex(/^\d*$/).default('00'),
       nationalNumberLength: z.number().int().min(4).max(15).optional(),
@@ -117,7 +120,8 @@ export function resolveConfig(raw: unknown, configDir: string): ResolvedConfig {
   if (!r.success) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\n${describeIssues('', r.error)}`);
   const cfg = r.data;
   for (const [i, u] of cfg.users.entries()) {
-    if (!u.password && !u.passwordHash) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\nusers.${i}.password: user ${u.name} needs password or passwordHash`);
+    if (!u.password && !u.passwordHash)
+      throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\nusers.${i}.password: user ${u.name} needs password or passwordHash`);
   }
   const names = new Set<string>();
   for (const p of cfg.plugins) {
@@ -134,7 +138,8 @@ export async function loadConfig(file?: string): Promise<ResolvedConfig> {
   const loadTs = async (filepath: string) => {
     let mod = (await tsImport(filepath, import.meta.url)) as { default?: unknown };
     // A config outside an ESM package is compiled as CommonJS: its default export arrives wrapped once more.
-    while (mod && typeof mod === 'object' && 'default' in mod && mod.default && typeof mod.default === 'object' && 'default' in mod.default) mod = mod.default as { default?: unknown };
+    while (mod && typeof mod === 'object' && 'default' in mod && mod.default && typeof mod.default === 'object' && 'default' in mod.default)
+      mod = mod.default as { default?: unknown };
     return mod.default;
   };
   const explorer = cosmiconfig('nowsms', {

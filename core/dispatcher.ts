@@ -87,9 +87,9 @@ export class Dispatcher {
         void this.sendOne(entry)
           .catch((err) => this.deps.log.error({ err, connection: this.connection.id, id: entry.messageId }, 'cannot record the outcome of a send'))
           .finally(() => {
-          this.inflight--;
-          this.kick();
-        });
+            this.inflight--;
+            this.kick();
+          });
       }
       if (this.inflight >= window) await this.sleep(POLL_MS);
     }

@@ -1,6 +1,7 @@
 // Boot: check plug-in metadata, run their setup in dependency order, then start connections and
 // dispatchers. `open()` without `start()` is what the CLI uses: stores and submit, no servers.
 import { normalizeAddress } from './address.ts';
+import { adminSocketPath, listenAdmin } from './admin.ts';
 import { createAuth, type Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -36,7 +37,11 @@ export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
   };
   for (const p of plugins) {
     const api = p.coreApi ?? [CORE_API_VERSION];
-    if (!api.includes(CORE_API_VERSION)) throw new NowsmsError('NOWSMS_ERR_PLUGIN', `plug-in ${p.name} supports core API ${api.join(', ')}, this core is ${CORE_API_VERSION}: upgrade the plug-in`);
+    if (!api.includes(CORE_API_VERSION))
+      throw new NowsmsError(
+        'NOWSMS_ERR_PLUGIN',
+        `plug-in ${p.name} supports core API ${api.join(', ')}, this core is ${CORE_API_VERSION}: upgrade the plug-in`,
+      );
     visit(p);
   }
   return out;
@@ -87,7 +92,8 @@ export class Gateway {
 
   get stores(): Stores {
     const s = this.storeSlots;
-    if (STORE_SLOTS.some((k) => !s[k])) throw new NowsmsError('NOWSMS_ERR_NO_STORE', 'the stores are not ready yet: use them after setup (in start() or hook handlers)');
+    if (STORE_SLOTS.some((k) => !s[k]))
+      throw new NowsmsError('NOWSMS_ERR_NO_STORE', 'the stores are not ready yet: use them after setup (in start() or hook handlers)');
     return s as Stores;
   }
 
@@ -109,11 +115,13 @@ export class Gateway {
       normalizeAddress: (a) => normalizeAddress(a, this.config.numbering),
       connection: (c) => {
         if (this.state !== 'new') throw new NowsmsError('NOWSMS_ERR_FROZEN', `plug-in ${plugin.name} registered connection ${c.id} after setup`);
-        if (this.conns.some((x) => x.id === c.id)) throw new NowsmsError('NOWSMS_ERR_PLUGIN', `two connections are named ${c.id}: connection ids must be unique`);
+        if (this.conns.some((x) => x.id === c.id))
+          throw new NowsmsError('NOWSMS_ERR_PLUGIN', `two connections are named ${c.id}: connection ids must be unique`);
         this.conns.push(c);
       },
       store: (slot, impl) => {
-        if (this.storeSlots[slot]) throw new NowsmsError('NOWSMS_ERR_PLUGIN', `plug-in ${plugin.name} fills store slot ${slot}, which another plug-in already filled`);
+        if (this.storeSlots[slot])
+          throw new NowsmsError('NOWSMS_ERR_PLUGIN', `plug-in ${plugin.name} fills store slot ${slot}, which another plug-in already filled`);
         this.storeSlots[slot] = impl as never;
       },
       onClose: (fn) => {
@@ -170,6 +178,19 @@ export class Gateway {
     if (this.state !== 'open') throw new NowsmsError('NOWSMS_ERR_USAGE', `gateway cannot start from state ${this.state}`);
     freezeHooks(this.hooks);
     this.state = 'running';
+    // First: it is also the lock that keeps a second gateway off this data directory.
+    try {
+      const closeAdmin = await listenAdmin(adminSocketPath(this.config.dataDir), (req) => this.admin(req), this.log);
+      this.closers.unshift({ name: 'core:admin', fn: closeAdmin });
+    } catch (e) {
+      if (e instanceof NowsmsError) {
+        await this.stop();
+        throw e;
+      }
+      // A socket path too long for the OS, say: the gateway still works, `nowsms status` does not.
+      this.log.warn({ err: e }, 'admin interface unavailable');
+    }
+
     await this.stores.queues.releaseLeases();
     const ctx = (c: Connection): ConnectionContext => ({
       log: this.log.child({ connection: c.id }),
@@ -192,7 +213,18 @@ export class Gateway {
       throw e;
     }
     await this.routeWaiting();
+
     this.log.info({ connections: this.status() }, 'gateway started');
+  }
+
+  /** What the admin interface answers (see core/admin.ts). */
+  private async admin(req: { command: string }): Promise<unknown> {
+    switch (req.command) {
+      case 'status':
+        return { pid: process.pid, connections: this.status(), queues: await this.stores.queues.counts() };
+      default:
+        throw new NowsmsError('NOWSMS_ERR_USAGE', `unknown admin command ${req.command}`);
+    }
   }
 
   status(): Record<string, ConnectionStatus & { kind: string }> {

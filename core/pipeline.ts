@@ -55,7 +55,8 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
 async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget> {
   const user = await deps.stores.users.get(name);
   // A misconfigured route must not lose the message: a temporary refusal leaves it where it was (on the SIM, at the SMSC).
-  if (!user || user.removed) return { kind: 'reject', temporary: true, reason: `route-to user ${name} does not exist: add the user or fix the connection's routeTo` };
+  if (!user || user.removed)
+    return { kind: 'reject', temporary: true, reason: `route-to user ${name} does not exist: add the user or fix the connection's routeTo` };
   return { kind: 'mailbox', user: name };
 }
 
@@ -97,7 +98,10 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
   for (const input of inputs) items.push(await prepare(deps, input));
   await deps.stores.messages.commit(items, await charges(items, deps.stores));
   for (const { message, target } of items) {
-    deps.log.info({ id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target }, 'message accepted');
+    deps.log.info(
+      { id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target },
+      'message accepted',
+    );
     if (target?.kind === 'mailbox') void deps.hooks.delivered.call(message, target.user);
     else if (message.direction === 'MT') {
       void deps.hooks.enqueued.call(message, target);

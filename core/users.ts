@@ -56,10 +56,12 @@ async function checkRecipients(store: UserStore, name: string, recipients: strin
 }
 
 export async function addUser(store: UserStore, auth: Auth, config: ResolvedConfig, name: string, fields: UserFields): Promise<StoredUser> {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new NowsmsError('NOWSMS_ERR_USER', `user name ${name}: use letters, digits, dot, dash or underscore (at most 64)`);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name))
+    throw new NowsmsError('NOWSMS_ERR_USER', `user name ${name}: use letters, digits, dot, dash or underscore (at most 64)`);
   const existing = await store.get(name);
   if (existing && !existing.removed) throw new NowsmsError('NOWSMS_ERR_USER', `user ${name} already exists: use 'nowsms users set'`);
-  if (fields.password === undefined && fields.passwordHash === undefined) throw new NowsmsError('NOWSMS_ERR_USER', `user ${name} needs a password (--password)`);
+  if (fields.password === undefined && fields.passwordHash === undefined)
+    throw new NowsmsError('NOWSMS_ERR_USER', `user ${name} needs a password (--password)`);
   const f = normalizeFields(fields, config.numbering);
   await checkRecipients(store, name, f.recipients);
   const user = await build(name, existing?.source ?? 'cli', f, undefined, auth);
@@ -87,7 +89,11 @@ export async function removeUser(store: UserStore, name: string): Promise<boolea
 
 /** Fingerprint of a declaration, keyed so that the password inside cannot be guessed from it. */
 function declarationHash(u: ConfigUser, key: Buffer): string {
-  const canonical = JSON.stringify(Object.keys(u).sort().map((k) => [k, u[k as keyof ConfigUser]]));
+  const canonical = JSON.stringify(
+    Object.keys(u)
+      .sort()
+      .map((k) => [k, u[k as keyof ConfigUser]]),
+  );
   return createHmac('sha256', key).update(canonical).digest('base64');
 }
 
@@ -98,7 +104,8 @@ export async function applyConfigUsers(store: UserStore, auth: Auth, config: Res
     const hash = declarationHash(declared, key);
     const existing = await store.get(declared.name);
     if (existing?.configHash === hash) {
-      if (existing.removed) log.warn({ user: declared.name }, 'user is declared in the config but was removed with the CLI; it stays removed until its declaration changes');
+      if (existing.removed)
+        log.warn({ user: declared.name }, 'user is declared in the config but was removed with the CLI; it stays removed until its declaration changes');
       continue;
     }
     const { name, ...fields } = declared;
@@ -107,7 +114,8 @@ export async function applyConfigUsers(store: UserStore, auth: Auth, config: Res
     // A changed declaration replaces the whole account (CLI edits included): the config file is the operator's latest word.
     const user = await build(name, 'config', f, undefined, auth);
     user.configHash = hash;
-    if (existing && !existing.removed && existing.source === 'cli') log.warn({ user: name }, 'config now declares a user created with the CLI; the declaration replaces it');
+    if (existing && !existing.removed && existing.source === 'cli')
+      log.warn({ user: name }, 'config now declares a user created with the CLI; the declaration replaces it');
     else if (existing) log.info({ user: name }, 'config declaration changed; applied');
     else log.info({ user: name }, 'user created from config');
     await store.put(user);

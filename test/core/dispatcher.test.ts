@@ -22,7 +22,15 @@ async function waitForStatus(g: TestGateway, id: string, status: MessageStatus):
 }
 
 function mt(to: string, user = 'alice') {
-  return { direction: 'MT' as const, kind: 'sms' as const, from: '+15550002222', to, user, via: 'test', parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from('hello') }] };
+  return {
+    direction: 'MT' as const,
+    kind: 'sms' as const,
+    from: '+15550002222',
+    to,
+    user,
+    via: 'test',
+    parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from('hello') }],
+  };
 }
 
 describe('retry schedule', () => {

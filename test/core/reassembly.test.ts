@@ -58,7 +58,7 @@ describe('reassembly', () => {
 });
 
 describe('routeTo', () => {
-  it("sends everything a connection receives to its user, ahead of recipient addresses", async () => {
+  it('sends everything a connection receives to its user, ahead of recipient addresses', async () => {
     gw = await startTestGateway({
       smtp: false,
       pop3: false,
@@ -70,7 +70,9 @@ describe('routeTo', () => {
     const text = { contentType: 'text/plain; charset=utf-8', data: Buffer.from('hi') };
     const [a] = await gw.gateway.submit([{ direction: 'MO', kind: 'sms', from: '+447700900123', to: '+15550001111', parts: [text], routeTo: 'desk' }]);
     expect(a!.target).toEqual({ kind: 'mailbox', user: 'desk' });
-    await expect(gw.gateway.submit([{ direction: 'MO', kind: 'sms', from: '+447700900123', to: '+15550001111', parts: [text], routeTo: 'nobody' }])).rejects.toMatchObject({
+    await expect(
+      gw.gateway.submit([{ direction: 'MO', kind: 'sms', from: '+447700900123', to: '+15550001111', parts: [text], routeTo: 'nobody' }]),
+    ).rejects.toMatchObject({
       code: 'NOWSMS_ERR_REJECTED',
       temporary: true,
     });

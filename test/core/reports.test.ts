@@ -42,7 +42,9 @@ describe('delivery reports', () => {
 
     conn.send = async () => ({ remoteIds: ['b1', 'b2'] });
     const id2 = await sentMessage(gw);
-    expect((await gw.gateway.report({ connectionId: 'out', remoteId: 'b2', outcome: 'undeliverable', detail: 'absent subscriber' }))!.status).toBe('undeliverable');
+    expect((await gw.gateway.report({ connectionId: 'out', remoteId: 'b2', outcome: 'undeliverable', detail: 'absent subscriber' }))!.status).toBe(
+      'undeliverable',
+    );
     expect((await gw.gateway.stores.messages.summary(id2))!.history.at(-1)!.detail).toMatch(/absent subscriber/);
   });
 });

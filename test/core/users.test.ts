@@ -9,7 +9,10 @@ import { addUser, removeUser, setUser } from '../../core/users.ts';
 import { sqliteStore } from '../../plugins/store-sqlite/index.ts';
 
 async function open(dataDir: string, extra: Partial<NowsmsConfig> = {}) {
-  const config = resolveConfig({ dataDir, log: { level: 'silent' }, security: { authFailureDelayMs: 0, apop: true }, ...extra, plugins: [sqliteStore()] }, dataDir);
+  const config = resolveConfig(
+    { dataDir, log: { level: 'silent' }, security: { authFailureDelayMs: 0, apop: true }, ...extra, plugins: [sqliteStore()] },
+    dataDir,
+  );
   return { gw: await Gateway.open(config, { log: silentLogger() }), config };
 }
 
@@ -45,7 +48,9 @@ describe('users', () => {
     const { gw, config } = await open(dir);
     await addUser(gw.stores.users, gw.auth, config, 'bob', { password: 'pw', recipients: ['+1 555-000 1111'] });
     expect((await gw.stores.users.findByRecipient('+15550001111'))?.name).toBe('bob');
-    await expect(addUser(gw.stores.users, gw.auth, config, 'eve', { password: 'pw', recipients: ['15550001111'] })).rejects.toThrow(/already belongs to user bob/);
+    await expect(addUser(gw.stores.users, gw.auth, config, 'eve', { password: 'pw', recipients: ['15550001111'] })).rejects.toThrow(
+      /already belongs to user bob/,
+    );
     await gw.stop();
   });
 

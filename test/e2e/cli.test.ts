@@ -16,10 +16,33 @@ afterEach(async () => {
 describe('nowsms CLI', () => {
   it('adds, lists, changes and removes users', async () => {
     const { file } = await writeConfig();
-    const add = cli(['users', 'add', 'bob', '--password', 'pw', '--smtp-login', '--recipients', '+1 555-000 1111,15550001112', '--full-name', 'Bob Example', '--config', file]);
+    const add = cli([
+      'users',
+      'add',
+      'bob',
+      '--password',
+      'pw',
+      '--smtp-login',
+      '--recipients',
+      '+1 555-000 1111,15550001112',
+      '--full-name',
+      'Bob Example',
+      '--config',
+      file,
+    ]);
     expect(add.status).toBe(0);
     let users = JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout);
-    expect(users).toEqual([expect.objectContaining({ name: 'bob', fullName: 'Bob Example', smtpLogin: true, smppLogin: false, receive: true, recipients: ['+15550001111', '+15550001112'], apop: true })]);
+    expect(users).toEqual([
+      expect.objectContaining({
+        name: 'bob',
+        fullName: 'Bob Example',
+        smtpLogin: true,
+        smppLogin: false,
+        receive: true,
+        recipients: ['+15550001111', '+15550001112'],
+        apop: true,
+      }),
+    ]);
     expect(JSON.stringify(users)).not.toMatch(/pw|scrypt|gcm/);
 
     expect(cli(['users', 'set', 'bob', '--no-smtp-login', '--daily-limit', '100', '--config', file]).status).toBe(0);
@@ -63,5 +86,26 @@ describe('nowsms CLI', () => {
     const r = cli(['frobnicate']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown command: frobnicate/);
+  });
+
+  it("status reports a running gateway's connections, and says when none runs", async () => {
+    const config = await writeConfig();
+    const idle = cli(['status', '--json', '--config', config.file]);
+    expect(idle.status).toBe(3);
+    expect(JSON.parse(idle.stdout)).toEqual({ running: false });
+
+    child = (await startProcess(config)).child;
+    const r = cli(['status', '--json', '--config', config.file]);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.running).toBe(true);
+    expect(s.pid).toBe(child.pid);
+    expect(s.connections.smtp).toMatchObject({ kind: 'smtp', state: 'up', listening: [`127.0.0.1:${config.smtpPort}`] });
+    expect(s.connections.pop3).toMatchObject({ kind: 'pop3', state: 'up', listening: [`127.0.0.1:${config.pop3Port}`] });
+
+    // A second gateway on the same data directory would fight over it: refused.
+    const second = cli(['start', '--config', config.file]);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/another gateway is running on this data directory/);
   });
 });

@@ -24,7 +24,13 @@ describe.skipIf(missingPeer('curl'))('durability', () => {
       expect(r.status).toBe(0);
     }
     child = (await startProcess(config)).child;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: config.smtpPort, secure: false, ignoreTLS: true, auth: { user: 'alice', pass: 'alice-pw' } });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: config.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: 'alice', pass: 'alice-pw' },
+    });
     const texts = Array.from({ length: 5 }, (_, i) => `message ${i} before the crash`);
     for (const text of texts) {
       const info = await transport.sendMail({ from: 'alice@example.org', to: '15550001111@sms.localhost', text });

@@ -24,7 +24,12 @@ function mailer(user: string, pass: string) {
 
 describe.skipIf(missingPeer('curl'))('e-mail to SMS and back', () => {
   it('alice -> bob -> Reply -> alice', async () => {
-    await mailer('alice', 'alice-pw').sendMail({ from: 'alice@example.org', to: '15550001111@sms.localhost', subject: 'Lunch?', text: 'Are we still on for 12:30?' });
+    await mailer('alice', 'alice-pw').sendMail({
+      from: 'alice@example.org',
+      to: '15550001111@sms.localhost',
+      subject: 'Lunch?',
+      text: 'Are we still on for 12:30?',
+    });
 
     const [received, ...more] = await fetchAll(gw.pop3Port, 'bob', 'bob-pw');
     expect(more).toHaveLength(0);
@@ -33,7 +38,11 @@ describe.skipIf(missingPeer('curl'))('e-mail to SMS and back', () => {
     expect(received!.subject).toMatch(/^SMS from \+15550002222/);
 
     // What an e-mail client does on Reply: To = the From, "Re:" subject, the original quoted below.
-    const quoted = received!.text!.trim().split('\n').map((l) => `> ${l}`).join('\n');
+    const quoted = received!
+      .text!.trim()
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n');
     await mailer('bob', 'bob-pw').sendMail({
       from: 'bob@example.org',
       to: received!.from!.value[0]!.address!,
@@ -47,7 +56,7 @@ describe.skipIf(missingPeer('curl'))('e-mail to SMS and back', () => {
     expect(answer!.text!.trim()).toBe('Yes, see you there.');
   });
 
-  it('an SMS received from the network for bob\'s number reaches bob', async () => {
+  it("an SMS received from the network for bob's number reaches bob", async () => {
     await gw.inject('+447700900123', '15550001111', 'Your parcel arrives today 🚚');
     const mails = await fetchAll(gw.pop3Port, 'bob', 'bob-pw');
     const last = mails.at(-1)!;

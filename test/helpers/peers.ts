@@ -9,7 +9,8 @@ export function havePeer(command: string): boolean {
 /** For `it.skipIf(...)`: true when the peer is missing and peers are optional; throws when they are required. */
 export function missingPeer(command: string): boolean {
   if (havePeer(command)) return false;
-  if (process.env.NOWSMS_REQUIRE_PEERS === '1') throw new Error(`peer ${command} is required (NOWSMS_REQUIRE_PEERS=1) but not installed: run .ci/run or apt-get install it`);
+  if (process.env.NOWSMS_REQUIRE_PEERS === '1')
+    throw new Error(`peer ${command} is required (NOWSMS_REQUIRE_PEERS=1) but not installed: run .ci/run or apt-get install it`);
   console.warn(`skipping tests that need ${command}: not installed (see PEERS.md)`);
   return true;
 }

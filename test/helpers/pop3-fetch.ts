@@ -6,7 +6,16 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 const run = promisify(execFile);
 
 export async function curlPop3(port: number, user: string, password: string, path = '', opts: { apop?: boolean; extra?: string[] } = {}): Promise<string> {
-  const args = ['-s', '--max-time', '20', `pop3://127.0.0.1:${port}/${path}`, '-u', `${user}:${password}`, ...(opts.apop ? ['--login-options', 'AUTH=+APOP'] : []), ...(opts.extra ?? [])];
+  const args = [
+    '-s',
+    '--max-time',
+    '20',
+    `pop3://127.0.0.1:${port}/${path}`,
+    '-u',
+    `${user}:${password}`,
+    ...(opts.apop ? ['--login-options', 'AUTH=+APOP'] : []),
+    ...(opts.extra ?? []),
+  ];
   const { stdout } = await run('curl', args, { encoding: 'utf8' });
   return stdout;
 }

@@ -13,7 +13,10 @@ export interface ScriptedConnection extends Connection {
   setState(s: ConnectionState): void;
 }
 
-export function scriptedConnection(id: string, opts: Partial<Pick<Connection, 'numbers' | 'recipients' | 'anyTraffic' | 'window'>> & { pauseMs?: number } = {}) {
+export function scriptedConnection(
+  id: string,
+  opts: Partial<Pick<Connection, 'numbers' | 'recipients' | 'anyTraffic' | 'window'>> & { pauseMs?: number } = {},
+) {
   let state: ConnectionState = 'stopped';
   const conn: ScriptedConnection = {
     id,

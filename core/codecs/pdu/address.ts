@@ -80,7 +80,8 @@ function resolveAddress(input: string, opts: AddressInputOptions): ResolvedAddre
   const numeric = /^\+?[0-9*#]+$/.test(input);
   toa ??= numeric ? (input.startsWith('+') ? TOA_INTERNATIONAL : TOA_UNKNOWN) : TOA_ALPHANUMERIC;
   if (((toa >> 4) & 0x07) === TON_ALPHANUMERIC) {
-    if (!opts.allowAlphanumeric) throw new PduError(`${option}: ${JSON.stringify(input)} is not a phone number (digits, * and #, optionally after +)`, { field: option });
+    if (!opts.allowAlphanumeric)
+      throw new PduError(`${option}: ${JSON.stringify(input)} is not a phone number (digits, * and #, optionally after +)`, { field: option });
     return alphanumeric(input, toa, option);
   }
   const digits = input.startsWith('+') ? input.slice(1) : input;
@@ -99,7 +100,9 @@ function alphanumeric(input: string, toa: number, option: string): ResolvedAddre
     throw new PduError(`${option}: an alphanumeric address must be GSM 7-bit text: ${(e as Error).message}`, { field: option });
   }
   if (septets.length === 0 || septets.length > MAX_ALPHANUMERIC) {
-    throw new PduError(`${option}: ${JSON.stringify(input)} takes ${septets.length} septets; an alphanumeric address holds 1 to ${MAX_ALPHANUMERIC}`, { field: option });
+    throw new PduError(`${option}: ${JSON.stringify(input)} takes ${septets.length} septets; an alphanumeric address holds 1 to ${MAX_ALPHANUMERIC}`, {
+      field: option,
+    });
   }
   return { toa, semiOctets: Math.ceil((septets.length * 7) / 4), value: packSeptets(septets) };
 }

@@ -44,7 +44,11 @@ export function decodeTimestamp(bytes: Uint8Array, field: string, offset: number
   const [yy = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0] = values;
   const zone = bytes[6] ?? 0;
   const quarters = swappedBcd(zone & ~ZONE_SIGN);
-  if (Number.isNaN(quarters)) throw new PduError(`${field} time zone at offset ${offset + 6} is octet ${hexOctet(zone)}, not a BCD count of quarter hours`, { field, offset: offset + 6 });
+  if (Number.isNaN(quarters))
+    throw new PduError(`${field} time zone at offset ${offset + 6} is octet ${hexOctet(zone)}, not a BCD count of quarter hours`, {
+      field,
+      offset: offset + 6,
+    });
   const tzMinutes = zone & ZONE_SIGN && quarters !== 0 ? -quarters * 15 : quarters * 15;
   const year = yy >= CENTURY_PIVOT ? 1900 + yy : 2000 + yy;
   const local = Date.UTC(year, month - 1, day, hour, minute, second);

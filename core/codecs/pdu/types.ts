@@ -1,15 +1,7 @@
 // The shapes decodePdu returns and the encoders accept (3GPP TS 23.040 §9.2).
 
 /** Type of number (23.040 §9.1.2.5, bits 6-4 of the Type-of-Address octet). */
-export type AddressType =
-  | 'unknown'
-  | 'international'
-  | 'national'
-  | 'network-specific'
-  | 'subscriber'
-  | 'alphanumeric'
-  | 'abbreviated'
-  | 'reserved';
+export type AddressType = 'unknown' | 'international' | 'national' | 'network-specific' | 'subscriber' | 'alphanumeric' | 'abbreviated' | 'reserved';
 
 export interface PduAddress {
   /** What a person would dial or read: "+" before international digits, the text of an alphanumeric sender. */

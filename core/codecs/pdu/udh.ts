@@ -46,9 +46,7 @@ function setConcat(header: UserDataHeader, ref: number, total: number, seq: numb
 }
 
 export function concatElement(ref: number, total: number, seq: number, refBits: 8 | 16): Buffer {
-  return refBits === 16
-    ? Buffer.from([IEI_CONCAT_16, 4, ref >> 8, ref & 0xff, total, seq])
-    : Buffer.from([IEI_CONCAT_8, 3, ref, total, seq]);
+  return refBits === 16 ? Buffer.from([IEI_CONCAT_16, 4, ref >> 8, ref & 0xff, total, seq]) : Buffer.from([IEI_CONCAT_8, 3, ref, total, seq]);
 }
 
 export function portsElement(source: number, destination: number, bits: 8 | 16): Buffer {

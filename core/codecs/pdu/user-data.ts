@@ -36,7 +36,10 @@ export function readUserData(reader: PduReader, dcs: DataCodingScheme, udhi: boo
   if (present < declared) {
     leniency.problem(`TP-UDL says ${declaredText} but only ${present} octets follow at offset ${udAt}`, { field: 'TP-UDL', offset: udlAt });
   } else if (present > declared) {
-    leniency.problem(`${present - declared} octets follow at offset ${udAt + declared}, after the ${declaredText} TP-UDL accounts for`, { field: 'TP-UDL', offset: udlAt });
+    leniency.problem(`${present - declared} octets follow at offset ${udAt + declared}, after the ${declaredText} TP-UDL accounts for`, {
+      field: 'TP-UDL',
+      offset: udlAt,
+    });
   }
   const ud = reader.take(Math.min(present, declared), 'TP-UD');
   reader.rest();
@@ -60,7 +63,10 @@ export function readUserData(reader: PduReader, dcs: DataCodingScheme, udhi: boo
     const skip = headerSeptets(bodyStart);
     const count = udl - skip;
     if (count < 0) {
-      throw new PduError(`TP-UDL at offset ${udlAt} says ${udl} septets, fewer than the ${skip} the ${bodyStart}-octet header takes`, { field: 'TP-UDL', offset: udlAt });
+      throw new PduError(`TP-UDL at offset ${udlAt} says ${udl} septets, fewer than the ${skip} the ${bodyStart}-octet header takes`, {
+        field: 'TP-UDL',
+        offset: udlAt,
+      });
     }
     // The text starts on the first septet boundary after the header (the fill bits).
     const values = unpackSeptets(body, count, skip * 7 - bodyStart * 8);
@@ -68,7 +74,10 @@ export function readUserData(reader: PduReader, dcs: DataCodingScheme, udhi: boo
   }
   if (dcs.encoding === 'ucs2' && !dcs.compressed) {
     if (body.length % 2 !== 0) {
-      leniency.problem(`UCS-2 user data at offset ${udAt + bodyStart} has an odd number of octets (${body.length})`, { field: 'TP-UD', offset: udAt + bodyStart });
+      leniency.problem(`UCS-2 user data at offset ${udAt + bodyStart} has an odd number of octets (${body.length})`, {
+        field: 'TP-UD',
+        offset: udAt + bodyStart,
+      });
     }
     return { ...withHeader, text: decodeUcs2(body), data: Buffer.from(body) };
   }
