@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { adminSocketPath, askAdmin } from './admin.ts';
+import { decodePdu, encodeSubmit, isPduError } from './codecs/index.ts';
 import { hashPassword } from './auth.ts';
 import { loadConfig, type ResolvedConfig } from './config.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
@@ -21,6 +22,8 @@ const HELP = `nowsms: an SMS/MMS gateway
   nowsms users hash-password            (reads a password on stdin, prints a passwordHash for the config)
   nowsms inject --from <phone> --to <phone> --text <text>
   nowsms messages list [--json] [--user <name>] [--limit <n>]
+  nowsms pdu decode <hex> [--no-smsc] [--mo] [--lenient]   (an SMS PDU as a modem shows it, as JSON)
+  nowsms pdu encode --to <phone> --text <text> [--ucs2] [--status-report] [--validity <minutes>]
 
 user flags:
   --password <pw> | --password-stdin   --full-name <text>
@@ -232,6 +235,71 @@ async function status(args: string[]): Promise<number> {
   return 0;
 }
 
+/** JSON for PDU fields: Buffers as hex, Dates as ISO strings. */
+function pduJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    function (key, v) {
+      const raw = (this as Record<string, unknown>)[key];
+      if (Buffer.isBuffer(raw)) return raw.toString('hex').toUpperCase();
+      if (raw instanceof Date) return raw.toISOString();
+      return v;
+    },
+    2,
+  );
+}
+
+function pdu(args: string[]): number {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      'no-smsc': { type: 'boolean' },
+      mo: { type: 'boolean' },
+      lenient: { type: 'boolean' },
+      to: { type: 'string' },
+      text: { type: 'string' },
+      ucs2: { type: 'boolean' },
+      'status-report': { type: 'boolean' },
+      validity: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  try {
+    if (sub === 'decode') {
+      if (!positionals[0]) usage('pdu decode needs the PDU in hex');
+      const decoded = decodePdu(positionals[0], {
+        hasSmsc: !values['no-smsc'],
+        direction: values.mo ? 'mo' : 'mt',
+        ...(values.lenient ? { lenient: true } : {}),
+      });
+      process.stdout.write(pduJson(decoded) + '\n');
+      return 0;
+    }
+    if (sub === 'encode') {
+      if (!values.to || values.text === undefined) usage('pdu encode needs --to and --text');
+      const validity = int(values, 'validity');
+      const pdus = encodeSubmit({
+        to: values.to,
+        text: values.text,
+        encoding: values.ucs2 ? 'ucs2' : 'auto',
+        ...(values['status-report'] ? { statusReport: true } : {}),
+        ...(validity === undefined ? {} : { validityMinutes: validity }),
+      });
+      process.stdout.write(pduJson(pdus) + '\n');
+      return 0;
+    }
+  } catch (e) {
+    if (isPduError(e)) {
+      process.stderr.write(`nowsms: ${e.code}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  usage(`unknown pdu command: ${sub ?? '(none)'}`);
+}
+
 async function start(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: common, strict: true });
   const config = await loadConfig(values.config);
@@ -267,6 +335,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'status':
         return await status(args);
+      case 'pdu':
+        return pdu(args);
       case 'inject':
         await inject(args);
         return 0;

@@ -50,7 +50,12 @@ export default defineConfig({
 }
 
 export async function addUser(setup: GatewaySetup, user: BenchUser): Promise<void> {
-  await run(`nowsms users add ${user.name}`, process.execPath, [BIN, 'users', 'add', user.name, '--password', user.password, '--smtp-login', '--recipients', user.recipient, '--config', setup.config], { cwd: REPO });
+  await run(
+    `nowsms users add ${user.name}`,
+    process.execPath,
+    [BIN, 'users', 'add', user.name, '--password', user.password, '--smtp-login', '--recipients', user.recipient, '--config', setup.config],
+    { cwd: REPO },
+  );
 }
 
 /** Start the gateway; nodeArgs go to node itself (--cpu-prof ...). */

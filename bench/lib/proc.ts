@@ -1,7 +1,7 @@
 // Child processes for the benchmark: every server runs outside the client process, in its own process
 // group, and every one is stopped at the end, on an error, and on Ctrl-C. Nothing is left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 export interface Child {
@@ -190,6 +190,37 @@ export function cpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time of a whole process group (dovecot's master and its services): the live members' own time plus
+ * what the leader's reaped children used, in milliseconds.
+ */
+export function groupCpuMs(pgid: number): number | undefined {
+  let total = 0;
+  let found = false;
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12) cutime(13) cstime(14)
+    if (Number(f[2]) !== pgid) continue;
+    found = true;
+    total += Number(f[11]) + Number(f[12]);
+    if (Number(name) === pgid) total += Number(f[13]) + Number(f[14]);
+  }
+  return found ? (total * 1000) / clockTicks : undefined;
 }
 
 // USER_HZ is 100 on every Linux the benchmark runs on (getconf CLK_TCK); /proc/self/stat cannot say.

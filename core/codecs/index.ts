@@ -1,3 +1,4 @@
 export * from './gsm7.ts';
 export * from './ucs2.ts';
 export * from './segment.ts';
+export * from './pdu/index.ts';

@@ -108,4 +108,20 @@ describe('nowsms CLI', () => {
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/another gateway is running on this data directory/);
   });
+
+  it('decodes and encodes SMS PDUs for an operator debugging a modem', () => {
+    const d = cli(['pdu', 'decode', '07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37']);
+    expect(d.status).toBe(0);
+    expect(JSON.parse(d.stdout)).toMatchObject({ type: 'deliver', text: 'hellohello', serviceCentreTimestamp: { iso: '1999-03-29T15:16:59+02:00' } });
+    const e = cli(['pdu', 'encode', '--to', '+447700900123', '--text', 'x'.repeat(200)]);
+    expect(e.status).toBe(0);
+    const pdus = JSON.parse(e.stdout) as { pdu: string }[];
+    expect(pdus).toHaveLength(2);
+    const back = pdus.map((p) => JSON.parse(cli(['pdu', 'decode', p.pdu, '--mo']).stdout) as { text: string; destination: { number: string } });
+    expect(back.map((b) => b.text).join('')).toBe('x'.repeat(200));
+    expect(back[0]!.destination.number).toBe('+447700900123');
+    const bad = cli(['pdu', 'decode', '07917283010010F5040BC872388809']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/NOWSMS_ERR_PDU/);
+  });
 });

@@ -3,7 +3,7 @@
 // counts octets instead, Type-of-Address included.
 import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from '../gsm7.ts';
 import { PduError } from './errors.ts';
-import type { PduReader } from './reader.ts';
+import { PduReader } from './reader.ts';
 import { decodeSemiOctets, encodeSemiOctets, isSemiOctetDigits } from './semi-octets.ts';
 import type { AddressType, PduAddress } from './types.ts';
 
@@ -54,6 +54,16 @@ export function readSmscAddress(reader: PduReader): PduAddress | undefined {
   const toa = reader.octet('SMSC type of address');
   const value = reader.take(length - 1, 'SMSC address');
   return describe(toa, value, value.length * 2);
+}
+
+/** A TP address on its own, length octet first; octets after it are ignored. */
+export function decodeAddress(bytes: Uint8Array, field = 'address'): PduAddress {
+  return readAddress(new PduReader(Buffer.from(bytes)), field);
+}
+
+/** The SMSC prefix on its own; undefined when it is the single octet 00. */
+export function decodeSmscAddress(bytes: Uint8Array): PduAddress | undefined {
+  return readSmscAddress(new PduReader(Buffer.from(bytes)));
 }
 
 interface ResolvedAddress {

@@ -5,14 +5,8 @@ import { BIT_LP, BIT_MMS, BIT_RP, BIT_SR, BIT_UDHI, flag } from './first-octet.t
 import type { Leniency } from './leniency.ts';
 import type { PduReader } from './reader.ts';
 import { readTimestamp } from './timestamp.ts';
-import type { DecodedDeliver, PduAddress } from './types.ts';
+import type { DecodedDeliver, TpduHead } from './types.ts';
 import { readUserData } from './user-data.ts';
-
-export interface TpduHead {
-  smsc?: PduAddress;
-  firstOctet: number;
-  tpduLength: number;
-}
 
 export function readDeliver(reader: PduReader, head: TpduHead, leniency: Leniency): DecodedDeliver {
   const fo = head.firstOctet;

@@ -1,14 +1,13 @@
 // SMS-STATUS-REPORT (23.040 §9.2.2.3): the SC's word on a message we submitted with TP-SRR.
 import { readAddress } from './address.ts';
 import { decodeDcs } from './dcs.ts';
-import type { TpduHead } from './decode-deliver.ts';
-import { hexOctet } from './hex.ts';
 import { BIT_LP, BIT_MMS, BIT_SR, BIT_UDHI, flag } from './first-octet.ts';
+import { hexOctet } from './hex.ts';
 import type { Leniency } from './leniency.ts';
 import type { PduReader } from './reader.ts';
 import { statusClass } from './status.ts';
 import { readTimestamp } from './timestamp.ts';
-import type { DecodedStatusReport } from './types.ts';
+import type { DecodedStatusReport, TpduHead } from './types.ts';
 import { readUserData } from './user-data.ts';
 
 // TP-PI (§9.2.3.27): which optional fields follow TP-ST; bit 7 announces another TP-PI octet.

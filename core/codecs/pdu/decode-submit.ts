@@ -1,11 +1,10 @@
 // SMS-SUBMIT (23.040 §9.2.2.2): what we send, and what a modem lists among its sent messages.
 import { readAddress } from './address.ts';
 import { decodeDcs } from './dcs.ts';
-import type { TpduHead } from './decode-deliver.ts';
 import { BIT_RD, BIT_RP, BIT_SR, BIT_UDHI, VPF_SHIFT, flag } from './first-octet.ts';
 import type { Leniency } from './leniency.ts';
 import type { PduReader } from './reader.ts';
-import type { DecodedSubmit } from './types.ts';
+import type { DecodedSubmit, TpduHead } from './types.ts';
 import { readUserData } from './user-data.ts';
 import { readValidity } from './validity.ts';
 

@@ -1,6 +1,6 @@
 // decodePdu: one entry point for every TPDU a modem or a test hands us, SMSC prefix and all.
 import { readSmscAddress } from './address.ts';
-import { readDeliver, type TpduHead } from './decode-deliver.ts';
+import { readDeliver } from './decode-deliver.ts';
 import { readStatusReport } from './decode-status-report.ts';
 import { readSubmit } from './decode-submit.ts';
 import { PduError } from './errors.ts';
@@ -8,7 +8,7 @@ import { MTI_DELIVER, MTI_MASK, MTI_STATUS_REPORT, MTI_SUBMIT } from './first-oc
 import { hexOctet, pduBytes } from './hex.ts';
 import { Leniency } from './leniency.ts';
 import { PduReader } from './reader.ts';
-import type { DecodedPdu } from './types.ts';
+import type { DecodedPdu, TpduHead } from './types.ts';
 
 export interface DecodeOptions {
   /** Default true: PDU-mode modems put the SMSC address first (27.005 §3.1). */

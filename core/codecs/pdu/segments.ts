@@ -42,8 +42,9 @@ export function planContent(opts: ContentOptions): ContentPlan {
   const refBits = opts.concat16 ? 16 : 8;
   const concatOctets = refBits === 16 ? 6 : 5;
   const { encoding, pieces } = opts.data === undefined ? planText(opts, fixedOctets, concatOctets) : planData(opts, fixedOctets, concatOctets);
-  if (pieces.length > MAX_PARTS)
+  if (pieces.length > MAX_PARTS) {
     throw new PduError(`the message needs ${pieces.length} parts; concatenation allows at most ${MAX_PARTS}`, { field: opts.data ? 'data' : 'text' });
+  }
   if (pieces.length === 1) return { encoding, segments: [{ ...(fixed.length > 0 ? { udh: buildUdh(fixed) } : {}), content: pieces[0] ?? '' }] };
   const ref = concatRef(opts.concatRef, refBits);
   return {
@@ -59,8 +60,9 @@ function ports({ source, destination, bits = 16 }: NonNullable<ContentOptions['p
     ['source', source],
     ['destination', destination],
   ] as const) {
-    if (!Number.isInteger(port) || port < 0 || port > max)
+    if (!Number.isInteger(port) || port < 0 || port > max) {
       throw new PduError(`ports.${name} must be an integer 0-${max} for ${bits}-bit ports, got ${port}`, { field: 'ports' });
+    }
   }
   return portsElement(source, destination, bits);
 }
@@ -68,8 +70,9 @@ function ports({ source, destination, bits = 16 }: NonNullable<ContentOptions['p
 function concatRef(ref: number | undefined, bits: 8 | 16): number {
   const limit = 2 ** bits;
   if (ref === undefined) return randomInt(limit);
-  if (!Number.isInteger(ref) || ref < 0 || ref >= limit)
+  if (!Number.isInteger(ref) || ref < 0 || ref >= limit) {
     throw new PduError(`concatRef must be an integer 0-${limit - 1} for a ${bits}-bit reference, got ${ref}`, { field: 'concatRef' });
+  }
   return ref;
 }
 

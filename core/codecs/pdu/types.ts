@@ -66,11 +66,15 @@ export interface UserDataHeader {
   ports?: { source: number; destination: number; bits: 8 | 16 };
 }
 
-interface DecodedCommon {
+/** What every decoded TPDU starts with. */
+export interface TpduHead {
   smsc?: PduAddress;
   firstOctet: number;
   /** Octets after the SMSC prefix, the count AT+CMGS and +CMT report. */
   tpduLength: number;
+}
+
+interface DecodedCommon extends TpduHead {
   udh?: UserDataHeader;
   /** Absent for 8-bit and compressed user data, which are not text. */
   text?: string;
