@@ -3,7 +3,7 @@
 // the data directory, mode 0600, outside the database: a copy of the database alone reveals no password.
 // The trade-off: whoever can read both the key and the database can recover APOP secrets. Set
 // `security.apop: false` to keep only hashes (then POP3 offers USER/PASS only).
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { NowsmsError } from './errors.ts';
@@ -12,6 +12,9 @@ import type { Credentials, StoredUser, UserStore } from './types.ts';
 
 const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))));
+
+/** How long a verified password is remembered. */
+const AUTH_CACHE_MS = 5 * 60_000;
 
 const N = 16384;
 const R = 8;
@@ -139,9 +142,24 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
     return user;
   };
 
+  // scrypt is slow on purpose; a mail client logs in every few minutes. Recently verified passwords are
+  // remembered, in this process only, as a keyed hash that also covers the stored hash, so a changed
+  // password never matches an old entry (Dovecot's auth cache, in short).
+  const verified = new Map<string, number>();
+  const cacheKey = (name: string, password: string, stored: string) => createHmac('sha256', secretKey()).update(`${name}\0${password}\0${stored}`).digest('base64');
+  const verifyCached = async (name: string, password: string, stored: string): Promise<boolean> => {
+    const key = cacheKey(name, password, stored);
+    const until = verified.get(key);
+    if (until !== undefined && until > Date.now()) return true;
+    if (!(await verifyPassword(password, stored))) return false;
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(key, Date.now() + AUTH_CACHE_MS);
+    return true;
+  };
+
   return {
     apopEnabled: opts.apop,
-    login: (name, password, ctx) => check(name, ctx, (u) => verifyPassword(password, u.credentials.passwordHash)),
+    login: (name, password, ctx) => check(name, ctx, (u) => verifyCached(name, password, u.credentials.passwordHash)),
     apop: (name, timestamp, digest, ctx) =>
       check(name, ctx, (u) => {
         if (!opts.apop || !u.credentials.apopSecret) return false;

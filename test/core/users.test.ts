@@ -43,6 +43,19 @@ describe('users', () => {
     await gw.stop();
   });
 
+  it('a changed password takes effect at once, even for a password just verified', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-users-'));
+    const { gw, config } = await open(dir);
+    await addUser(gw.stores.users, gw.auth, config, 'alice', { password: 'old-pw', smtpLogin: true });
+    expect((await gw.auth.login('alice', 'old-pw', ctx))?.name).toBe('alice');
+    await setUser(gw.stores.users, gw.auth, config, 'alice', { password: 'new-pw' });
+    expect(await gw.auth.login('alice', 'old-pw', ctx)).toBeUndefined();
+    expect((await gw.auth.login('alice', 'new-pw', ctx))?.name).toBe('alice');
+    await setUser(gw.stores.users, gw.auth, config, 'alice', { smtpLogin: false });
+    expect(await gw.auth.login('alice', 'new-pw', ctx)).toBeUndefined();
+    await gw.stop();
+  });
+
   it('normalises recipient addresses and refuses a number another user already has', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-users-'));
     const { gw, config } = await open(dir);
