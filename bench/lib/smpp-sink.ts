@@ -1,0 +1,67 @@
+// The SMSC at the end of the end-to-end path: accepts any bind, answers every submit_sm OK, and reports
+// each arrival (with the tag the load put in the text) to whoever listens. It lives in the benchmark
+// process so that arrival and send times come from one clock.
+import { performance } from 'node:perf_hooks';
+import smpp, { type PDU, type Server, type Session } from 'smpp';
+
+export interface Sink {
+  port: number;
+  /** Submits received since start (all binds together). */
+  received: number;
+  /** Binds accepted since start. */
+  binds: number;
+  /** Called for every submit_sm with the text's tag (`#123`), if any, and the arrival time (performance.now()). */
+  onArrival: ((tag: number | undefined, at: number) => void) | undefined;
+  close(): Promise<void>;
+}
+
+function textOf(pdu: PDU): string {
+  const sm = pdu.short_message as { message?: string | Buffer } | Buffer | undefined;
+  const m = Buffer.isBuffer(sm) ? sm : sm?.message;
+  return typeof m === 'string' ? m : (m?.toString('latin1') ?? '');
+}
+
+export function startSink(port: number): Promise<Sink> {
+  let nextId = 0;
+  const sessions = new Set<Session>();
+  const sink: Sink = {
+    port,
+    received: 0,
+    binds: 0,
+    onArrival: undefined,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sessions) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  const server: Server = smpp.createServer((session: Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => {});
+    const ok = (pdu: PDU) => session.send(pdu.response());
+    const bound = (pdu: PDU) => {
+      sink.binds++;
+      ok(pdu);
+    };
+    session.on('bind_transceiver', bound);
+    session.on('bind_transmitter', bound);
+    session.on('bind_receiver', bound);
+    session.on('enquire_link', ok);
+    session.on('submit_sm', (pdu: PDU) => {
+      const at = performance.now();
+      sink.received++;
+      const m = /#(\d+)/.exec(textOf(pdu));
+      sink.onArrival?.(m ? Number(m[1]) : undefined, at);
+      session.send(pdu.response({ message_id: (++nextId).toString(16) }));
+    });
+    session.on('unbind', (pdu: PDU) => {
+      session.send(pdu.response());
+      session.close();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(sink));
+  });
+}

@@ -1,0 +1,70 @@
+// bind_transmitter / bind_receiver / bind_transceiver against the gateway's users.
+//
+// The core's login answers only "yes" or "no" (after its failure delay), so the refusal code is worked out
+// afterwards from the stored account, never from anything that needs the password:
+//   - unknown user or wrong password         -> ESME_RINVPASWD (0x0E); unknown names are not told apart,
+//                                               so a guesser cannot list accounts
+//   - the account exists without SMPP login  -> ESME_RBINDFAIL (0x0D)
+//   - the account has an IP allow-list       -> ESME_RBINDFAIL (the password or the address was wrong;
+//                                               we cannot say which without the core's reason)
+//   - a system_id longer than 15 characters  -> ESME_RINVSYSID (0x0F), before any lookup
+//   - a bind on a session already bound      -> ESME_RALYBND (0x05)
+import smpp, { type PDU } from 'smpp';
+import type { StoredUser } from '../../../core/index.ts';
+import type { ServerContext } from './context.ts';
+import type { BindMode, Session } from './session.ts';
+
+const MODES: Record<string, BindMode> = {
+  bind_transmitter: 'transmitter',
+  bind_receiver: 'receiver',
+  bind_transceiver: 'transceiver',
+};
+
+export function bindMode(command: string): BindMode | undefined {
+  return MODES[command];
+}
+
+async function refusal(ctx: ServerContext, name: string): Promise<number> {
+  const user = await ctx.stores.users.get(name).catch(() => undefined);
+  if (!user || user.removed) return smpp.ESME_RINVPASWD;
+  if (!user.smppLogin) return smpp.ESME_RBINDFAIL;
+  if (user.allowIps.length > 0) return smpp.ESME_RBINDFAIL;
+  return smpp.ESME_RINVPASWD;
+}
+
+/** Answer a bind; on success the session is bound and `onBound` runs after the bind_resp is written. */
+export function handleBind(ctx: ServerContext, session: Session, pdu: PDU, onBound: (s: Session) => void): Promise<void> {
+  const mode = bindMode(pdu.command)!;
+  if (session.state !== 'open') {
+    session.respond(pdu, { command_status: smpp.ESME_RALYBND });
+    return Promise.resolve();
+  }
+  // Synchronously, before anything else is read: PDUs pipelined behind the bind wait for its answer.
+  return session.exclusive(async () => {
+    const name = String(pdu.system_id ?? '');
+    const password = String(pdu.password ?? '');
+    let user: StoredUser | undefined;
+    let status: number = smpp.ESME_ROK;
+    if (name === '' || name.length > 15) status = smpp.ESME_RINVSYSID;
+    else {
+      user = await ctx.auth.login(name, password, { service: 'smpp', ip: session.ip });
+      if (!user) status = await refusal(ctx, name);
+    }
+    if (session.state === 'closed') return; // the client left while its password was checked
+    if (status !== smpp.ESME_ROK || !user) {
+      ctx.counters.bindFailures++;
+      ctx.log.info({ user: name, ip: session.ip, mode, status }, 'smpp bind refused');
+      session.respond(pdu, { command_status: status });
+      return;
+    }
+    session.user = user;
+    session.mode = mode;
+    session.interfaceVersion = Number(pdu.interface_version ?? 0);
+    session.state = 'bound';
+    ctx.counters.binds++;
+    // sc_interface_version tells a 3.4 client that TLVs are understood (SMPP 3.4 section 4.1.2).
+    session.respond(pdu, { system_id: ctx.opts.systemId, ...(session.interfaceVersion >= 0x34 ? { sc_interface_version: 0x34 } : {}) });
+    ctx.log.info({ user: user.name, ip: session.ip, mode, session: session.id }, 'smpp bound');
+    onBound(session);
+  });
+}

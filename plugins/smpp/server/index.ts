@@ -1,0 +1,131 @@
+// The SMPP server: applications bind with a user's name and password, submit messages, and receive the
+// messages routed to that user and the receipts of their submits (see README.md).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import { NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../../core/index.ts';
+import { CONNECTION_ID, newCounters, type ServerContext } from './context.ts';
+import { dispatcher } from './dispatch.ts';
+import { Intake } from './intake.ts';
+import { SmppListener } from './listener.ts';
+import { optionsSchema, type SmppServerOptions } from './options.ts';
+import { Receipts } from './receipts.ts';
+import { Registry } from './registry.ts';
+import { Throttle } from './throttle.ts';
+
+export type { SmppServerOptions } from './options.ts';
+
+export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
+  const opts = parseOptions(CONNECTION_ID, optionsSchema, options);
+  return {
+    name: CONNECTION_ID,
+    setup(api) {
+      const counters = newCounters();
+      let state: ConnectionState = 'stopped';
+      let detail: string | undefined;
+      let listener: SmppListener | undefined;
+      let parts: { registry: Registry; intake: Intake; receipts: Receipts } | undefined;
+
+      const cert = opts.tls === false ? undefined : (opts.tls ?? api.config.tls);
+      if (opts.tlsPort !== undefined && !cert)
+        throw new NowsmsError('NOWSMS_ERR_CONFIG', `plugins.${CONNECTION_ID}.tlsPort needs a certificate: set tls in the config (or plugins.${CONNECTION_ID}.tls)`);
+
+      // Hooks are tapped now (they freeze at start); until the connection starts they have nothing to do.
+      api.hooks.delivered.tap(CONNECTION_ID, (message, user) => parts?.registry.offer(user, message.id));
+      api.hooks.status.tap(CONNECTION_ID, (id, status) => parts?.receipts.onStatus(id, status));
+
+      api.connection({
+        id: CONNECTION_ID,
+        kind: 'smpp-server',
+        async start(cctx) {
+          state = 'starting';
+          const ctx: ServerContext = {
+            opts,
+            config: api.config,
+            auth: api.auth,
+            stores: cctx.stores,
+            submit: (m) => cctx.submit(m),
+            normalizeAddress: (a) => api.normalizeAddress(a),
+            log: cctx.log,
+            counters,
+          };
+          const registry = new Registry(ctx);
+          const intake = new Intake(ctx);
+          const receipts = new Receipts(ctx);
+          let certificate: { key: Buffer; cert: Buffer } | undefined;
+          try {
+            certificate = cert && loadCertificate(cert, api.config.configDir);
+          } catch (err) {
+            state = 'down';
+            detail = (err as Error).message;
+            throw err;
+          }
+          const l = new SmppListener(
+            ctx,
+            { host: opts.host, port: opts.port, tlsPort: opts.tlsPort, certificate, maxSessions: opts.maxSessions },
+            {
+              maxPending: opts.maxPending,
+              maxBadPdus: opts.maxBadPdus,
+              bindTimeoutMs: opts.bindTimeoutSeconds * 1000,
+              enquireLinkMs: opts.enquireLinkSeconds * 1000,
+              idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
+              responseTimeoutMs: opts.responseTimeoutSeconds * 1000,
+            },
+            {
+              request: dispatcher(ctx, { registry, intake, throttle: new Throttle(opts.throughput, opts.userThroughput) }),
+              bad: (s, reason, bytes) => {
+                counters.badPdus++;
+                ctx.log.warn({ session: s.id, ip: s.ip, user: s.user?.name, reason, pdu: bytes.toString('hex') }, 'smpp pdu refused with generic_nack');
+              },
+              closed: (s) => registry.gone(s),
+            },
+          );
+          try {
+            await l.listen();
+          } catch (err) {
+            await l.close();
+            state = 'down';
+            detail = (err as Error).message;
+            throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.${CONNECTION_ID}.port or host)`, {
+              cause: err,
+            });
+          }
+          listener = l;
+          parts = { registry, intake, receipts };
+          intake.start();
+          state = 'up';
+          detail = undefined;
+          ctx.log.info({ listening: l.listening }, 'smpp server listening');
+        },
+        async stop() {
+          const l = listener;
+          listener = undefined;
+          parts?.intake.stop();
+          parts = undefined;
+          if (l) await l.close();
+          state = 'stopped';
+        },
+        status() {
+          return { state, ...(detail ? { detail } : {}), listening: listener?.listening ?? [], counters: { ...counters } };
+        },
+      });
+    },
+  };
+}
+
+function loadCertificate(cert: { keyFile: string; certFile: string }, configDir: string): { key: Buffer; cert: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(path.resolve(configDir, file));
+    } catch (err) {
+      throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, { cause: err });
+    }
+  };
+  const pair = { key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') };
+  try {
+    tls.createSecureContext(pair);
+    return pair;
+  } catch (err) {
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot use the TLS certificate ${cert.certFile}: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,160 @@
+// One user's messages on their way to that user's bound receivers. The mailbox in the store is the truth:
+// this is only the order of work over it. A message leaves the mailbox after the client's deliver_sm_resp
+// OK for every one of its PDUs, never before, so a crash or a dropped connection at any point means a
+// message offered again (at least once), not a message lost. Nothing is kept while no receiver is bound;
+// the next bind lists the mailbox again.
+import smpp from 'smpp';
+import type { ServerContext } from './context.ts';
+import { deliverPdus } from './deliver.ts';
+import type { Session } from './session.ts';
+
+class Refused extends Error {
+  constructor(readonly status: number) {
+    super(`deliver_sm refused with 0x${status.toString(16)}`);
+  }
+}
+
+/** The client asks us to slow down: pause that session, not the message. */
+const SLOW_DOWN = new Set<number>([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
+/** How long a mailbox listing that failed waits before it is tried again. */
+const RELIST_MS = 5000;
+
+export class Outbox {
+  private readonly sessions: Session[] = [];
+  private readonly busy = new Map<Session, number>();
+  private readonly pausedUntil = new Map<Session, number>();
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  private readonly delayed = new Map<string, NodeJS.Timeout>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private turn = 0;
+
+  constructor(
+    private readonly user: string,
+    private readonly ctx: ServerContext,
+  ) {}
+
+  attach(session: Session): void {
+    this.sessions.push(session);
+    this.busy.set(session, 0);
+    if (this.sessions.length === 1) void this.load();
+    else this.pump();
+  }
+
+  detach(session: Session): void {
+    const i = this.sessions.indexOf(session);
+    if (i >= 0) this.sessions.splice(i, 1);
+    this.busy.delete(session);
+    this.pausedUntil.delete(session);
+    if (this.sessions.length > 0) return;
+    this.queue.length = 0;
+    this.queued.clear();
+    for (const t of this.delayed.values()) clearTimeout(t);
+    this.delayed.clear();
+    clearTimeout(this.wakeTimer);
+  }
+
+  /** A message entered the user's mailbox (uid = the store's mailbox uid). */
+  offer(uid: string): void {
+    if (this.sessions.length === 0 || this.queued.has(uid) || this.inFlight.has(uid) || this.delayed.has(uid)) return;
+    this.queue.push(uid);
+    this.queued.add(uid);
+    this.pump();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      for (const entry of await this.ctx.stores.mailboxes.list(this.user)) this.offer(entry.uid);
+    } catch (err) {
+      this.ctx.log.error({ err, user: this.user }, 'cannot list the mailbox of a bound smpp user; trying again');
+      const t = setTimeout(() => {
+        if (this.sessions.length > 0) void this.load();
+      }, RELIST_MS);
+      t.unref();
+    }
+  }
+
+  /** Hand queued messages to sessions with room in their window, taking the sessions in turn. */
+  private pump(): void {
+    const now = Date.now();
+    while (this.queue.length > 0) {
+      const session = this.nextSession(now);
+      if (!session) break;
+      const uid = this.queue.shift()!;
+      this.queued.delete(uid);
+      this.inFlight.add(uid);
+      this.busy.set(session, (this.busy.get(session) ?? 0) + 1);
+      void this.deliver(session, uid);
+    }
+    this.scheduleWake(now);
+  }
+
+  private nextSession(now: number): Session | undefined {
+    for (let k = 0; k < this.sessions.length; k++) {
+      const s = this.sessions[(this.turn + k) % this.sessions.length]!;
+      if (!s.receives || (this.busy.get(s) ?? 0) >= this.ctx.opts.window || (this.pausedUntil.get(s) ?? 0) > now) continue;
+      this.turn = (this.turn + k + 1) % this.sessions.length;
+      return s;
+    }
+    return undefined;
+  }
+
+  /** Paused sessions come back by themselves: wake up when the first pause ends. */
+  private scheduleWake(now: number): void {
+    if (this.queue.length === 0 || this.wakeTimer) return;
+    const ends = [...this.pausedUntil.values()].filter((t) => t > now);
+    if (ends.length === 0) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.pump();
+    }, Math.min(...ends) - now);
+    this.wakeTimer.unref();
+  }
+
+  private async deliver(session: Session, uid: string): Promise<void> {
+    const { stores, counters, log, opts } = this.ctx;
+    try {
+      const message = await stores.messages.get(uid);
+      if (!message) {
+        log.warn({ user: this.user, uid }, 'mailbox entry without its message; skipped');
+        this.inFlight.delete(uid);
+        return;
+      }
+      for (const fields of deliverPdus(message, opts.longMessages)) {
+        const resp = await session.request('deliver_sm', fields);
+        if (resp.command === 'generic_nack' || resp.command_status !== 0) throw new Refused(resp.command_status || smpp.ESME_RINVCMDID);
+      }
+      await stores.mailboxes.remove(this.user, [uid]);
+      counters.delivered++;
+      this.inFlight.delete(uid);
+      log.debug({ user: this.user, id: uid, session: session.id }, 'delivered over smpp');
+    } catch (err) {
+      this.inFlight.delete(uid);
+      this.retryLater(session, uid, err as Error);
+    } finally {
+      if (this.busy.has(session)) this.busy.set(session, (this.busy.get(session) ?? 1) - 1);
+      this.pump();
+    }
+  }
+
+  private retryLater(session: Session, uid: string, err: Error): void {
+    const { counters, log, opts } = this.ctx;
+    // The session went away under the message: not the message's fault, offer it again at once.
+    if (session.state === 'closed' || session.state === 'closing') {
+      this.offer(uid);
+      return;
+    }
+    counters.deliverFailures++;
+    const delay = opts.redeliverSeconds * 1000;
+    if (err instanceof Refused && SLOW_DOWN.has(err.status)) this.pausedUntil.set(session, Date.now() + delay);
+    log.info({ user: this.user, id: uid, session: session.id, reason: err.message, retryInMs: delay }, 'smpp delivery failed; will offer it again');
+    if (this.sessions.length === 0) return;
+    const t = setTimeout(() => {
+      this.delayed.delete(uid);
+      this.offer(uid);
+    }, delay);
+    t.unref();
+    this.delayed.set(uid, t);
+  }
+}

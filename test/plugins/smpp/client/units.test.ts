@@ -1,0 +1,133 @@
+// The pieces under the client, on their own: message ids, addresses, user data in each form.
+import { describe, expect, it } from 'vitest';
+import { fromWire, toWire, DEFAULT_ADDRESS_RULES } from '../../../../plugins/smpp/shared/address.ts';
+import { alphabetOf, planSegments, readUserData, splitUdh, concatFromIes } from '../../../../plugins/smpp/shared/encoding.ts';
+import { candidateIds, canonicalId } from '../../../../plugins/smpp/shared/ids.ts';
+import { ReceiptIds } from '../../../../plugins/smpp/client/receipts.ts';
+import { TokenBucket } from '../../../../plugins/smpp/client/throttle.ts';
+import { Window } from '../../../../plugins/smpp/client/window.ts';
+
+describe('message ids', () => {
+  it('one canonical form: trimmed, lower-case, no leading zeros', () => {
+    expect(canonicalId(' 00A1b2 ')).toBe('a1b2');
+    expect(canonicalId('0000')).toBe('0');
+    expect(canonicalId('')).toBe('');
+  });
+
+  it('a receipt id may stand for its hex or decimal twin', () => {
+    expect(candidateIds('1715004').map((c) => c.id)).toEqual(['1715004', '1a2b3c', '24203268']);
+    expect(candidateIds('1A2B3C').map((c) => c.id)).toEqual(['1a2b3c', '1715004']);
+    expect(candidateIds('msg-7').map((c) => c.id)).toEqual(['msg-7']);
+  });
+
+  it('recent submits decide the form, and the conversion is remembered', () => {
+    const ids = new ReceiptIds();
+    ids.remember('1a2b3c');
+    expect(ids.resolve('1715004')).toEqual({ id: '1a2b3c', fallbacks: [] });
+    expect(ids.learned).toBe('hex-to-decimal');
+    // After a restart the recent ids are gone, the conversion is not.
+    expect(ids.resolve('255').id).toBe('ff');
+  });
+});
+
+describe('addresses', () => {
+  it('automatic TON/NPI per class', () => {
+    expect(toWire('+447700900123', DEFAULT_ADDRESS_RULES)).toEqual({ addr: '447700900123', ton: 1, npi: 1 });
+    expect(toWire('ACME', DEFAULT_ADDRESS_RULES)).toEqual({ addr: 'ACME', ton: 5, npi: 0 });
+    expect(toWire('12345', DEFAULT_ADDRESS_RULES)).toEqual({ addr: '12345', ton: 3, npi: 0 });
+    expect(toWire('0700900123', DEFAULT_ADDRESS_RULES)).toEqual({ addr: '0700900123', ton: 2, npi: 1 });
+    expect(toWire('+447700900123', DEFAULT_ADDRESS_RULES, { ton: 0, npi: 1 })).toEqual({ addr: '447700900123', ton: 0, npi: 1 });
+  });
+
+  it('international numbers come in with their +', () => {
+    expect(fromWire('447700900123', 1)).toBe('+447700900123');
+    expect(fromWire('40404', 0)).toBe('40404');
+  });
+});
+
+describe('user data', () => {
+  it('data_coding values map to alphabets (SMPP table, then TS 23.038 groups)', () => {
+    expect([0x00, 0x01, 0x03, 0x04, 0x08, 0x02, 0x06, 0xf0, 0xf4, 0x11, 0x18, 0x14].map(alphabetOf)).toEqual([
+      'gsm7', 'ascii', 'latin1', 'binary', 'ucs2', 'binary', 'binary', 'gsm7', 'binary', 'gsm7', 'ucs2', 'binary',
+    ]);
+  });
+
+  it('a single GSM text is one unpacked short_message', () => {
+    const [seg, ...rest] = planSegments({ kind: 'text', text: 'Hi @ 5€' }, { longMessages: 'udh', coding: 'gsm7', ref: 7 });
+    expect(rest).toEqual([]);
+    expect(seg!.dataCoding).toBe(0);
+    expect(seg!.shortMessage.toString('hex')).toBe('4869200020351b65');
+  });
+
+  it('concatenation headers: 8-bit and 16-bit references, SAR without a UDH', () => {
+    const text = 'x'.repeat(200);
+    const udh = planSegments({ kind: 'text', text }, { longMessages: 'udh', coding: 'gsm7', ref: 0x1ff });
+    expect(udh.map((s) => s.shortMessage.subarray(0, 6).toString('hex'))).toEqual(['050003ff0201', '050003ff0202']);
+    expect(udh.every((s) => s.esmClass === 0x40)).toBe(true);
+    const udh16 = planSegments({ kind: 'text', text }, { longMessages: 'udh16', coding: 'gsm7', ref: 0x1ff });
+    expect(udh16[1]!.shortMessage.subarray(0, 7).toString('hex')).toBe('06080401ff0202');
+    const sar = planSegments({ kind: 'text', text }, { longMessages: 'sar', coding: 'gsm7', ref: 0x1ff });
+    expect(sar.map((s) => s.sar)).toEqual([
+      { ref: 0x1ff, total: 2, seq: 1 },
+      { ref: 0x1ff, total: 2, seq: 2 },
+    ]);
+    expect(sar[0]!.esmClass).toBe(0);
+    const payload = planSegments({ kind: 'text', text }, { longMessages: 'payload', coding: 'gsm7', ref: 0x1ff });
+    expect(payload).toHaveLength(1);
+    expect(payload[0]!.payload).toHaveLength(200);
+  });
+
+  it('binary passes through; with its own UDH it is not cut', () => {
+    const own = Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), Buffer.alloc(200, 1)]);
+    const [seg, ...rest] = planSegments({ kind: 'binary', data: own, dataCoding: 0xf5, esmClass: 0x40 }, { longMessages: 'udh', coding: 'gsm7', ref: 1 });
+    expect(rest).toEqual([]);
+    expect(seg!.dataCoding).toBe(0xf5);
+    expect(seg!.shortMessage.equals(own)).toBe(true);
+  });
+
+  it('reads concatenation from the UDH or from SAR TLVs', () => {
+    const ud = Buffer.concat([Buffer.from('050003420302', 'hex'), Buffer.from('hello')]);
+    const split = splitUdh(ud)!;
+    expect(concatFromIes(split.ies)).toEqual({ ref: 0x42, total: 3, seq: 2, bits: 8 });
+    expect(readUserData({ esmClass: 0x40, dataCoding: 0, shortMessage: ud })).toMatchObject({ text: 'hello', concat: { seq: 2 } });
+    expect(readUserData({ esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('hi'), sar: { ref: 9, total: 2, seq: 1 } }).concat).toEqual({
+      ref: 9,
+      total: 2,
+      seq: 1,
+      bits: 16,
+    });
+    // A header longer than the data is not a header.
+    expect(splitUdh(Buffer.from('0a0003', 'hex'))).toBeUndefined();
+  });
+});
+
+describe('window and throughput', () => {
+  it('the window hands slots over in order and never exceeds its size', async () => {
+    const w = new Window(2);
+    await w.acquire();
+    await w.acquire();
+    const order: number[] = [];
+    const third = w.acquire().then(() => order.push(3));
+    const fourth = w.acquire().then(() => order.push(4));
+    expect(w.inUse).toBe(2);
+    w.release();
+    w.release();
+    await Promise.all([third, fourth]);
+    expect(order).toEqual([3, 4]);
+    expect(w.inUse).toBe(2);
+  });
+
+  it('an aborted wait leaves the queue', async () => {
+    const w = new Window(1);
+    await w.acquire();
+    const ac = new AbortController();
+    const waiting = w.acquire(ac.signal);
+    ac.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    w.release();
+    expect(w.inUse).toBe(0);
+    const bucket = new TokenBucket(0.001);
+    await bucket.take();
+    await expect(bucket.take(AbortSignal.abort(new Error('stopped')))).rejects.toThrow('stopped');
+  });
+});

@@ -1,0 +1,75 @@
+// Kannel's bearerbox, a real SMPP client from Debian, bound to the gateway's SMPP server in transceiver
+// mode. Both directions: Kannel sendsms -> our server -> a POP3 user's mailbox (fetched with curl), and an
+// MO for the SMPP user -> Kannel -> Kannel's auto-reply -> back into the gateway as that user's submit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textOf } from '../../../../core/index.ts';
+import { smppServer } from '../../../../plugins/smpp/server/index.ts';
+import { startTestGateway, type TestGateway } from '../../../helpers/gateway.ts';
+import { missingPeer } from '../../../helpers/peers.ts';
+import { fetchAll } from '../../../helpers/pop3-fetch.ts';
+import { smppPort } from '../server/client.ts';
+import { startKannel, type Kannel } from './kannel.ts';
+
+const KANNEL_USER = { name: 'kannel', password: 'kpw', smppLogin: true, smtpLogin: false, recipients: ['+15550009999'] };
+const POP3_USER = { name: 'carol', password: 'pw-carol', smtpLogin: true, recipients: ['+15550005555'] };
+const PHONE = '+15550002222';
+const AUTO_REPLY = 'Auto reply from Kannel';
+
+const skip = missingPeer('bearerbox') || missingPeer('smsbox') || missingPeer('curl');
+
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, what: string, logs: () => string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.skipIf(skip)('Kannel bearerbox bound to the SMPP server', () => {
+  let g: TestGateway;
+  let kannel: Kannel | undefined;
+
+  beforeAll(async () => {
+    g = await startTestGateway({ users: [KANNEL_USER, POP3_USER], plugins: [smppServer({ port: 0 })] });
+    kannel = await startKannel({ smppPort: smppPort(g), username: KANNEL_USER.name, password: KANNEL_USER.password, autoReply: AUTO_REPLY });
+    await until(
+      async () => g.gateway.status()['smpp-server']?.counters.bound ?? 0,
+      (n) => n >= 1,
+      'Kannel to bind',
+      () => kannel!.logs(),
+    );
+  });
+
+  afterAll(async () => {
+    await kannel?.stop();
+    await g?.stop();
+  });
+
+  it('takes a Kannel sendsms and routes it to a POP3 user', async () => {
+    const answer = await kannel!.sendsms('15550004444', POP3_USER.recipients[0]!, 'Hello from Kannel sendsms');
+    expect(answer.status).toBe(202);
+    await until(() => g.gateway.stores.mailboxes.list('carol'), (l) => l.length === 1, 'the message in carol’s mailbox', () => kannel!.logs());
+    const [mail] = await fetchAll(g.pop3Port, POP3_USER.name, POP3_USER.password);
+    expect(mail?.text?.trim()).toBe('Hello from Kannel sendsms');
+    expect(mail?.from?.value[0]?.address).toBe('+15550004444@sms.localhost');
+    const [summary] = await g.gateway.stores.messages.list({ user: 'kannel' });
+    expect(summary).toMatchObject({ direction: 'MT', user: 'kannel', via: 'smpp-server', to: POP3_USER.recipients[0] });
+  });
+
+  it('delivers an MO to Kannel and takes its auto-reply back as the SMPP user’s submit', async () => {
+    await g.inject(PHONE, KANNEL_USER.recipients[0]!, 'hello kannel');
+    const reply = await until(
+      async () => (await g.gateway.stores.messages.list({ user: 'kannel', direction: 'MT' })).filter((m) => m.to === PHONE),
+      (l) => l.length === 1,
+      'Kannel’s auto-reply',
+      () => kannel!.logs(),
+    );
+    const m = (await g.gateway.stores.messages.get(reply[0]!.id))!;
+    expect(textOf(m)).toBe(AUTO_REPLY);
+    expect(m).toMatchObject({ direction: 'MT', user: 'kannel', via: 'smpp-server', to: PHONE });
+    // The MO left the mailbox once Kannel acknowledged it.
+    expect(await g.gateway.stores.mailboxes.list('kannel')).toEqual([]);
+  });
+});
