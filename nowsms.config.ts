@@ -1,8 +1,11 @@
 // The example configuration: `npm start` runs the gateway with it. Every key is described in docs/config.md.
 // Ports, paths and domains come from the environment, with defaults that work on a laptop.
 import { defineConfig } from './core/index.ts';
+import { gsmModem } from './plugins/gsm-modem/index.ts';
 import { pop3 } from './plugins/pop3/index.ts';
 import { smtp } from './plugins/smtp/index.ts';
+import { smppServer } from './plugins/smpp/index.ts';
+import { parseSmscUrl, smppClient } from './plugins/smpp/index.ts';
 import { sqliteStore } from './plugins/store-sqlite/index.ts';
 
 const env = process.env;
@@ -23,5 +26,23 @@ export default defineConfig({
     sqliteStore(),
     smtp({ host: bind, port: Number(env.NOWSMS_SMTP_PORT ?? 2525) }),
     pop3({ host: bind, port: Number(env.NOWSMS_POP3_PORT ?? 1110) }),
+    // Applications bind here with a user's name and password (users with smppLogin).
+    smppServer({ host: bind, port: Number(env.NOWSMS_SMPP_PORT ?? 2775) }),
+    // One operator SMSC, open to any outbound traffic: smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1
+    ...(env.NOWSMS_SMSC_URL ? [smppClient({ id: 'smsc', ...parseSmscUrl(env.NOWSMS_SMSC_URL), anyTraffic: true })] : []),
+    // A GSM modem when NOWSMS_MODEM names its serial device (/dev/serial/by-id/... survives re-plugging);
+    // it takes any outbound SMS, and what it receives goes to NOWSMS_MODEM_ROUTE_TO, else the normal routing.
+    ...(env.NOWSMS_MODEM
+      ? [
+          gsmModem({
+            id: 'modem1',
+            path: env.NOWSMS_MODEM,
+            anyTraffic: true,
+            ...(env.NOWSMS_MODEM_PIN ? { pin: env.NOWSMS_MODEM_PIN } : {}),
+            ...(env.NOWSMS_MODEM_NUMBER ? { number: env.NOWSMS_MODEM_NUMBER } : {}),
+            ...(env.NOWSMS_MODEM_ROUTE_TO ? { routeTo: env.NOWSMS_MODEM_ROUTE_TO } : {}),
+          }),
+        ]
+      : []),
   ],
 });

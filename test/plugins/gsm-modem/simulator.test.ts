@@ -307,10 +307,8 @@ describe('sending (AT+CMGS in PDU mode)', () => {
     sim.slowCmgs(300);
     const [part] = encodeSubmit({ to: '+447700900123', text: 'slow' });
     await line.command(`AT+CMGS=${part!.tpduLength}`);
-    const started = Date.now();
     line.write(`${part!.pdu}\x1a`);
     expect((await line.response()).lines).toEqual(['+CMGS: 1', 'OK']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     expect(sim.sent.map((s) => (s.decoded as DecodedSubmit).text)).toEqual(['four', 'slow']);
   });
 });

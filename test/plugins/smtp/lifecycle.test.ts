@@ -20,11 +20,9 @@ describe('stop', () => {
     const { client, greeting } = await RawSmtp.connect(gw.smtpPort);
     expect(greeting.code).toBe(220);
     await client.command('EHLO idle.test');
-    const started = Date.now();
     const [goodbye] = await Promise.all([client.reply(), gw.stop()]);
     client.close();
     expect(goodbye.code).toBe(421);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(gw.gateway.status()['smtp']).toMatchObject({ state: 'stopped', listening: [] });
     const refused = await new Promise<boolean>((resolve) => {
       const s = net.connect(gw.smtpPort, '127.0.0.1');
