@@ -13,3 +13,4 @@ export { senderFor } from './sender.ts';
 export * from './codecs/index.ts';
 export { textOf } from './text.ts';
 export { segmentKey, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
+export { listenOn } from './listen.ts';

@@ -4,6 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Pop3Context } from './context.ts';
 import { Session } from './session.ts';
+import { listenOn } from '../../core/index.ts';
 
 export interface ServerSettings {
   host: string;
@@ -63,18 +64,10 @@ export class Pop3Server {
     this.addresses = [];
   }
 
-  private bind(server: net.Server, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.settings.host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.ctx.log.error({ err }, 'pop3 listener error'));
-        this.servers.push(server);
-        const a = server.address() as net.AddressInfo;
-        this.addresses.push(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
-        resolve();
-      });
-    });
+  private async bind(server: net.Server, port: number): Promise<void> {
+    const option = port === this.settings.port ? 'port' : 'tlsPort';
+    this.addresses.push(await listenOn(server, port, this.settings.host, { plugin: 'pop3', option, log: this.ctx.log }));
+    this.servers.push(server);
   }
 
   private accept(socket: net.Socket, secure: boolean): void {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { ServerContext } from './context.ts';
 import { Session, type SessionEvents, type SessionSettings } from './session.ts';
+import { listenOn } from '../../../core/index.ts';
 
 export interface ListenSettings {
   host: string;
@@ -50,18 +51,10 @@ export class SmppListener {
     this.addresses = [];
   }
 
-  private bind(server: net.Server, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.settings.host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.ctx.log.error({ err }, 'smpp listener error'));
-        this.servers.push(server);
-        const a = server.address() as net.AddressInfo;
-        this.addresses.push(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
-        resolve();
-      });
-    });
+  private async bind(server: net.Server, port: number): Promise<void> {
+    const option = port === this.settings.port ? 'port' : 'tlsPort';
+    this.addresses.push(await listenOn(server, port, this.settings.host, { plugin: 'smpp-server', option, log: this.ctx.log }));
+    this.servers.push(server);
   }
 
   private accept(socket: net.Socket): void {
