@@ -11,6 +11,7 @@ import { addUser, REPO, startGateway, writeGatewayConfig } from './lib/gateway.t
 import { latencyProbe, listUids, percentile, pop3Pass } from './lib/phases.ts';
 import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const HELP = `npx tsx bench/email.ts [options]
 
@@ -53,14 +54,7 @@ function options() {
     process.stdout.write(HELP);
     process.exit(0);
   }
-  const int = (name: string, v: string | undefined, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      process.stderr.write(`bench: --${name} takes a whole number >= ${min}, not ${v}\n\n${HELP}`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const int = wholeNumber(HELP);
   const messages = int('messages', values.messages, 1);
   const clients = int('clients', values.clients, 1);
   const rounds = int('rounds', values.rounds, 1);

@@ -23,6 +23,7 @@ import { ptyPair, type PtyPair } from '../test/helpers/socat.ts';
 import { ModemSimulator } from '../test/plugins/gsm-modem/simulator/index.ts';
 import { REPO } from './lib/gateway.ts';
 import { cpuMs, installCleanup, startChild, stopAll, stopChild, type Child } from './lib/proc.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const HELP = `npx tsx bench/modem.ts [options]
 
@@ -60,14 +61,7 @@ function options() {
     process.stdout.write(HELP);
     process.exit(0);
   }
-  const int = (name: string, v: string | undefined, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      process.stderr.write(`bench: --${name} takes a whole number >= ${min}, not ${v}\n\n${HELP}`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const int = wholeNumber(HELP);
   const only = new Set((values.only ?? '').split(',').map((s) => s.trim()));
   return {
     messages: int('messages', values.messages, 8),

@@ -19,6 +19,7 @@ import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp
 import { BEARERBOX, sendsmsLoad, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
 import { smppLoad } from './lib/smpp-load.ts';
 import { startSink, type Sink } from './lib/smpp-sink.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const HELP = `npx tsx bench/smpp.ts [options]
 
@@ -51,14 +52,7 @@ function options() {
     process.stdout.write(HELP);
     process.exit(0);
   }
-  const int = (name: string, v: string | undefined, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      process.stderr.write(`bench: --${name} takes a whole number >= ${min}, not ${v}\n\n${HELP}`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const int = wholeNumber(HELP);
   const only = new Set(values.only.split(',').map((s) => s.trim()));
   return {
     messages: int('messages', values.messages, 1),
