@@ -60,6 +60,9 @@ export class Dispatcher {
     });
   }
 
+  /** Leased entries not yet handed to the connection: one lease (a store write) serves a whole window. */
+  private buffer: QueueEntry[] = [];
+
   private async run(): Promise<void> {
     const window = Math.max(1, this.connection.window ?? 1);
     while (this.running) {
@@ -72,17 +75,19 @@ export class Dispatcher {
         await this.sleep(POLL_MS);
         continue;
       }
-      let entries: QueueEntry[] = [];
-      try {
-        entries = await this.deps.stores.queues.lease(this.connection.id, new Date(), window - this.inflight);
-      } catch (err) {
-        this.deps.log.error({ err, connection: this.connection.id }, 'cannot lease queued messages');
+      if (this.buffer.length === 0) {
+        try {
+          this.buffer = await this.deps.stores.queues.lease(this.connection.id, new Date(), window);
+        } catch (err) {
+          this.deps.log.error({ err, connection: this.connection.id }, 'cannot lease queued messages');
+        }
+        if (this.buffer.length === 0) {
+          await this.sleep(POLL_MS);
+          continue;
+        }
       }
-      if (entries.length === 0) {
-        await this.sleep(POLL_MS);
-        continue;
-      }
-      for (const entry of entries) {
+      while (this.inflight < window && this.buffer.length > 0) {
+        const entry = this.buffer.shift()!;
         this.inflight++;
         void this.sendOne(entry)
           .catch((err) => this.deps.log.error({ err, connection: this.connection.id, id: entry.messageId }, 'cannot record the outcome of a send'))
