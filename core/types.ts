@@ -142,8 +142,8 @@ export interface MailboxEntry {
   uid: string;
   messageId: string;
   addedAt: Date;
-  /** The e-mail rendition cached by the POP3 plug-in, when it has made one. */
-  rendition?: Buffer;
+  /** Size in bytes of the e-mail rendition cached by the POP3 plug-in, when it has made one (fetch it with `rendition`). */
+  size?: number;
 }
 
 /** What the store must commit atomically for one accepted submission. */
@@ -234,7 +234,11 @@ export interface QueueStore {
 }
 
 export interface MailboxStore {
+  /** The user's entries in arrival order, with the sizes of their cached renditions (not the bytes). */
   list(user: string): Promise<MailboxEntry[]>;
+  /** The cached rendition of one entry; undefined when there is none (never made, or the entry is gone). */
+  rendition(user: string, uid: string): Promise<Buffer | undefined>;
+  /** Cache an entry's rendition. Saves issued together share one transaction: save a login's renditions all at once. */
   saveRendition(user: string, uid: string, rendition: Buffer): Promise<void>;
   /** Remove these entries and mark their messages 'retrieved', atomically. */
   remove(user: string, uids: string[]): Promise<void>;

@@ -51,6 +51,8 @@ export class Protocol {
   release(): void {
     this.unlock?.();
     this.unlock = undefined;
+    // The session object may outlive its connection a little (the linger timer): its snapshot need not.
+    this.drop = undefined;
   }
 
   async handle(line: string): Promise<void> {
@@ -111,7 +113,7 @@ export class Protocol {
       this.listing(
         args,
         'LIST [msg]',
-        (n, e) => `${n} ${e.bytes.length}`,
+        (n, e) => `${n} ${e.size}`,
         () => {
           const { count, octets } = this.maildrop().stat();
           return `+OK ${messages(count)} (${octets} octets)`;
@@ -128,14 +130,18 @@ export class Protocol {
       if (args.length !== 1) return this.syntax('RETR msg');
       const entry = await this.message(args[0]!);
       if (!entry) return;
+      const bytes = await this.bytesOf(Number(args[0]));
+      if (!bytes) return;
       this.ctx.counters.retrieved++;
-      await this.io.reply(`+OK ${entry.bytes.length} octets`, multiline(entry.bytes));
+      await this.io.reply(`+OK ${entry.size} octets`, multiline(bytes));
     },
     TOP: async (args) => {
       if (args.length !== 2 || !/^\d{1,9}$/.test(args[1]!)) return this.syntax('TOP msg lines');
       const entry = await this.message(args[0]!);
       if (!entry) return;
-      await this.io.reply('+OK top of message follows', multiline(topOf(entry.bytes, Number(args[1]))));
+      const bytes = await this.bytesOf(Number(args[0]));
+      if (!bytes) return;
+      await this.io.reply('+OK top of message follows', multiline(topOf(bytes, Number(args[1]))));
     },
     DELE: async (args) => {
       if (args.length !== 1) return this.syntax('DELE msg');
@@ -234,6 +240,17 @@ export class Protocol {
     else if (entry.deleted) await this.io.reply(`-ERR message ${Number(arg)} already deleted`);
     else return entry;
     return undefined;
+  }
+
+  /** The bytes of message n (the store reads them now); answers -ERR itself when they cannot be had. */
+  private async bytesOf(n: number): Promise<Buffer | undefined> {
+    try {
+      return await this.maildrop().bytes(n);
+    } catch (err) {
+      this.ctx.log.error({ err, user: this.user?.name, n }, 'could not read a message of the maildrop');
+      await this.io.reply(`-ERR [SYS/TEMP] could not read message ${n}; try again later`);
+      return undefined;
+    }
   }
 
   private syntax(usage: string): Promise<void> {

@@ -1,21 +1,30 @@
 // MessageStore: commit (group-committed through the writer queue), and reads of messages and their history.
-import type { MessageStore } from '../../core/index.ts';
-import { commitItems } from './commit.ts';
+import type { Message, MessageStore } from '../../core/index.ts';
+import { Coalescer } from './coalesce.ts';
+import { commitKind } from './commit.ts';
 import { loadMessages, loadSummaries } from './loaders.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { MessageRow } from './rows.ts';
 import type { Param } from './sqlite.ts';
 import { recordReport } from './reports.ts';
 import { recordStatus } from './status.ts';
+import type { UsersCache } from './users.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 const DEFAULT_LIST_LIMIT = 100;
 
-export function messageStore(reads: ReadQueue, writes: WriteQueue): MessageStore {
-  return {
-    commit: (items, charge) => writes.write((tx) => commitItems(tx, items, charge)),
+export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersCache): MessageStore {
+  // Gets issued together (a POP3 login rendering new messages) share one read: two statements for all of them.
+  const byId = new Coalescer<string, Message>((ids) => reads.read(async (sql) => new Map((await loadMessages(sql, ids)).map((m) => [m.id, m]))));
 
-    get: (id) => reads.read(async (sql) => (await loadMessages(sql, [id]))[0]),
+  return {
+    commit: async (items, charge) => {
+      const { credited } = await writes.bulk(commitKind, { items, charge });
+      // The balance the users cache holds is no longer right.
+      if (credited.length > 0) users.invalidate();
+    },
+
+    get: (id) => byId.get(id),
 
     summary: (id) =>
       reads.read(async (sql) => {

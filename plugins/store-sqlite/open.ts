@@ -1,4 +1,4 @@
-// Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the four stores.
+// Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the five stores.
 import fs from 'node:fs/promises';
 import { NowsmsError, type StoreLifecycle, type Stores } from '../../core/index.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter } from './connection.ts';
@@ -8,7 +8,7 @@ import { migrate } from './migrate.ts';
 import { queueStore } from './queues.ts';
 import { segmentStore } from './segments.ts';
 import { ReadQueue } from './read-queue.ts';
-import { userStore } from './users.ts';
+import { UsersCache, userStore } from './users.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export type SqliteStore = Stores & StoreLifecycle;
@@ -34,10 +34,11 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
   }
   const reads = new ReadQueue(reader);
   const writes = new WriteQueue(writer);
+  const users = new UsersCache(reads);
   let closing: Promise<void> | undefined;
   return {
-    users: userStore(reads, writes),
-    messages: messageStore(reads, writes),
+    users: userStore(reads, writes, users),
+    messages: messageStore(reads, writes, users),
     queues: queueStore(reads, writes),
     mailboxes: mailboxStore(reads, writes),
     segments: segmentStore(reads, writes),

@@ -6,8 +6,17 @@ import type { Db, Sql } from './sqlite.ts';
 
 export type ReadJob<T> = (sql: Sql) => Promise<T>;
 
+export interface ReadOptions {
+  /**
+   * The job runs exactly one statement. A statement is a snapshot on its own, so a batch made only of such
+   * jobs skips BEGIN and COMMIT: one trip to SQLite instead of three.
+   */
+  single?: boolean;
+}
+
 interface Pending {
   job: ReadJob<unknown>;
+  single: boolean;
   resolve(value: unknown): void;
   reject(reason: unknown): void;
 }
@@ -19,10 +28,19 @@ export class ReadQueue {
 
   constructor(private readonly db: Db) {}
 
-  read<T>(job: ReadJob<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${this.db.file} is closed`));
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The error every call on a closed store gets. */
+  closedError(): NowsmsError {
+    return new NowsmsError('NOWSMS_ERR_STORE', `store ${this.db.file} is closed`);
+  }
+
+  read<T>(job: ReadJob<T>, opts: ReadOptions = {}): Promise<T> {
+    if (this.closed) return Promise.reject(this.closedError());
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ job, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({ job, single: opts.single ?? false, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= Promise.resolve().then(() => this.drain());
     });
   }
@@ -41,11 +59,14 @@ export class ReadQueue {
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
-    try {
-      await this.db.run('BEGIN');
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
+    const snapshot = batch.some((p) => !p.single);
+    if (snapshot) {
+      try {
+        await this.db.run('BEGIN');
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+        return;
+      }
     }
     for (const p of batch) {
       try {
@@ -54,6 +75,6 @@ export class ReadQueue {
         p.reject(e);
       }
     }
-    await this.db.run('COMMIT').catch(() => this.db.run('ROLLBACK').catch(() => undefined));
+    if (snapshot) await this.db.run('COMMIT').catch(() => this.db.run('ROLLBACK').catch(() => undefined));
   }
 }

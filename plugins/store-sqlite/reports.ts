@@ -11,11 +11,22 @@ export async function recordReport(tx: Sql, r: DeliveryReport): Promise<{ messag
     [r.connectionId, r.remoteId],
   );
   if (!row) {
-    await tx.run('INSERT INTO unmatched_reports (connection_id, remote_id, outcome, detail, at) VALUES (?, ?, ?, ?, ?)', [r.connectionId, r.remoteId, r.outcome, r.detail, now]);
+    await tx.run('INSERT INTO unmatched_reports (connection_id, remote_id, outcome, detail, at) VALUES (?, ?, ?, ?, ?)', [
+      r.connectionId,
+      r.remoteId,
+      r.outcome,
+      r.detail,
+      now,
+    ]);
     return undefined;
   }
   if (r.outcome !== 'pending') {
-    await tx.run('UPDATE remote_ids SET outcome = ? WHERE connection_id = ? AND remote_id = ? AND message_id = ?', [r.outcome, r.connectionId, r.remoteId, row.message_id]);
+    await tx.run('UPDATE remote_ids SET outcome = ? WHERE connection_id = ? AND remote_id = ? AND message_id = ?', [
+      r.outcome,
+      r.connectionId,
+      r.remoteId,
+      row.message_id,
+    ]);
   }
   const parts = await tx.all<{ outcome: string | null }>('SELECT outcome FROM remote_ids WHERE message_id = ?', [row.message_id]);
   const current = (await tx.get<{ status: MessageStatus }>('SELECT status FROM messages WHERE id = ?', [row.message_id]))!.status;

@@ -134,4 +134,17 @@ CREATE TABLE segments (
 CREATE INDEX segments_received ON segments(received_at);
 `,
   },
+  {
+    description: 'users_version, bumped by every change to users and user_recipients (for the users cache)',
+    sql: `
+CREATE TABLE users_version (version INTEGER NOT NULL);
+INSERT INTO users_version (version) VALUES (0);
+CREATE TRIGGER users_version_insert AFTER INSERT ON users BEGIN UPDATE users_version SET version = version + 1; END;
+CREATE TRIGGER users_version_update AFTER UPDATE ON users BEGIN UPDATE users_version SET version = version + 1; END;
+CREATE TRIGGER users_version_delete AFTER DELETE ON users BEGIN UPDATE users_version SET version = version + 1; END;
+CREATE TRIGGER user_recipients_version_insert AFTER INSERT ON user_recipients BEGIN UPDATE users_version SET version = version + 1; END;
+CREATE TRIGGER user_recipients_version_update AFTER UPDATE ON user_recipients BEGIN UPDATE users_version SET version = version + 1; END;
+CREATE TRIGGER user_recipients_version_delete AFTER DELETE ON user_recipients BEGIN UPDATE users_version SET version = version + 1; END;
+`,
+  },
 ];

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeCertificate } from '../../helpers/tls.ts';
 import { VECTORS_DIR } from '../../helpers/vectors.ts';
+import { READ_AHEAD } from '../../../plugins/pop3/maildrop.ts';
+import { renderMessage } from '../../../plugins/pop3/render.ts';
 import { smsMessage, startFakeGateway, type FakeGateway } from './fake-gateway.ts';
 import { RawPop3 } from './raw-client.ts';
 
@@ -238,6 +240,49 @@ describe('POP3 engine', () => {
     const d = await login(g.port);
     expect((await d.multi('RETR 2')).body.equals(first)).toBe(true);
     expect(g.mailboxes.saved).toBe(2);
+  });
+
+  it('reads sizes at login and the bytes only for RETR and TOP, a few messages ahead', async () => {
+    const g = await start();
+    const uids = Array.from({ length: READ_AHEAD + 8 }, (_, i) => `m${i + 1}`);
+    g.mailboxes.boxes.set(
+      'bob',
+      uids.map((uid) => ({ uid, messageId: uid, addedAt: new Date(), rendition: Buffer.from(`Subject: ${uid}\r\n\r\nbody of ${uid}\r\n`) })),
+    );
+    const c = await login(g.port);
+    await c.cmd('STAT');
+    await c.multi('LIST');
+    await c.multi('UIDL');
+    expect(g.mailboxes.renditionCalls).toEqual([]);
+
+    expect((await c.multi('RETR 1')).body.toString()).toBe('Subject: m1\r\n\r\nbody of m1\r\n.\r\n');
+    expect(g.mailboxes.renditionCalls).toEqual(uids.slice(0, READ_AHEAD));
+    for (let n = 2; n <= READ_AHEAD; n++) expect((await c.multi(`RETR ${n}`)).body.toString()).toContain(`body of m${n}\r\n`);
+    expect(g.mailboxes.renditionCalls).toHaveLength(READ_AHEAD);
+    await c.cmd(`DELE ${READ_AHEAD + 2}`);
+    expect((await c.multi(`TOP ${READ_AHEAD + 1} 0`)).body.toString()).toBe(`Subject: m${READ_AHEAD + 1}\r\n\r\n.\r\n`);
+    // Deleted messages are not read ahead.
+    expect(g.mailboxes.renditionCalls.slice(READ_AHEAD)).toEqual(uids.slice(READ_AHEAD).filter((u) => u !== `m${READ_AHEAD + 2}`));
+  });
+
+  it('renders again a message whose cached bytes vanished during the session, and refuses bytes of another size', async () => {
+    const g = await start();
+    const message = smsMessage('v1', 'still here');
+    g.deliver('bob', message);
+    g.mailboxes.boxes.get('bob')!.push({ uid: 'v2', messageId: 'v2', addedAt: new Date(), rendition: Buffer.from('abc\r\n') });
+    const c = await login(g.port);
+    expect(g.mailboxes.saved).toBe(1);
+    // After the login, an operator removed the first entry (and so its cached rendition), and the second
+    // one's bytes changed (which nothing in the gateway does).
+    delete g.mailboxes.boxes.get('bob')![0]!.rendition;
+    g.mailboxes.boxes.get('bob')![1]!.rendition = Buffer.from('abcd\r\n');
+    const expected = await renderMessage(message, { domains: g.ctx.domains, user: { name: 'bob' } });
+    const retr = await c.multi('RETR 1');
+    expect(retr.status).toBe(`+OK ${expected.length} octets`);
+    expect(retr.body.subarray(0, -3).equals(expected)).toBe(true);
+
+    expect(await c.cmd('RETR 2')).toBe('-ERR [SYS/TEMP] could not read message 2; try again later');
+    expect(await c.cmd('NOOP')).toBe('+OK');
   });
 
   it('refuses lines over 255 octets and counts them as bad commands', async () => {

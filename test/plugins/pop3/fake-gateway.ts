@@ -39,10 +39,15 @@ export function smsMessage(id: string, text: string, from = '+15550002222', rece
   };
 }
 
+/** An entry as the fake keeps it: with the bytes, which list() turns into a size. */
+export type FakeEntry = Omit<MailboxEntry, 'size'> & { rendition?: Buffer };
+
 export class FakeMailboxes implements MailboxStore {
-  readonly boxes = new Map<string, MailboxEntry[]>();
+  readonly boxes = new Map<string, FakeEntry[]>();
   failRemove = false;
   removeCalls: Array<{ user: string; uids: string[] }> = [];
+  /** The uids whose bytes were asked for, in order. */
+  renditionCalls: string[] = [];
   saved = 0;
 
   add(user: string, messageId: string): void {
@@ -52,7 +57,12 @@ export class FakeMailboxes implements MailboxStore {
   }
 
   async list(user: string): Promise<MailboxEntry[]> {
-    return (this.boxes.get(user) ?? []).map((e) => ({ ...e }));
+    return (this.boxes.get(user) ?? []).map(({ rendition, ...e }) => (rendition ? { ...e, size: rendition.length } : { ...e }));
+  }
+
+  async rendition(user: string, uid: string): Promise<Buffer | undefined> {
+    this.renditionCalls.push(uid);
+    return this.boxes.get(user)?.find((x) => x.uid === uid)?.rendition;
   }
 
   async saveRendition(user: string, uid: string, rendition: Buffer): Promise<void> {

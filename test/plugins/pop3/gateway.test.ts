@@ -277,5 +277,5 @@ describe('pop3 options', () => {
 /** The size of bob's first cached rendition, straight from the store. */
 async function renditionSize(g: TestGateway): Promise<number> {
   const [entry] = await g.gateway.stores.mailboxes.list('bob');
-  return entry!.rendition!.length;
+  return entry!.size!;
 }

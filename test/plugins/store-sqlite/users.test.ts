@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { USERS_RECHECK_MS } from '../../../plugins/store-sqlite/users.ts';
 import { close, open, tempFile, user } from './helpers.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('store-sqlite users', () => {
   it('keeps every field of an account across a restart', async () => {
@@ -59,6 +62,34 @@ describe('store-sqlite users', () => {
     // Declaring it again (a put without removed) brings it back, routing included.
     await store.users.put(user({ name: 'alice', recipients: ['+15550001111'], source: 'config' }));
     expect((await store.users.findByRecipient('+15550001111'))?.name).toBe('alice');
+  });
+
+  it('sees users changed through another handle on the file (the CLI beside a gateway) within USERS_RECHECK_MS', async () => {
+    const file = await tempFile();
+    const [gateway, cli] = [await open(file), await open(file)];
+    expect(await gateway.users.get('max')).toBeUndefined();
+    expect(await gateway.users.findByRecipient('+15550005555')).toBeUndefined();
+    await cli.users.put(user({ name: 'max', recipients: ['+15550005555'] }));
+    await sleep(USERS_RECHECK_MS + 50);
+    expect((await gateway.users.get('max'))?.name).toBe('max');
+    expect((await gateway.users.findByRecipient('+15550005555'))?.name).toBe('max');
+
+    await cli.users.put(user({ name: 'max', recipients: ['+15550005555'], receive: false }));
+    await sleep(USERS_RECHECK_MS + 50);
+    expect(await gateway.users.findByRecipient('+15550005555')).toBeUndefined();
+    await cli.users.remove('max');
+    await sleep(USERS_RECHECK_MS + 50);
+    expect(await gateway.users.list()).toEqual([]);
+  });
+
+  it('hands out copies: changing one does not change the account', async () => {
+    const store = await open(await tempFile());
+    await store.users.put(user({ name: 'ned', recipients: ['+15550006666'] }));
+    const got = (await store.users.get('ned'))!;
+    got.recipients.push('+15550007777');
+    got.credentials.passwordHash = 'changed';
+    got.fullName = 'Changed';
+    expect(await store.users.get('ned')).toEqual(user({ name: 'ned', recipients: ['+15550006666'] }));
   });
 
   it('a hard remove forgets the user and its numbers', async () => {
