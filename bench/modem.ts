@@ -88,7 +88,13 @@ interface Figure {
 }
 
 function figure(modems: number, sms: number, rounds: Figure['rounds']): Figure {
-  return { modems, sms, smsPerSecond: round1(median(rounds.map((r) => r.smsPerSecond))), cpuMsPerSms: round3(median(rounds.map((r) => r.cpuMsPerSms))), rounds };
+  return {
+    modems,
+    sms,
+    smsPerSecond: round1(median(rounds.map((r) => r.smsPerSecond))),
+    cpuMsPerSms: round3(median(rounds.map((r) => r.cpuMsPerSms))),
+    rounds,
+  };
 }
 
 /** One numbered recipient per message, so that every modem gets its own range (`+1555100<k>*`). */
@@ -150,7 +156,12 @@ async function sendAll(lines: EngineLine[], pdus: { pdu: string; tpduLength: num
 async function engineRounds(tmp: string, modems: number, total: number, rounds: number): Promise<Figure> {
   const dir = path.join(tmp, `engine-${modems}`);
   mkdirSync(dir, { recursive: true });
-  const sims: Child = startChild('modem simulators', process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/modem.ts'), '--serve-simulators', String(modems), '--dir', dir], { cwd: REPO });
+  const sims: Child = startChild(
+    'modem simulators',
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'bench/modem.ts'), '--serve-simulators', String(modems), '--dir', dir],
+    { cwd: REPO },
+  );
   try {
     const deadline = Date.now() + 30_000;
     let ready: RegExpExecArray | null = null;
@@ -163,7 +174,8 @@ async function engineRounds(tmp: string, modems: number, total: number, rounds: 
     try {
       const per = Math.floor(total / modems);
       // Encoding is outside the clock: this phase measures the line dialogue.
-      const pdus = (n: number) => lines.map((_, k) => Array.from({ length: n }, (__, i) => encodeSubmit({ to: recipient(k + 1, i), text: `bench message ${i}` })[0]!));
+      const pdus = (n: number) =>
+        lines.map((_, k) => Array.from({ length: n }, (__, i) => encodeSubmit({ to: recipient(k + 1, i), text: `bench message ${i}` })[0]!));
       await sendAll(lines, pdus(Math.min(per, 200)));
       const work = pdus(per);
       const out: Figure['rounds'] = [];
@@ -225,7 +237,13 @@ async function queue(configFile: string, modems: number, total: number): Promise
     const batch: NewMessage[] = [];
     for (let k = 1; k <= modems; k++) {
       for (let i = 0; i < per; i++) {
-        batch.push({ direction: 'MT', kind: 'sms', from: '+15550002222', to: recipient(k, i), parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(`bench message ${i}`) }] });
+        batch.push({
+          direction: 'MT',
+          kind: 'sms',
+          from: '+15550002222',
+          to: recipient(k, i),
+          parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(`bench message ${i}`) }],
+        });
         if (batch.length === 500) await gw.submit(batch.splice(0));
       }
     }
@@ -249,7 +267,10 @@ async function gatewayRound(tmp: string, modems: number, total: number, round: n
       pairs.push(pair);
       sims.push(await ModemSimulator.attach(pair));
     }
-    const config = writeConfig(dir, pairs.map((p) => p.gatewayPath));
+    const config = writeConfig(
+      dir,
+      pairs.map((p) => p.gatewayPath),
+    );
     const per = Math.floor(total / modems);
     await queue(config, modems, total);
     gateway = startChild('gateway (nowsms start)', process.execPath, [path.join(REPO, 'bin/nowsms.js'), 'start', '--config', config], { cwd: REPO });
@@ -269,7 +290,10 @@ async function gatewayRound(tmp: string, modems: number, total: number, round: n
     const span = Math.max(...times) - Math.min(...times);
     const n = per * modems;
     // The first SMS starts the clock, so n - 1 SMS fall within the span.
-    return { smsPerSecond: ((n - 1) * 1000) / Math.max(span, 1), cpuMsPerSms: cpuAtFirst !== undefined && cpuAtLast !== undefined ? (cpuAtLast - cpuAtFirst) / (n - 1) : Number.NaN };
+    return {
+      smsPerSecond: ((n - 1) * 1000) / Math.max(span, 1),
+      cpuMsPerSms: cpuAtFirst !== undefined && cpuAtLast !== undefined ? (cpuAtLast - cpuAtFirst) / (n - 1) : Number.NaN,
+    };
   } finally {
     if (gateway) await stopChild(gateway);
     for (const s of sims) await s.close();
@@ -311,7 +335,9 @@ async function main(): Promise<boolean> {
     process.stdout.write(`\n${title}\n`);
     process.stdout.write(`  ${'modems'.padEnd(8)}${'SMS'.padStart(7)}${'SMS/s'.padStart(10)}${'CPU ms/SMS'.padStart(13)}   rounds (SMS/s)\n`);
     for (const f of rows) {
-      process.stdout.write(`  ${String(f.modems).padEnd(8)}${String(f.sms).padStart(7)}${String(f.smsPerSecond).padStart(10)}${String(f.cpuMsPerSms).padStart(13)}   ${f.rounds.map((r) => round1(r.smsPerSecond)).join(', ')}\n`);
+      process.stdout.write(
+        `  ${String(f.modems).padEnd(8)}${String(f.sms).padStart(7)}${String(f.smsPerSecond).padStart(10)}${String(f.cpuMsPerSms).padStart(13)}   ${f.rounds.map((r) => round1(r.smsPerSecond)).join(', ')}\n`,
+      );
     }
   };
   table('(a) AT engine alone: AT+CMGS / > / PDU / +CMGS over a socat pty, simulators in another process', results.engine);

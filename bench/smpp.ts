@@ -96,7 +96,9 @@ async function intake(o: ReturnType<typeof options>, tmp: string) {
   const [smtp, pop3, smpp, bare] = (await freePorts(4)) as [number, number, number, number];
   const setup = writeSmppGatewayConfig(path.join(tmp, 'a-gateway'), { smtp, pop3, smpp });
   const gateway = await startSmppGateway(setup);
-  const bareChild: Child = startChild('bare smpp server', process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/lib/smpp-bare.ts'), String(bare)], { cwd: REPO });
+  const bareChild: Child = startChild('bare smpp server', process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/lib/smpp-bare.ts'), String(bare)], {
+    cwd: REPO,
+  });
   await waitForPort(bare, bareChild);
   const load = async (port: number, messages: number) => {
     const r = await smppLoad({ port, systemId: BENCH_USER.name, password: BENCH_USER.password, messages, window: o.window });

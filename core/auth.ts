@@ -146,7 +146,8 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
   // remembered, in this process only, as a keyed hash that also covers the stored hash, so a changed
   // password never matches an old entry (Dovecot's auth cache, in short).
   const verified = new Map<string, number>();
-  const cacheKey = (name: string, password: string, stored: string) => createHmac('sha256', secretKey()).update(`${name}\0${password}\0${stored}`).digest('base64');
+  const cacheKey = (name: string, password: string, stored: string) =>
+    createHmac('sha256', secretKey()).update(`${name}\0${password}\0${stored}`).digest('base64');
   const verifyCached = async (name: string, password: string, stored: string): Promise<boolean> => {
     const key = cacheKey(name, password, stored);
     const until = verified.get(key);

@@ -73,16 +73,39 @@ declare module 'smpp' {
   }
 
   export type CommandName =
-    | 'bind_receiver' | 'bind_receiver_resp'
-    | 'bind_transmitter' | 'bind_transmitter_resp'
-    | 'bind_transceiver' | 'bind_transceiver_resp'
-    | 'outbind' | 'unbind' | 'unbind_resp'
-    | 'submit_sm' | 'submit_sm_resp' | 'submit_multi' | 'submit_multi_resp'
-    | 'deliver_sm' | 'deliver_sm_resp' | 'data_sm' | 'data_sm_resp'
-    | 'query_sm' | 'query_sm_resp' | 'cancel_sm' | 'cancel_sm_resp' | 'replace_sm' | 'replace_sm_resp'
-    | 'enquire_link' | 'enquire_link_resp' | 'generic_nack' | 'alert_notification'
-    | 'broadcast_sm' | 'broadcast_sm_resp' | 'query_broadcast_sm' | 'query_broadcast_sm_resp'
-    | 'cancel_broadcast_sm' | 'cancel_broadcast_sm_resp';
+    | 'bind_receiver'
+    | 'bind_receiver_resp'
+    | 'bind_transmitter'
+    | 'bind_transmitter_resp'
+    | 'bind_transceiver'
+    | 'bind_transceiver_resp'
+    | 'outbind'
+    | 'unbind'
+    | 'unbind_resp'
+    | 'submit_sm'
+    | 'submit_sm_resp'
+    | 'submit_multi'
+    | 'submit_multi_resp'
+    | 'deliver_sm'
+    | 'deliver_sm_resp'
+    | 'data_sm'
+    | 'data_sm_resp'
+    | 'query_sm'
+    | 'query_sm_resp'
+    | 'cancel_sm'
+    | 'cancel_sm_resp'
+    | 'replace_sm'
+    | 'replace_sm_resp'
+    | 'enquire_link'
+    | 'enquire_link_resp'
+    | 'generic_nack'
+    | 'alert_notification'
+    | 'broadcast_sm'
+    | 'broadcast_sm_resp'
+    | 'query_broadcast_sm'
+    | 'query_broadcast_sm_resp'
+    | 'cancel_broadcast_sm'
+    | 'cancel_broadcast_sm_resp';
 
   /* eslint-disable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type --
      declaration merging is how the class gets its typed field names. */
@@ -201,13 +224,29 @@ declare module 'smpp' {
   export const consts: {
     REGISTERED_DELIVERY: { FINAL: 1; FAILURE: 2; SUCCESS: 3; DELIVERY_ACKNOWLEDGEMENT: 4; USER_ACKNOWLEDGEMENT: 8; INTERMEDIATE: 0x10 };
     ESM_CLASS: {
-      DATAGRAM: 1; FORWARD: 2; STORE_FORWARD: 3; MC_DELIVERY_RECEIPT: 4; DELIVERY_ACKNOWLEDGEMENT: 8;
-      USER_ACKNOWLEDGEMENT: 0x10; CONVERSATION_ABORT: 0x18; INTERMEDIATE_DELIVERY: 0x20; UDH_INDICATOR: 0x40;
-      KANNEL_UDH_INDICATOR: 0x43; SET_REPLY_PATH: 0x80;
+      DATAGRAM: 1;
+      FORWARD: 2;
+      STORE_FORWARD: 3;
+      MC_DELIVERY_RECEIPT: 4;
+      DELIVERY_ACKNOWLEDGEMENT: 8;
+      USER_ACKNOWLEDGEMENT: 0x10;
+      CONVERSATION_ABORT: 0x18;
+      INTERMEDIATE_DELIVERY: 0x20;
+      UDH_INDICATOR: 0x40;
+      KANNEL_UDH_INDICATOR: 0x43;
+      SET_REPLY_PATH: 0x80;
     };
     MESSAGE_STATE: {
-      SCHEDULED: 0; ENROUTE: 1; DELIVERED: 2; EXPIRED: 3; DELETED: 4; UNDELIVERABLE: 5; ACCEPTED: 6;
-      UNKNOWN: 7; REJECTED: 8; SKIPPED: 9;
+      SCHEDULED: 0;
+      ENROUTE: 1;
+      DELIVERED: 2;
+      EXPIRED: 3;
+      DELETED: 4;
+      UNDELIVERABLE: 5;
+      ACCEPTED: 6;
+      UNKNOWN: 7;
+      REJECTED: 8;
+      SKIPPED: 9;
     };
     TON: Record<'UNKNOWN' | 'INTERNATIONAL' | 'NATIONAL' | 'NETWORK_SPECIFIC' | 'SUBSCRIBER_NUMBER' | 'ALPHANUMERIC' | 'ABBREVIATED', number>;
     NPI: Record<'UNKNOWN' | 'ISDN' | 'DATA' | 'TELEX' | 'LAND_MOBILE' | 'NATIONAL' | 'PRIVATE' | 'ERMES' | 'INTERNET' | 'IP' | 'WAP', number>;
@@ -222,15 +261,31 @@ declare module 'smpp' {
     default: unknown;
   }
   export const types: {
-    int8: FieldType; int16: FieldType; int32: FieldType; string: FieldType; cstring: FieldType; buffer: FieldType;
-    dest_address_array: FieldType; unsuccess_sme_array: FieldType;
+    int8: FieldType;
+    int16: FieldType;
+    int32: FieldType;
+    string: FieldType;
+    cstring: FieldType;
+    buffer: FieldType;
+    dest_address_array: FieldType;
+    unsuccess_sme_array: FieldType;
     tlv: { int8: FieldType; int16: FieldType; int32: FieldType; cstring: FieldType; string: FieldType; buffer: FieldType };
   };
   /** Mandatory parameters in wire order (object key order), by command name. */
-  export interface CommandDef { id: number; command: string; params?: Record<string, { type: FieldType; default?: unknown }>; tlvMap?: Record<string, string> }
+  export interface CommandDef {
+    id: number;
+    command: string;
+    params?: Record<string, { type: FieldType; default?: unknown }>;
+    tlvMap?: Record<string, string>;
+  }
   export const commands: Record<string, CommandDef>;
   export const commandsById: Record<number, CommandDef>;
-  export interface TlvDef { id: number; tag: string; type: FieldType; multiple?: boolean }
+  export interface TlvDef {
+    id: number;
+    tag: string;
+    type: FieldType;
+    multiple?: boolean;
+  }
   export const tlvs: Record<string, TlvDef>;
   export const tlvsById: Record<number, TlvDef>;
 

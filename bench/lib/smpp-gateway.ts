@@ -17,7 +17,10 @@ export interface SmppGatewaySetup {
 }
 
 /** `sinkPort`: add an SMPP client connection open to any traffic, to the sink on that port. */
-export function writeSmppGatewayConfig(dir: string, ports: { smtp: number; pop3: number; smpp: number; sinkPort?: number; sinkWindow?: number }): SmppGatewaySetup {
+export function writeSmppGatewayConfig(
+  dir: string,
+  ports: { smtp: number; pop3: number; smpp: number; sinkPort?: number; sinkWindow?: number },
+): SmppGatewaySetup {
   mkdirSync(dir, { recursive: true });
   const from = (p: string) => JSON.stringify(path.join(REPO, p));
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');

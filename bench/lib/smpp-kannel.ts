@@ -79,7 +79,12 @@ export async function startKannel(setup: KannelSetup, dir: string): Promise<Chil
 }
 
 /** `messages` sendsms requests, `concurrency` at a time; returns each request's start time by tag - firstTag. */
-export async function sendsmsLoad(port: number, messages: number, concurrency: number, firstTag: number): Promise<{ elapsedMs: number; sentAt: Float64Array; failed: number }> {
+export async function sendsmsLoad(
+  port: number,
+  messages: number,
+  concurrency: number,
+  firstTag: number,
+): Promise<{ elapsedMs: number; sentAt: Float64Array; failed: number }> {
   const sentAt = new Float64Array(messages);
   let next = 0;
   let failed = 0;

@@ -80,7 +80,8 @@ export async function initialise(d: InitDeps): Promise<InitResult> {
   try {
     await patient({ command: 'AT+CMGF=0' });
   } catch (e) {
-    if (e instanceof AtCommandError) throw new FatalModemError(`the modem refuses PDU mode (AT+CMGF=0: ${explain(e.final)}); nowsms needs a modem that speaks 27.005 PDU mode`);
+    if (e instanceof AtCommandError)
+      throw new FatalModemError(`the modem refuses PDU mode (AT+CMGF=0: ${explain(e.final)}); nowsms needs a modem that speaks 27.005 PDU mode`);
     throw e;
   }
 
@@ -92,7 +93,8 @@ export async function initialise(d: InitDeps): Promise<InitResult> {
     try {
       await patient({ command: `AT+CSCA=${quote(opts.smsc)},${toa}` });
     } catch (e) {
-      if (e instanceof AtCommandError) throw new FatalModemError(`the modem refuses the service centre number ${opts.smsc} (AT+CSCA: ${explain(e.final)}): check smsc`);
+      if (e instanceof AtCommandError)
+        throw new FatalModemError(`the modem refuses the service centre number ${opts.smsc} (AT+CSCA: ${explain(e.final)}): check smsc`);
       throw e;
     }
   }
@@ -134,7 +136,11 @@ async function unlockSim(d: InitDeps, run: (s: CommandSpec) => Promise<string[]>
   const state = await query();
   if (state === 'READY') return;
   if (state === 'SIM PIN') {
-    await d.pin.enter(d.opts.pin, (pin) => run({ command: `AT+CPIN=${quote(pin)}`, timeoutMs: Math.max(d.opts.commandTimeoutMs, 20_000) }), () => attemptsLeft(d));
+    await d.pin.enter(
+      d.opts.pin,
+      (pin) => run({ command: `AT+CPIN=${quote(pin)}`, timeoutMs: Math.max(d.opts.commandTimeoutMs, 20_000) }),
+      () => attemptsLeft(d),
+    );
     d.detail('waiting for the SIM after the PIN');
     for (let i = 0; i < 30; i++) {
       if ((await query()) === 'READY') return;
@@ -142,7 +148,8 @@ async function unlockSim(d: InitDeps, run: (s: CommandSpec) => Promise<string[]>
     }
     throw new RetryLaterError('the SIM took the PIN but never became ready');
   }
-  if (state === 'SIM PUK') throw new FatalModemError('the SIM is blocked (it asks for its PUK after too many wrong PINs): unblock it in a phone, then restart the gateway');
+  if (state === 'SIM PUK')
+    throw new FatalModemError('the SIM is blocked (it asks for its PUK after too many wrong PINs): unblock it in a phone, then restart the gateway');
   throw new FatalModemError(`the SIM asks for ${state || 'an unknown code'}: nowsms enters only the SIM PIN; unlock it in a phone`);
 }
 
@@ -201,7 +208,11 @@ async function waitForRegistration(d: InitDeps, run: (s: CommandSpec) => Promise
   }
 }
 
-async function selectStorage(d: InitDeps, patient: (s: CommandSpec) => Promise<string[]>, optional: (s: CommandSpec) => Promise<string[] | undefined>): Promise<string | undefined> {
+async function selectStorage(
+  d: InitDeps,
+  patient: (s: CommandSpec) => Promise<string[]>,
+  optional: (s: CommandSpec) => Promise<string[] | undefined>,
+): Promise<string | undefined> {
   d.detail('selecting message storage');
   // SIM first: it survives moving the SIM to a phone to read what the gateway missed; then ME+SIM, then the phone.
   for (const mem of ['SM', 'MT', 'ME']) {

@@ -17,7 +17,8 @@ export function indicationOf(line: string): { mem: string | undefined; index: nu
   return { mem: f.length > 1 ? f[0]!.value || undefined : undefined, index };
 }
 
-type Task = { kind: 'stored'; mem: string | undefined; index: number } | { kind: 'direct'; header: string; pdu: string } | { kind: 'list'; mem: string | undefined };
+type Task =
+  { kind: 'stored'; mem: string | undefined; index: number } | { kind: 'direct'; header: string; pdu: string } | { kind: 'list'; mem: string | undefined };
 
 export interface ReceiverDeps {
   id: string;
@@ -83,7 +84,8 @@ export class Receiver {
         else await this.takeDirect(task.header, task.pdu);
       } catch (err) {
         // A modem that went out of step or away is being reset; everything still on the SIM is listed again.
-        if (err instanceof AtClosedError || err instanceof AtTimeoutError) this.deps.log.debug({ err: err.message, task: task.kind }, 'gsm-modem: receive interrupted');
+        if (err instanceof AtClosedError || err instanceof AtTimeoutError)
+          this.deps.log.debug({ err: err.message, task: task.kind }, 'gsm-modem: receive interrupted');
         else this.deps.log.warn({ err: (err as Error).message, task: task.kind }, 'gsm-modem: receive step failed; the message stays on the SIM');
       }
     }
@@ -155,7 +157,11 @@ export class Receiver {
       return true;
     } catch (e) {
       this.deps.counters.kept++;
-      this.complainOnce(`${slot}:commit`, { err: (e as Error).message, slot }, 'gsm-modem: the gateway did not take a received message; it stays on the SIM and is tried again');
+      this.complainOnce(
+        `${slot}:commit`,
+        { err: (e as Error).message, slot },
+        'gsm-modem: the gateway did not take a received message; it stays on the SIM and is tried again',
+      );
       return false;
     }
   }
@@ -177,7 +183,13 @@ export class Receiver {
   }
 
   private meta(m: InboundDeliver): Record<string, unknown> {
-    return { modem: this.deps.id, sentAt: m.sentAt, encoding: m.encoding, ...(m.smsc ? { smsc: m.smsc } : {}), ...(m.warnings ? { pduWarnings: m.warnings } : {}) };
+    return {
+      modem: this.deps.id,
+      sentAt: m.sentAt,
+      encoding: m.encoding,
+      ...(m.smsc ? { smsc: m.smsc } : {}),
+      ...(m.warnings ? { pduWarnings: m.warnings } : {}),
+    };
   }
 
   private messageOf(m: InboundDeliver): NewMessage {

@@ -96,7 +96,8 @@ export class Sender {
       const msg = `modem ${this.deps.id} refused the SMS${part}: ${explain(e.final)}`;
       return new SendError(verdict, msg, verdict === 'throttled' ? { pauseMs: this.deps.throttlePauseMs, cause: e } : { cause: e });
     }
-    if (e instanceof AtTimeoutError) return new SendError('temporary', `modem ${this.deps.id} did not answer the send${part} (${e.message}); resetting the modem`, { cause: e });
+    if (e instanceof AtTimeoutError)
+      return new SendError('temporary', `modem ${this.deps.id} did not answer the send${part} (${e.message}); resetting the modem`, { cause: e });
     if (e instanceof AtClosedError) return new SendError('temporary', `modem ${this.deps.id}: send interrupted${part}: ${e.message}`, { cause: e });
     return new SendError('temporary', `modem ${this.deps.id}: send failed${part}: ${(e as Error).message}`, { cause: e });
   }

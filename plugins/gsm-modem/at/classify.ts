@@ -31,7 +31,8 @@ export function finalResult(line: string, dial = false): FinalResult | undefined
     const value = coded[2]!.trim();
     return /^\d+$/.test(value) ? { kind: 'error', type, code: Number(value) } : { kind: 'error', type, ...(value ? { text: value } : {}) };
   }
-  if (dial && (CALL_RESULTS.has(upper) || upper.startsWith('CONNECT'))) return { kind: 'error', type: upper.startsWith('CONNECT') ? 'CONNECT' : (upper as 'BUSY') };
+  if (dial && (CALL_RESULTS.has(upper) || upper.startsWith('CONNECT')))
+    return { kind: 'error', type: upper.startsWith('CONNECT') ? 'CONNECT' : (upper as 'BUSY') };
   return undefined;
 }
 

@@ -158,7 +158,8 @@ export class AtEngine {
   private enqueue(spec: CommandSpec, internal: boolean): Promise<string[]> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new AtClosedError(spec.command, 'the modem connection is closed'));
-      if (!internal && this.outOfStepReason !== undefined) return reject(new AtClosedError(spec.command, `out of step with the modem (${this.outOfStepReason})`));
+      if (!internal && this.outOfStepReason !== undefined)
+        return reject(new AtClosedError(spec.command, `out of step with the modem (${this.outOfStepReason})`));
       this.queue.push({ spec, internal, stage: 'queued', lines: [], resolve, reject });
       this.pump();
     });

@@ -42,7 +42,12 @@ export class SmsCommands {
 
   /** AT+CMGL=<stat> (4: all). The listing can be long on a full SIM: it gets the send timeout. */
   async list(stat = 4): Promise<StoredPdu[]> {
-    const lines = await this.engine.run({ command: `AT+CMGL=${stat}`, prefixes: ['+CMGL'], data: 'hex', timeoutMs: Math.max(this.timeouts.commandMs, this.timeouts.sendMs) });
+    const lines = await this.engine.run({
+      command: `AT+CMGL=${stat}`,
+      prefixes: ['+CMGL'],
+      data: 'hex',
+      timeoutMs: Math.max(this.timeouts.commandMs, this.timeouts.sendMs),
+    });
     return parseStored(lines, '+CMGL');
   }
 

@@ -103,7 +103,9 @@ export function decodeInbound(pdu: string, length: number | undefined, stat?: nu
     from: decoded.originator.number,
     contentType: isText ? 'text/plain; charset=utf-8' : 'application/octet-stream',
     data: isText ? Buffer.from(decoded.text!, 'utf8') : decoded.data,
-    ...(concat && concat.total > 1 && concat.seq >= 1 && concat.seq <= concat.total ? { concat: { ref: concat.ref, total: concat.total, seq: concat.seq } } : {}),
+    ...(concat && concat.total > 1 && concat.seq >= 1 && concat.seq <= concat.total
+      ? { concat: { ref: concat.ref, total: concat.total, seq: concat.seq } }
+      : {}),
     ...(decoded.smsc ? { smsc: decoded.smsc.number } : {}),
     sentAt: decoded.serviceCentreTimestamp.iso,
     encoding: decoded.dcs.encoding,

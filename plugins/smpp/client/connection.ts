@@ -97,9 +97,15 @@ export function smppClientConnection(api: PluginApi, opts: ResolvedClientOptions
     onRequest(frame: GoodFrame, session: Session, link: Link) {
       const { pdu } = frame;
       if ((pdu.command === 'deliver_sm' || pdu.command === 'data_sm') && link.role !== 'transmitter' && ctx) {
-        const p = handleInbound(frame, { connectionId: opts.id, ctx, log, counters, receiptIds, recordWaitMs, ...(opts.routeTo ? { routeTo: opts.routeTo } : {}) }).then((status) =>
-          session.respond(pdu, status === 0 ? { message_id: '' } : { command_status: status }),
-        );
+        const p = handleInbound(frame, {
+          connectionId: opts.id,
+          ctx,
+          log,
+          counters,
+          receiptIds,
+          recordWaitMs,
+          ...(opts.routeTo ? { routeTo: opts.routeTo } : {}),
+        }).then((status) => session.respond(pdu, status === 0 ? { message_id: '' } : { command_status: status }));
         inbound.add(p);
         void p.finally(() => inbound.delete(p));
         return;

@@ -7,7 +7,10 @@ import type { SmppClientOptions } from './options.ts';
 type UrlOptions = Pick<SmppClientOptions, 'host' | 'port' | 'systemId' | 'password' | 'tls' | 'window' | 'throughput' | 'registeredDelivery'>;
 
 function fail(why: string): never {
-  throw new NowsmsError('NOWSMS_ERR_CONFIG', `NOWSMS_SMSC_URL: ${why}; expected smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1`);
+  throw new NowsmsError(
+    'NOWSMS_ERR_CONFIG',
+    `NOWSMS_SMSC_URL: ${why}; expected smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1`,
+  );
 }
 
 function flag(name: string, value: string): boolean {

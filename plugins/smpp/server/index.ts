@@ -28,7 +28,10 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
 
       const cert = opts.tls === false ? undefined : (opts.tls ?? api.config.tls);
       if (opts.tlsPort !== undefined && !cert)
-        throw new NowsmsError('NOWSMS_ERR_CONFIG', `plugins.${CONNECTION_ID}.tlsPort needs a certificate: set tls in the config (or plugins.${CONNECTION_ID}.tls)`);
+        throw new NowsmsError(
+          'NOWSMS_ERR_CONFIG',
+          `plugins.${CONNECTION_ID}.tlsPort needs a certificate: set tls in the config (or plugins.${CONNECTION_ID}.tls)`,
+        );
 
       // Hooks are tapped now (they freeze at start); until the connection starts they have nothing to do.
       api.hooks.delivered.tap(CONNECTION_ID, (message, user) => parts?.registry.offer(user, message.id));
@@ -86,9 +89,13 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
             await l.close();
             state = 'down';
             detail = (err as Error).message;
-            throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.${CONNECTION_ID}.port or host)`, {
-              cause: err,
-            });
+            throw new NowsmsError(
+              'NOWSMS_ERR_CONFIG',
+              `smpp-server cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.${CONNECTION_ID}.port or host)`,
+              {
+                cause: err,
+              },
+            );
           }
           listener = l;
           parts = { registry, intake, receipts };
@@ -118,7 +125,9 @@ function loadCertificate(cert: { keyFile: string; certFile: string }, configDir:
     try {
       return readFileSync(path.resolve(configDir, file));
     } catch (err) {
-      throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, { cause: err });
+      throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, {
+        cause: err,
+      });
     }
   };
   const pair = { key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') };

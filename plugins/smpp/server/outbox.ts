@@ -105,10 +105,13 @@ export class Outbox {
     if (this.queue.length === 0 || this.wakeTimer) return;
     const ends = [...this.pausedUntil.values()].filter((t) => t > now);
     if (ends.length === 0) return;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.pump();
-    }, Math.min(...ends) - now);
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.pump();
+      },
+      Math.min(...ends) - now,
+    );
     this.wakeTimer.unref();
   }
 

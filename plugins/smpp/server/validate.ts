@@ -52,7 +52,11 @@ export function readSubmit(deps: Deps, user: StoredUser, frame: GoodFrame): Subm
   if (!from) {
     const raw = String(pdu.source_addr ?? '');
     from = raw === '' ? senderFor(user, deps.config) : address(deps, raw, Number(pdu.source_addr_ton ?? 0));
-    if (!from) return refuse(smpp.ESME_RINVSRCADR, raw === '' ? 'no source_addr and no sender configured for the user' : `source_addr ${JSON.stringify(raw)} is not a valid sender`);
+    if (!from)
+      return refuse(
+        smpp.ESME_RINVSRCADR,
+        raw === '' ? 'no source_addr and no sender configured for the user' : `source_addr ${JSON.stringify(raw)} is not a valid sender`,
+      );
   }
 
   if ((esmClass & ESM_TYPE_MASK) !== 0) return refuse(smpp.ESME_RINVESMCLASS, `esm_class 0x${esmClass.toString(16)} is not a default-type message`);
@@ -65,7 +69,8 @@ export function readSubmit(deps: Deps, user: StoredUser, frame: GoodFrame): Subm
   const data = short.length > 0 ? short : (payload ?? Buffer.alloc(0));
   const split = esmClass & ESM_UDHI && data.length > 0 ? splitUdh(data) : undefined;
   if (esmClass & ESM_UDHI && data.length > 0 && !split) return refuse(smpp.ESME_RINVMSGLEN, 'the UDH length does not fit the message');
-  if (alphabetOf(dataCoding) === 'ucs2' && (split ? split.body : data).length % 2 !== 0) return refuse(smpp.ESME_RINVMSGLEN, 'UCS-2 text of an odd number of octets');
+  if (alphabetOf(dataCoding) === 'ucs2' && (split ? split.body : data).length % 2 !== 0)
+    return refuse(smpp.ESME_RINVMSGLEN, 'UCS-2 text of an odd number of octets');
 
   const sar = {
     ref: tlvInt(frame, TAG.sar_msg_ref_num),

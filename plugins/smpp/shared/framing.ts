@@ -35,7 +35,15 @@ export function decodeFrame(raw: Buffer, opts: InspectOptions = {}): Frame {
   const sequence = raw.readUInt32BE(12);
   const def = smpp.commandsById[commandId];
   if (!def) {
-    return { ok: false, fatal: false, status: smpp.ESME_RINVCMDID, reason: `unknown command_id 0x${commandId.toString(16).padStart(8, '0')}`, raw, commandId, sequence };
+    return {
+      ok: false,
+      fatal: false,
+      status: smpp.ESME_RINVCMDID,
+      reason: `unknown command_id 0x${commandId.toString(16).padStart(8, '0')}`,
+      raw,
+      commandId,
+      sequence,
+    };
   }
   try {
     const layout = inspectBody(raw, def, opts);

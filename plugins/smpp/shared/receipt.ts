@@ -173,13 +173,7 @@ function parseDate(value: string | undefined): Date | undefined {
   } else {
     return undefined;
   }
-  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(rest.slice(i, i + 2) || '0')) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(rest.slice(i, i + 2) || '0')) as [number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
@@ -187,11 +181,5 @@ function parseDate(value: string | undefined): Date | undefined {
 function formatDate(date: Date | undefined): string {
   if (!date || Number.isNaN(date.getTime())) return '0000000000';
   const two = (n: number): string => String(n).padStart(2, '0');
-  return (
-    two(date.getUTCFullYear() % 100) +
-    two(date.getUTCMonth() + 1) +
-    two(date.getUTCDate()) +
-    two(date.getUTCHours()) +
-    two(date.getUTCMinutes())
-  );
+  return two(date.getUTCFullYear() % 100) + two(date.getUTCMonth() + 1) + two(date.getUTCDate()) + two(date.getUTCHours()) + two(date.getUTCMinutes());
 }

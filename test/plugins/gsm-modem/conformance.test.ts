@@ -61,7 +61,8 @@ const EXCEPTIONS: Record<string, { fields: string[]; reason: string }> = {
 };
 
 const HAVE_VECTORS = existsSync(path.join(VECTORS_DIR, 'at/at_transcripts.json'));
-if (!HAVE_VECTORS) console.warn(`skipping the AT conformance suite: no ${path.join(VECTORS_DIR, 'at/at_transcripts.json')} (the shared vectors are not beside this checkout)`);
+if (!HAVE_VECTORS)
+  console.warn(`skipping the AT conformance suite: no ${path.join(VECTORS_DIR, 'at/at_transcripts.json')} (the shared vectors are not beside this checkout)`);
 
 function expand(c: AtCase): AtCase[] {
   if (!c.alpha_variants) return [c];
@@ -234,9 +235,19 @@ async function runCase(c: AtCase): Promise<{ diff: Diff; r: Rig }> {
     if (c.expected.messages) {
       const m = submitted[0];
       const s = reads[0];
-      compareMessages(diff, c.expected.messages.map(({ index: _i, ...rest }) => rest), [
-        { status: s?.stat === undefined ? undefined : STAT_NAMES[s.stat], number: m?.from, time: m?.meta?.sentAt as string, text: m?.parts[0]?.data.toString('utf8'), smsc: m?.meta?.smsc as string | undefined },
-      ]);
+      compareMessages(
+        diff,
+        c.expected.messages.map(({ index: _i, ...rest }) => rest),
+        [
+          {
+            status: s?.stat === undefined ? undefined : STAT_NAMES[s.stat],
+            number: m?.from,
+            time: m?.meta?.sentAt as string,
+            text: m?.parts[0]?.data.toString('utf8'),
+            smsc: m?.meta?.smsc as string | undefined,
+          },
+        ],
+      );
     }
     if (c.expected.status_report) compareReport(diff, c.expected.status_report, reads[0], reports[0]);
   } else if (leadingIndication && c.mode === 'text') {
@@ -258,7 +269,9 @@ async function runCase(c: AtCase): Promise<{ diff: Diff; r: Rig }> {
   } else if (/^AT\+CMGL/.test(tx) || /^AT\+CMGR/.test(tx)) {
     const list = /^AT\+CMGL/.test(tx);
     if (c.mode === 'pdu') {
-      const stored = list ? await r.sms.list(Number(/=(\d+)/.exec(tx)![1])) : [await r.sms.read(Number(/=(\d+)/.exec(tx)![1]))].filter((s): s is StoredPdu => !!s);
+      const stored = list
+        ? await r.sms.list(Number(/=(\d+)/.exec(tx)![1]))
+        : [await r.sms.read(Number(/=(\d+)/.exec(tx)![1]))].filter((s): s is StoredPdu => !!s);
       const found = stored.map(fromPdu);
       diff.check('count', c.expected.count, found.length);
       compareMessages(diff, c.expected.messages, found);
@@ -317,7 +330,12 @@ async function runCase(c: AtCase): Promise<{ diff: Diff; r: Rig }> {
   return { diff, r };
 }
 
-function compareReport(diff: Diff, sr: NonNullable<AtCase['expected']['status_report']>, stored: StoredPdu | undefined, report: Omit<DeliveryReport, 'connectionId'> | undefined): void {
+function compareReport(
+  diff: Diff,
+  sr: NonNullable<AtCase['expected']['status_report']>,
+  stored: StoredPdu | undefined,
+  report: Omit<DeliveryReport, 'connectionId'> | undefined,
+): void {
   const inbound = stored ? decodeInbound(stored.pdu, stored.length, stored.stat) : undefined;
   const rep = inbound?.kind === 'report' ? inbound : undefined;
   diff.status('status_report.status', sr.status, stored?.stat === undefined ? undefined : STAT_NAMES[stored.stat]);

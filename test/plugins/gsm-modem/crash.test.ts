@@ -86,10 +86,14 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('a gateway killed m
     expect(rig.sim.commands.some((c) => /^AT\+CMGD=/i.test(c))).toBe(false);
 
     ({ child } = await startProcess(config));
-    const [mail, ...more] = await waitFor('the message in bob\'s mailbox', async () => {
-      const m = await fetchAll(config.pop3Port, 'bob', 'bob-pw');
-      return m.length ? m : undefined;
-    }, 30_000);
+    const [mail, ...more] = await waitFor(
+      "the message in bob's mailbox",
+      async () => {
+        const m = await fetchAll(config.pop3Port, 'bob', 'bob-pw');
+        return m.length ? m : undefined;
+      },
+      30_000,
+    );
     expect(more).toHaveLength(0);
     expect(mail!.text!.trim()).toBe('survives kill -9 😀');
     await waitFor('the SIM to be empty', () => rig.sim.storedMessages().length === 0, 10_000);

@@ -72,7 +72,10 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem end to e
 
   it('without a route-to user, received SMS go through the normal routing (recipient addresses)', async () => {
     const rig = await modemRig();
-    const gw = await gateway({ users: [{ name: 'carol', password: 'carol-pw', recipients: ['+15550003333'] }], plugins: [modemPlugin('modem1', rig, { number: '+15550003333' })] });
+    const gw = await gateway({
+      users: [{ name: 'carol', password: 'carol-pw', recipients: ['+15550003333'] }],
+      plugins: [modemPlugin('modem1', rig, { number: '+15550003333' })],
+    });
     await waitForState(gw, 'modem1', 'up');
     rig.sim.deliver({ from: '+447700900125', text: 'for carol by number' });
     const [mail] = await waitFor('a mail for carol', async () => {
@@ -99,8 +102,11 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem end to e
     // Delivered before the gateway runs: the simulator stores it (its CNMI is not set yet, so no indication).
     rig.sim.deliver({ from: '+447700900126', text: 'waiting on the SIM' });
     expect(rig.sim.storedMessages()).toHaveLength(1);
-    const gw = await gateway({ users: [{ name: 'bob', password: 'bob-pw' }], plugins: [modemPlugin('modem1', rig, { number: '+15550001111', routeTo: 'bob' })] });
-    const [mail] = await waitFor('the stored message in bob\'s mailbox', async () => {
+    const gw = await gateway({
+      users: [{ name: 'bob', password: 'bob-pw' }],
+      plugins: [modemPlugin('modem1', rig, { number: '+15550001111', routeTo: 'bob' })],
+    });
+    const [mail] = await waitFor("the stored message in bob's mailbox", async () => {
       const m = await fetchAll(gw.pop3Port, 'bob', 'bob-pw');
       return m.length ? m : undefined;
     });

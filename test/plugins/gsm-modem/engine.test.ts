@@ -37,7 +37,9 @@ afterEach(() => {
 describe('AtEngine', () => {
   it('collects the information lines of the pending command and leaves unsolicited ones out', async () => {
     const f = fake((w) =>
-      w === 'AT+CMGR=3\r' ? '\r\n^RSSI:3\r\n+CMGR: 0,,24\r\n+CMTI: "SM",4\r\n07917248014000F506B70AA18092020000317071518590803170715185418000\r\nRING\r\n\r\nOK\r\n' : undefined,
+      w === 'AT+CMGR=3\r'
+        ? '\r\n^RSSI:3\r\n+CMGR: 0,,24\r\n+CMTI: "SM",4\r\n07917248014000F506B70AA18092020000317071518590803170715185418000\r\nRING\r\n\r\nOK\r\n'
+        : undefined,
     );
     const lines = await f.engine.run({ command: 'AT+CMGR=3', prefixes: ['+CMGR'], data: 'hex' });
     expect(lines).toEqual(['+CMGR: 0,,24', '07917248014000F506B70AA18092020000317071518590803170715185418000']);
@@ -45,7 +47,9 @@ describe('AtEngine', () => {
   });
 
   it('pairs +CMT and +CDS with the PDU on the next line, even in the middle of a response', async () => {
-    const f = fake((w) => (w === 'AT+CMGL=4\r' ? '+CMGL: 1,0,,5\r\n+CDS: 24\r\n07917248014000F506B70AA18092020000317071518590803170715185418000\r\n0001000000\r\nOK\r\n' : undefined));
+    const f = fake((w) =>
+      w === 'AT+CMGL=4\r' ? '+CMGL: 1,0,,5\r\n+CDS: 24\r\n07917248014000F506B70AA18092020000317071518590803170715185418000\r\n0001000000\r\nOK\r\n' : undefined,
+    );
     const lines = await f.engine.run({ command: 'AT+CMGL=4', prefixes: ['+CMGL'], data: 'hex' });
     expect(lines).toEqual(['+CMGL: 1,0,,5', '0001000000']);
     expect(f.urcs).toEqual([{ line: '+CDS: 24', prefix: '+CDS', pdu: '07917248014000F506B70AA18092020000317071518590803170715185418000' }]);
@@ -64,7 +68,7 @@ describe('AtEngine', () => {
     expect(f.urcs).toEqual([]);
   });
 
-  it('treats NO CARRIER as the end of somebody else\'s call unless the command dials', async () => {
+  it("treats NO CARRIER as the end of somebody else's call unless the command dials", async () => {
     const f = fake((w) => (w === 'AT+CMGD=1\r' ? 'RING\r\nNO CARRIER\r\nOK\r\n' : undefined));
     await f.engine.run({ command: 'AT+CMGD=1' });
     expect(f.urcs.map((u) => u.line)).toEqual(['RING', 'NO CARRIER']);

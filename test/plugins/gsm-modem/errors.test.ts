@@ -32,7 +32,8 @@ describe('send verdicts', () => {
   });
 
   it('retries what the modem, the SIM or the network causes', () => {
-    for (const code of [27, 38, 41, 47, 300, 302, 310, 314, 322, 330, 331, 332, 500, 512, 999]) expect(verdict(`+CMS ERROR: ${code}`), `CMS ${code}`).toBe('temporary');
+    for (const code of [27, 38, 41, 47, 300, 302, 310, 314, 322, 330, 331, 332, 500, 512, 999])
+      expect(verdict(`+CMS ERROR: ${code}`), `CMS ${code}`).toBe('temporary');
     for (const code of [0, 3, 4, 10, 14, 30, 31, 100]) expect(verdict(`+CME ERROR: ${code}`), `CME ${code}`).toBe('temporary');
     expect(verdict('ERROR')).toBe('temporary');
   });

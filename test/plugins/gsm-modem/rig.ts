@@ -79,10 +79,14 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
 }
 
 export function waitForState(gw: TestGateway, id: string, state: ConnectionStatus['state'], timeoutMs = 15_000, detail?: RegExp) {
-  return waitFor(`${id} to be ${state}${detail ? ` (${detail})` : ''}`, () => {
-    const s = statusOf(gw, id);
-    return s.state === state && (!detail || detail.test(s.detail ?? '')) ? s : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `${id} to be ${state}${detail ? ` (${detail})` : ''}`,
+    () => {
+      const s = statusOf(gw, id);
+      return s.state === state && (!detail || detail.test(s.detail ?? '')) ? s : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export function mailer(gw: TestGateway, user: string, pass: string) {

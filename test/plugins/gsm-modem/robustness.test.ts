@@ -103,10 +103,15 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem robustne
 
   it('is not confused by unsolicited lines and garbage everywhere', async () => {
     const rig = await modemRig({ noise: { probability: 0.6 }, seed: 7 });
-    const gw = await gateway({ users: [ALICE, BOB], config: QUICK_RETRY, plugins: [modemPlugin('modem1', rig, { number: '+15550002222', routeTo: 'bob', anyTraffic: true })] });
+    const gw = await gateway({
+      users: [ALICE, BOB],
+      config: QUICK_RETRY,
+      plugins: [modemPlugin('modem1', rig, { number: '+15550002222', routeTo: 'bob', anyTraffic: true })],
+    });
     await waitForState(gw, 'modem1', 'up');
     const m = mailer(gw, 'alice', 'alice-pw');
-    for (let i = 0; i < 5; i++) await m.sendMail({ from: 'alice@example.org', to: `1555987654${i}@sms.localhost`, text: `out ${i} ${'✓'.repeat(i * 20)}`.trim() });
+    for (let i = 0; i < 5; i++)
+      await m.sendMail({ from: 'alice@example.org', to: `1555987654${i}@sms.localhost`, text: `out ${i} ${'✓'.repeat(i * 20)}`.trim() });
     for (let i = 0; i < 5; i++) {
       rig.sim.deliver({ from: `+44770090012${i}`, text: `in ${i} ${'long '.repeat(i * 15)}`.trim() });
       if (i === 2) rig.sim.garbage(40);
@@ -114,7 +119,11 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem robustne
     }
     const mails = await mailbox(gw.pop3Port, 'bob', 'bob-pw', 5);
     expect(mails.map((x) => x.text!.trim()).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `in ${i} ${'long '.repeat(i * 15)}`.trim()).sort());
-    await waitFor('all five sent', async () => (await gw.gateway.stores.messages.list({ user: 'alice' })).filter((x) => x.status === 'sent').length === 5, 20_000);
+    await waitFor(
+      'all five sent',
+      async () => (await gw.gateway.stores.messages.list({ user: 'alice' })).filter((x) => x.status === 'sent').length === 5,
+      20_000,
+    );
     // Each message exactly once, its segments joined in order.
     for (let i = 0; i < 5; i++) {
       const segments = rig.sim.sent.filter((s) => s.decoded.destination.number === `+1555987654${i}`);
@@ -207,7 +216,11 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem robustne
 
   it('pauses on congestion without spending attempts', async () => {
     const rig = await modemRig();
-    const gw = await gateway({ users: [ALICE], config: { retry: { maxAttempts: 1, firstDelaySeconds: 0.2, stepSeconds: 0.2, throttlePauseSeconds: 0.5 } }, plugins: [modemPlugin('modem1', rig, { number: '+15550002222' })] });
+    const gw = await gateway({
+      users: [ALICE],
+      config: { retry: { maxAttempts: 1, firstDelaySeconds: 0.2, stepSeconds: 0.2, throttlePauseSeconds: 0.5 } },
+      plugins: [modemPlugin('modem1', rig, { number: '+15550002222' })],
+    });
     await waitForState(gw, 'modem1', 'up');
     rig.sim.failNextSends(1, 42);
     await mailer(gw, 'alice', 'alice-pw').sendMail({ from: 'alice@example.org', to: '15559876543@sms.localhost', text: 'busy network' });

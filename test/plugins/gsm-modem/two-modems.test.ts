@@ -8,7 +8,7 @@ import { cleanup, gateway, mailer, modemPlugin, modemRig, statusOf, waitFor, wai
 afterEach(cleanup);
 
 describe.skipIf(missingPeer('socat') || missingPeer('curl'))('two modems at once', () => {
-  it('sends through the modem whose number is the sender, and receives into each modem\'s user', async () => {
+  it("sends through the modem whose number is the sender, and receives into each modem's user", async () => {
     const one = await modemRig();
     const two = await modemRig({ firstMr: 100 });
     const gw = await gateway({
@@ -16,7 +16,10 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('two modems at once
         { name: 'alice', password: 'alice-pw', recipients: ['+15550001111'] },
         { name: 'bob', password: 'bob-pw', recipients: ['+15550002222'] },
       ],
-      plugins: [modemPlugin('modem1', one, { number: '+15550001111', routeTo: 'alice' }), modemPlugin('modem2', two, { number: '+15550002222', routeTo: 'bob' })],
+      plugins: [
+        modemPlugin('modem1', one, { number: '+15550001111', routeTo: 'alice' }),
+        modemPlugin('modem2', two, { number: '+15550002222', routeTo: 'bob' }),
+      ],
     });
     await Promise.all([waitForState(gw, 'modem1', 'up'), waitForState(gw, 'modem2', 'up')]);
 
@@ -36,8 +39,12 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('two modems at once
     const long = (who: string) => `${who}: ` + 'segment text '.repeat(20);
     one.sim.deliver({ from: '+447700900123', text: long('one'), concat: { ref: 9 } });
     two.sim.deliver({ from: '+447700900123', text: long('two'), concat: { ref: 9 } });
-    const [forAlice] = await waitFor('alice\'s mail', async () => ((await fetchAll(gw.pop3Port, 'alice', 'alice-pw')).length ? fetchAll(gw.pop3Port, 'alice', 'alice-pw') : undefined));
-    const [forBob] = await waitFor('bob\'s mail', async () => ((await fetchAll(gw.pop3Port, 'bob', 'bob-pw')).length ? fetchAll(gw.pop3Port, 'bob', 'bob-pw') : undefined));
+    const [forAlice] = await waitFor("alice's mail", async () =>
+      (await fetchAll(gw.pop3Port, 'alice', 'alice-pw')).length ? fetchAll(gw.pop3Port, 'alice', 'alice-pw') : undefined,
+    );
+    const [forBob] = await waitFor("bob's mail", async () =>
+      (await fetchAll(gw.pop3Port, 'bob', 'bob-pw')).length ? fetchAll(gw.pop3Port, 'bob', 'bob-pw') : undefined,
+    );
     expect(forAlice!.text!.trim()).toBe(long('one').trim());
     expect(forBob!.text!.trim()).toBe(long('two').trim());
     expect(statusOf(gw, 'modem1').counters.received).toBe(1);
@@ -48,14 +55,17 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('two modems at once
     const one = await modemRig();
     const two = await modemRig();
     const gw = await gateway({
-      users: [{ name: 'alice', password: 'alice-pw', recipients: ['+15550001111'] }, { name: 'bob', password: 'bob-pw' }],
+      users: [
+        { name: 'alice', password: 'alice-pw', recipients: ['+15550001111'] },
+        { name: 'bob', password: 'bob-pw' },
+      ],
       plugins: [modemPlugin('modem1', one, { number: '+15550001111', routeTo: 'bob' }), modemPlugin('modem2', two, { number: '+15550002222', routeTo: 'bob' })],
     });
     await Promise.all([waitForState(gw, 'modem1', 'up'), waitForState(gw, 'modem2', 'up')]);
     await one.sim.vanish();
     await waitForState(gw, 'modem1', 'retrying');
     two.sim.deliver({ from: '+447700900123', text: 'still here' });
-    const [mail] = await waitFor('bob\'s mail', async () => {
+    const [mail] = await waitFor("bob's mail", async () => {
       const m = await fetchAll(gw.pop3Port, 'bob', 'bob-pw');
       return m.length ? m : undefined;
     });

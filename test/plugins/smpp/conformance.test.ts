@@ -47,7 +47,8 @@ const EXCEPTIONS: Record<string, string> = {
   'node-smpp-submit_sm-udh':
     'header fields pass; the text does not: data_coding 1 is IA5/ASCII (SMPP v3.4 §5.2.19), so 0x7B is "{", and IEI 0x24 is a national language single shift (TS 23.040 §9.2.3.24.15) that affects only escaped septets; node-smpp reads it as a Portuguese locking shift and gets "tãst"',
   'node-smpp-submit_sm-udh-message_payload': 'same user data as node-smpp-submit_sm-udh',
-  'node-smpp-submit_sm-malformed-length': 'same user data as node-smpp-submit_sm-udh (the framing part passes: the PDU ends at command_length, the extra octet waits for the next PDU)',
+  'node-smpp-submit_sm-malformed-length':
+    'same user data as node-smpp-submit_sm-udh (the framing part passes: the PDU ends at command_length, the extra octet waits for the next PDU)',
 };
 
 // ---- reading Java -------------------------------------------------------------------------------------
@@ -134,7 +135,11 @@ function fieldOf(frame: Frame, field: string): unknown {
   if (v !== undefined) return v;
   const params = smpp.commands[frame.pdu.command]?.params ?? {};
   // Cloudhopper gives every PDU every byte field (0 when absent) and null strings.
-  if (!(field in params) && /_(ton|npi)$|^(protocol_id|priority_flag|replace_if_present_flag|sm_default_msg_id|esm_class|registered_delivery|data_coding)$/.test(field)) return 0;
+  if (
+    !(field in params) &&
+    /_(ton|npi)$|^(protocol_id|priority_flag|replace_if_present_flag|sm_default_msg_id|esm_class|registered_delivery|data_coding)$/.test(field)
+  )
+    return 0;
   return null;
 }
 
@@ -231,7 +236,10 @@ function checkDecode(c: Case): void {
       expect(m[2] === 'isResponse' ? isResponse : !isResponse).toBe(m[1] === 'true');
       continue;
     }
-    if ((m = /^Assert\.assertEquals\((.+), pdu0\.getShortMessage\(\)\.length\);$/.exec(line)) || (m = /^Assert\.assertEquals\((.+), pdu0\.getShortMessageLength\(\)\);$/.exec(line))) {
+    if (
+      (m = /^Assert\.assertEquals\((.+), pdu0\.getShortMessage\(\)\.length\);$/.exec(line)) ||
+      (m = /^Assert\.assertEquals\((.+), pdu0\.getShortMessageLength\(\)\);$/.exec(line))
+    ) {
       expect(good().shortMessage?.length ?? 0).toBe(javaValue(m[1]!));
       continue;
     }
@@ -260,14 +268,25 @@ function checkDecode(c: Case): void {
       expect(good().tlvs.some((t) => t.tag === tag)).toBe(true);
       continue;
     }
-    if ((m = /^Assert\.assert(?:Equals|ArrayEquals)\((.+), (?:pdu0\.getOptionalParameters\(\)\.get\((\d+)\)|(tlv\d+))\.(getTag|getLength|getValue|getValueAsByte|getValueAsString)\(\)\);$/.exec(line))) {
+    if (
+      (m =
+        /^Assert\.assert(?:Equals|ArrayEquals)\((.+), (?:pdu0\.getOptionalParameters\(\)\.get\((\d+)\)|(tlv\d+))\.(getTag|getLength|getValue|getValueAsByte|getValueAsString)\(\)\);$/.exec(
+          line,
+        ))
+    ) {
       const t = m[2] !== undefined ? good().tlvs[Number(m[2])] : tlvOf(m[3]!);
       if (!t) throw new Error('TLV missing');
       const what = m[4]!;
       if (what === 'getValue') expect(t.value.toString('hex')).toBe(bytesOf(m[1]!, body).toString('hex'));
       else {
         const actual =
-          what === 'getTag' ? t.tag : what === 'getLength' ? t.value.length : what === 'getValueAsByte' ? t.value[0] : t.value.subarray(0, t.value.indexOf(0) < 0 ? undefined : t.value.indexOf(0)).toString('latin1');
+          what === 'getTag'
+            ? t.tag
+            : what === 'getLength'
+              ? t.value.length
+              : what === 'getValueAsByte'
+                ? t.value[0]
+                : t.value.subarray(0, t.value.indexOf(0) < 0 ? undefined : t.value.indexOf(0)).toString('latin1');
         expect(actual).toBe(javaValue(m[1]!));
       }
       continue;
@@ -321,7 +340,8 @@ function decodeNodeSmpp(c: Case): void {
   const sm = expected.short_message as { udh_hex: string[]; message: string };
   const ud = readUserData({ esmClass: f.pdu.esm_class ?? 0, dataCoding: f.pdu.data_coding ?? 0, ...(f.shortMessage ? { shortMessage: f.shortMessage } : {}) });
   expect(f.shortMessage!.subarray(1, 1 + f.shortMessage![0]!).toString('hex')).toBe(sm.udh_hex.join(''));
-  if (expected.message_payload) expect(f.tlvs.find((t) => t.tag === TAG.message_payload)!.value.toString('latin1')).toBe((expected.message_payload as { message: string }).message);
+  if (expected.message_payload)
+    expect(f.tlvs.find((t) => t.tag === TAG.message_payload)!.value.toString('latin1')).toBe((expected.message_payload as { message: string }).message);
   expect(ud.text).toBe(sm.message);
 }
 
@@ -406,7 +426,8 @@ const ENCODERS: Record<string, () => Buffer> = {
   'cloudhopper-encode-encodeUnbind': () => pdu('unbind', { sequence_number: 1 }).toBuffer(),
   'cloudhopper-encode-encodeUnbindResp': () => pdu('unbind_resp', { sequence_number: 1 }).toBuffer(),
   'cloudhopper-encode-encodeGenericNack': () => pdu('generic_nack', { sequence_number: 535159, command_status: 1 }).toBuffer(),
-  'cloudhopper-encode-encodeSubmitSmWithShortMessageAsMax255Bytes': () => pdu('submit_sm', { ...SUBMIT_BASE, short_message: Buffer.from(LOREM, 'latin1') }).toBuffer(),
+  'cloudhopper-encode-encodeSubmitSmWithShortMessageAsMax255Bytes': () =>
+    pdu('submit_sm', { ...SUBMIT_BASE, short_message: Buffer.from(LOREM, 'latin1') }).toBuffer(),
   'cloudhopper-encode-encodeDataSM': () =>
     pdu('data_sm', {
       sequence_number: 0,
@@ -433,8 +454,10 @@ const ENCODERS: Record<string, () => Buffer> = {
     }).toBuffer(),
   'cloudhopper-encode-encodeCancelSmResp': () => pdu('cancel_sm_resp', { sequence_number: 20456 }).toBuffer(),
   'cloudhopper-encode-encodeCancelSmRespStatusFailed': () => pdu('cancel_sm_resp', { sequence_number: 20456, command_status: 0x11 }).toBuffer(),
-  'cloudhopper-encode-encodeQuerySm': () => pdu('query_sm', { sequence_number: 20456, message_id: '12345', source_addr_ton: 1, source_addr_npi: 1, source_addr: '40404' }).toBuffer(),
-  'cloudhopper-encode-encodeQueryRespSm': () => pdu('query_sm_resp', { sequence_number: 20456, message_id: '12345', message_state: 6, error_code: 0 }).toBuffer(),
+  'cloudhopper-encode-encodeQuerySm': () =>
+    pdu('query_sm', { sequence_number: 20456, message_id: '12345', source_addr_ton: 1, source_addr_npi: 1, source_addr: '40404' }).toBuffer(),
+  'cloudhopper-encode-encodeQueryRespSm': () =>
+    pdu('query_sm_resp', { sequence_number: 20456, message_id: '12345', message_state: 6, error_code: 0 }).toBuffer(),
   'cloudhopper-encode-encodeReplaceSM': () =>
     pdu('replace_sm', {
       sequence_number: 20456,
@@ -483,7 +506,8 @@ function checkEncode(c: Case): void {
   }
   const build = ENCODERS[c.id];
   if (!build) throw new Error('no encoder for this case');
-  const expected = c.id === 'cloudhopper-encode-encodeSubmitSmWithShortMessageAsMax255Bytes' ? c.hex[0]! + Buffer.from(LOREM, 'latin1').toString('hex') : c.hex.at(-1)!;
+  const expected =
+    c.id === 'cloudhopper-encode-encodeSubmitSmWithShortMessageAsMax255Bytes' ? c.hex[0]! + Buffer.from(LOREM, 'latin1').toString('hex') : c.hex.at(-1)!;
   expect(build().toString('hex').toUpperCase()).toBe(expected.toUpperCase());
 }
 
@@ -513,9 +537,25 @@ const DLR: Record<string, (c: Case) => void> = {
   },
   'cloudhopper-dlr-parseShortMessage': (c) => {
     const [a, b] = c.dlr_short_messages!.map(parsed);
-    expect(a).toMatchObject({ id: '0123456789', sub: 2, dlvrd: 1, submitDate: utc(2010, 5, 23, 20, 39), doneDate: utc(2010, 5, 24, 23, 39), stat: 'DELIVRD', text: 'This is a sample mes' });
+    expect(a).toMatchObject({
+      id: '0123456789',
+      sub: 2,
+      dlvrd: 1,
+      submitDate: utc(2010, 5, 23, 20, 39),
+      doneDate: utc(2010, 5, 24, 23, 39),
+      stat: 'DELIVRD',
+      text: 'This is a sample mes',
+    });
     expect(errCode(a!)).toBe(12);
-    expect(b).toMatchObject({ id: '4', sub: 1, dlvrd: 1, submitDate: utc(2010, 6, 2, 0, 51), doneDate: utc(2010, 6, 2, 0, 51), stat: 'DELIVRD', text: 'Hello' });
+    expect(b).toMatchObject({
+      id: '4',
+      sub: 1,
+      dlvrd: 1,
+      submitDate: utc(2010, 6, 2, 0, 51),
+      doneDate: utc(2010, 6, 2, 0, 51),
+      stat: 'DELIVRD',
+      text: 'Hello',
+    });
     expect(MESSAGE_STATE[b!.stat]).toBe(2);
     expect(errCode(b!)).toBe(0);
   },
@@ -528,7 +568,15 @@ const DLR: Record<string, (c: Case) => void> = {
     if (!f?.ok) throw new Error('not decoded');
     const message0 = f.shortMessage!.toString('latin1');
     const r = parsed(message0);
-    expect(r).toMatchObject({ id: '0059113978', sub: 1, dlvrd: 1, submitDate: utc(2010, 2, 10, 17, 30), doneDate: utc(2010, 2, 10, 17, 31), stat: 'DELIVRD', text: '@$#!%&/:' });
+    expect(r).toMatchObject({
+      id: '0059113978',
+      sub: 1,
+      dlvrd: 1,
+      submitDate: utc(2010, 2, 10, 17, 30),
+      doneDate: utc(2010, 2, 10, 17, 31),
+      stat: 'DELIVRD',
+      text: '@$#!%&/:',
+    });
     expect(errCode(r)).toBe(0);
     expect(tlvString(f, TAG.receipted_message_id)).toBe('38601fa');
     expect(tlvInt(f, TAG.message_state)).toBe(2);
@@ -536,28 +584,52 @@ const DLR: Record<string, (c: Case) => void> = {
   },
   'cloudhopper-dlr-parseReceiptWithTimestampIncludingSeconds': (c) => {
     const r = parsed(c.dlr_short_messages![0]!);
-    expect(r).toMatchObject({ id: '74e02ee1-4e2f-4a6e-a78b-4b247d756a22', sub: 1, dlvrd: 1, submitDate: utc(2011, 2, 6, 19, 30, 41), doneDate: utc(2011, 2, 6, 19, 31, 10), stat: 'DELIVRD' });
+    expect(r).toMatchObject({
+      id: '74e02ee1-4e2f-4a6e-a78b-4b247d756a22',
+      sub: 1,
+      dlvrd: 1,
+      submitDate: utc(2011, 2, 6, 19, 30, 41),
+      doneDate: utc(2011, 2, 6, 19, 31, 10),
+      stat: 'DELIVRD',
+    });
     expect(r.text).toBeUndefined();
     expect(errCode(r)).toBe(0);
   },
   'cloudhopper-dlr-parseReceiptWithFieldsOutOfOrder': (c) => {
     const r = parsed(c.dlr_short_messages![0]!);
-    expect(r).toMatchObject({ id: '74e02ee1-4e2f-4a6e-a78b-4b247d756a22', sub: 1, dlvrd: 1, submitDate: utc(2011, 2, 6, 19, 30, 41), doneDate: utc(2011, 2, 6, 19, 31, 10), stat: 'DELIVRD' });
+    expect(r).toMatchObject({
+      id: '74e02ee1-4e2f-4a6e-a78b-4b247d756a22',
+      sub: 1,
+      dlvrd: 1,
+      submitDate: utc(2011, 2, 6, 19, 30, 41),
+      doneDate: utc(2011, 2, 6, 19, 31, 10),
+      stat: 'DELIVRD',
+    });
     expect(r.text).toBeUndefined();
   },
   // Cloudhopper formats a numeric id zero-padded to ten digits, and an unset state as BADSTAT.
-  'cloudhopper-dlr-toShortMessageWith9DigitLongMessageId': (c) => expect(formatReceipt({ id: '123456789', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
+  'cloudhopper-dlr-toShortMessageWith9DigitLongMessageId': (c) =>
+    expect(formatReceipt({ id: '123456789', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
   'cloudhopper-dlr-toShortMessageWith1DigitLongMessageId': (c) => expect(formatReceipt({ id: '1', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
-  'cloudhopper-dlr-toShortMessageWith10DigitLongMessageId': (c) => expect(formatReceipt({ id: '1234567890', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
-  'cloudhopper-dlr-toShortMessageWith11DigitLongMessageId': (c) => expect(formatReceipt({ id: '12345678901', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
+  'cloudhopper-dlr-toShortMessageWith10DigitLongMessageId': (c) =>
+    expect(formatReceipt({ id: '1234567890', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
+  'cloudhopper-dlr-toShortMessageWith11DigitLongMessageId': (c) =>
+    expect(formatReceipt({ id: '12345678901', stat: 'BADSTAT', err: '' })).toBe(c.dlr_short_messages![0]),
   'cloudhopper-dlr-toShortMessageWithFullConstructor': (c) =>
-    expect(formatReceipt({ id: '12345', sub: 1, dlvrd: 1, submitDate: new Date(0), doneDate: new Date(0), stat: 'ENROUTE', err: '0', text: 'text' })).toBe(c.dlr_short_messages![0]),
+    expect(formatReceipt({ id: '12345', sub: 1, dlvrd: 1, submitDate: new Date(0), doneDate: new Date(0), stat: 'ENROUTE', err: '0', text: 'text' })).toBe(
+      c.dlr_short_messages![0],
+    ),
   'cloudhopper-dlr-parseShortMessageWith11DigitLongMessageId': (c) => expect(BigInt(parsed(c.dlr_short_messages![0]!).id)).toBe(98765432101n),
   'cloudhopper-dlr-toMessageIdAsHexString': () => expect(decimalToHex('98765432101')).toBe('16fee0e525'),
   'cloudhopper-dlr-toMessageIdAsLong': () => expect(hexToDecimal('16fee0e525')).toBe('98765432101'),
   'cloudhopper-dlr-parseReceiptWithMissingSubAndDlvrdFields': (c) => {
     const r = parsed(c.dlr_short_messages![0]!);
-    expect(r).toMatchObject({ id: '2E179B310EDE971B2760C72B7F026E1B', submitDate: utc(2011, 3, 14, 18, 15, 34), doneDate: utc(2011, 3, 14, 18, 17, 41), stat: 'DELIVRD' });
+    expect(r).toMatchObject({
+      id: '2E179B310EDE971B2760C72B7F026E1B',
+      submitDate: utc(2011, 3, 14, 18, 15, 34),
+      doneDate: utc(2011, 3, 14, 18, 17, 41),
+      stat: 'DELIVRD',
+    });
     expect([r.sub, r.dlvrd, r.text]).toEqual([undefined, undefined, undefined]);
     expect(errCode(r)).toBe(0);
   },

@@ -19,13 +19,13 @@ export const FAST_RETRY = { maxAttempts: 20, firstDelaySeconds: 0.1, stepSeconds
 
 export const ALICE: TestUser = { name: 'alice', password: 'alice-pw', recipients: ['+15550002222'] };
 
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<Exclude<T, false | null | undefined | 0 | "">> {
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await probe();
-      if (v) return v as Exclude<T, false | null | undefined | 0 | "">;
+      if (v) return v as Exclude<T, false | null | undefined | 0 | ''>;
     } catch (e) {
       last = e;
     }
@@ -78,7 +78,13 @@ export async function startHarness(
     id,
     status,
     async mail(to, text, user = ALICE) {
-      const t = nodemailer.createTransport({ host: '127.0.0.1', port: gw.smtpPort, secure: false, ignoreTLS: true, auth: { user: user.name, pass: user.password } });
+      const t = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: gw.smtpPort,
+        secure: false,
+        ignoreTLS: true,
+        auth: { user: user.name, pass: user.password },
+      });
       const info = await t.sendMail({ from: `${user.name}@example.org`, to: `${to}@sms.localhost`, text });
       t.close();
       return info.response;

@@ -25,7 +25,9 @@ afterEach(async () => {
 /** Run the submitter to completion; resolves with the texts it saw acknowledged. */
 function submitAll(file: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/submit-mt.ts'), file, String(COUNT)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/submit-mt.ts'), file, String(COUNT)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     submitter = child;
     const acked: string[] = [];
     let out = '';

@@ -73,7 +73,14 @@ describe('long MO messages', () => {
   for (const form of ['udh', 'udh16', 'sar', 'payload'] as LongForm[]) {
     it(`a long MO sent as '${form}' arrives as one message`, async () => {
       h = await startHarness();
-      const statuses = await h.sim.deliverMo({ from: '+447700900300', to: '+15550002222', text: LONG_GSM, long: form, ref: 0x1234, order: form === 'payload' ? undefined : [2, 1] });
+      const statuses = await h.sim.deliverMo({
+        from: '+447700900300',
+        to: '+15550002222',
+        text: LONG_GSM,
+        long: form,
+        ref: 0x1234,
+        order: form === 'payload' ? undefined : [2, 1],
+      });
       expect(statuses.every((s) => s === 0)).toBe(true);
       const [got] = await waitFor('the MO', async () => (await inbox(h!)).length === 1 && inbox(h!));
       expect(textOf(got!.message)).toBe(LONG_GSM);

@@ -19,7 +19,15 @@ const CAROL = { name: 'carol', password: 'carol-pw', recipients: ['+15550009999'
 describe('choosing the SMSC', () => {
   it('own number first, then the recipient mask, then any traffic', async () => {
     other = await SmscSimulator.start({ systemId: 'uk', password: 'uk-pw' });
-    const uk = smppClient({ id: 'uk', host: '127.0.0.1', port: other.port, systemId: 'uk', password: 'uk-pw', recipients: ['+44*'], numbers: ['+15550009999'] });
+    const uk = smppClient({
+      id: 'uk',
+      host: '127.0.0.1',
+      port: other.port,
+      systemId: 'uk',
+      password: 'uk-pw',
+      recipients: ['+44*'],
+      numbers: ['+15550009999'],
+    });
     h = await startHarness({ users: [ALICE, CAROL], gateway: { plugins: [uk] } });
     await waitFor('both bound', () => h!.gw.gateway.status().uk?.state === 'up');
 
@@ -27,7 +35,12 @@ describe('choosing the SMSC', () => {
     await h.mail('+33600000000', 'to France');
     await h.mail('+33600000001', 'from carol', CAROL);
     await waitFor('three submits', () => other!.submits.length + h!.sim.submits.length === 3);
-    expect(other.messages().map((m) => m.text).sort()).toEqual(['from carol', 'to the UK']);
+    expect(
+      other
+        .messages()
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['from carol', 'to the UK']);
     expect(h.sim.messages().map((m) => m.text)).toEqual(['to France']);
   });
 

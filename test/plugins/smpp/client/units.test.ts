@@ -48,7 +48,18 @@ describe('addresses', () => {
 describe('user data', () => {
   it('data_coding values map to alphabets (SMPP table, then TS 23.038 groups)', () => {
     expect([0x00, 0x01, 0x03, 0x04, 0x08, 0x02, 0x06, 0xf0, 0xf4, 0x11, 0x18, 0x14].map(alphabetOf)).toEqual([
-      'gsm7', 'ascii', 'latin1', 'binary', 'ucs2', 'binary', 'binary', 'gsm7', 'binary', 'gsm7', 'ucs2', 'binary',
+      'gsm7',
+      'ascii',
+      'latin1',
+      'binary',
+      'ucs2',
+      'binary',
+      'binary',
+      'gsm7',
+      'binary',
+      'gsm7',
+      'ucs2',
+      'binary',
     ]);
   });
 

@@ -50,7 +50,12 @@ describe.skipIf(skip)('Kannel bearerbox bound to the SMPP server', () => {
   it('takes a Kannel sendsms and routes it to a POP3 user', async () => {
     const answer = await kannel!.sendsms('15550004444', POP3_USER.recipients[0]!, 'Hello from Kannel sendsms');
     expect(answer.status).toBe(202);
-    await until(() => g.gateway.stores.mailboxes.list('carol'), (l) => l.length === 1, 'the message in carol’s mailbox', () => kannel!.logs());
+    await until(
+      () => g.gateway.stores.mailboxes.list('carol'),
+      (l) => l.length === 1,
+      'the message in carol’s mailbox',
+      () => kannel!.logs(),
+    );
     const [mail] = await fetchAll(g.pop3Port, POP3_USER.name, POP3_USER.password);
     expect(mail?.text?.trim()).toBe('Hello from Kannel sendsms');
     expect(mail?.from?.value[0]?.address).toBe('+15550004444@sms.localhost');

@@ -24,8 +24,19 @@ describe('smpp server delivers to bound users', () => {
     await c.until(() => c.received.length === 2, 'two deliver_sm');
     expect(c.received.map(textOfPdu)).toEqual(['waiting one', 'waiting two']);
     const first = c.received[0]!;
-    expect(first).toMatchObject({ source_addr: PHONE.slice(1), source_addr_ton: 1, destination_addr: MINE.slice(1), dest_addr_ton: 1, esm_class: 0, data_coding: 0 });
-    await eventually(() => g.gateway.stores.mailboxes.list('alice'), (l) => l.length === 0, 'the mailbox to empty');
+    expect(first).toMatchObject({
+      source_addr: PHONE.slice(1),
+      source_addr_ton: 1,
+      destination_addr: MINE.slice(1),
+      dest_addr_ton: 1,
+      esm_class: 0,
+      data_coding: 0,
+    });
+    await eventually(
+      () => g.gateway.stores.mailboxes.list('alice'),
+      (l) => l.length === 0,
+      'the mailbox to empty',
+    );
     expect((await g.gateway.stores.messages.summary(id1))?.status).toBe('retrieved');
   });
 
@@ -57,7 +68,11 @@ describe('smpp server delivers to bound users', () => {
     c.answer = () => (refusals++ < 2 ? smpp.ESME_RX_T_APPN : 0);
     const id = await g.inject(PHONE, MINE, 'try again');
     await c.until(() => c.received.length === 3, 'two refusals and an acceptance');
-    await eventually(() => g.gateway.stores.mailboxes.list('alice'), (l) => l.length === 0, 'the mailbox to empty');
+    await eventually(
+      () => g.gateway.stores.mailboxes.list('alice'),
+      (l) => l.length === 0,
+      'the mailbox to empty',
+    );
     expect((await g.gateway.stores.messages.summary(id))?.status).toBe('retrieved');
     expect(g.gateway.status()['smpp-server']?.counters.deliverFailures).toBe(2);
   });

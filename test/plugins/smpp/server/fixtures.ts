@@ -75,7 +75,11 @@ export async function connect(g: TestGateway): Promise<SmppTestClient> {
 }
 
 /** Connect and bind, expecting success. */
-export async function bind(g: TestGateway, command: BindCommand = 'bind_transceiver', user: { name: string; password: string } = ALICE): Promise<SmppTestClient> {
+export async function bind(
+  g: TestGateway,
+  command: BindCommand = 'bind_transceiver',
+  user: { name: string; password: string } = ALICE,
+): Promise<SmppTestClient> {
   const c = await connect(g);
   const resp = await c.request(command, { system_id: user.name, password: user.password, interface_version: 0x34 });
   if (resp.command_status !== 0) throw new Error(`bind ${user.name} failed with 0x${resp.command_status.toString(16)}`);

@@ -16,11 +16,11 @@ function udh16(ref: number, total: number, seq: number): Buffer {
 describe('smpp server long submits', () => {
   it.each([
     ['UDH with an 8-bit reference', (i: number) => ({ esm_class: 0x40, short_message: Buffer.concat([udh8(42, 3, i + 1), Buffer.from(PARTS[i]!, 'latin1')]) })],
-    ['UDH with a 16-bit reference', (i: number) => ({ esm_class: 0x40, short_message: Buffer.concat([udh16(4242, 3, i + 1), Buffer.from(PARTS[i]!, 'latin1')]) })],
     [
-      'SAR TLVs',
-      (i: number) => ({ short_message: Buffer.from(PARTS[i]!, 'latin1'), sar_msg_ref_num: 7, sar_total_segments: 3, sar_segment_seqnum: i + 1 }),
+      'UDH with a 16-bit reference',
+      (i: number) => ({ esm_class: 0x40, short_message: Buffer.concat([udh16(4242, 3, i + 1), Buffer.from(PARTS[i]!, 'latin1')]) }),
     ],
+    ['SAR TLVs', (i: number) => ({ short_message: Buffer.from(PARTS[i]!, 'latin1'), sar_msg_ref_num: 7, sar_total_segments: 3, sar_segment_seqnum: i + 1 })],
   ])('joins %s, in any order, into one message', async (_form, segment) => {
     const g = await gateway();
     const c = await bind(g);
@@ -39,7 +39,9 @@ describe('smpp server long submits', () => {
     expect(m).toMatchObject({ user: 'alice', via: 'smpp-server', direction: 'MT' });
     // The other answers' ids stay with the message, so that each submit gets its receipt.
     expect(new Set(m.meta.smppSegmentIds as string[])).toEqual(new Set(ids.slice(0, 2)));
-    expect(await g.gateway.stores.segments.get(`smpp-server|alice|${m.from}|${m.to}|${_form === 'SAR TLVs' ? 7 : _form.includes('16') ? 4242 : 42}|3`)).toEqual([]);
+    expect(await g.gateway.stores.segments.get(`smpp-server|alice|${m.from}|${m.to}|${_form === 'SAR TLVs' ? 7 : _form.includes('16') ? 4242 : 42}|3`)).toEqual(
+      [],
+    );
   });
 
   it('takes a whole long text in message_payload', async () => {
@@ -57,7 +59,8 @@ describe('smpp server long submits', () => {
     const g = await gateway();
     const a = await bind(g);
     const b = await bind(g, 'bind_transceiver', BOB);
-    const seg = (who: string, seq: number) => textSubmit('', { esm_class: 0x40, short_message: Buffer.concat([udh8(9, 2, seq), Buffer.from(`${who}${seq} `, 'latin1')]) });
+    const seg = (who: string, seq: number) =>
+      textSubmit('', { esm_class: 0x40, short_message: Buffer.concat([udh8(9, 2, seq), Buffer.from(`${who}${seq} `, 'latin1')]) });
     await a.submit(seg('alice', 1));
     await b.submit(seg('bob', 1));
     const ra = await a.submit(seg('alice', 2));
@@ -69,7 +72,9 @@ describe('smpp server long submits', () => {
   it('commits a long submit whose last segment never comes, marked incomplete, after the timeout', async () => {
     const g = await gateway({ segmentTimeoutSeconds: 0.2 });
     const c = await bind(g);
-    const first = await c.submit(textSubmit('', { esm_class: 0x40, short_message: Buffer.concat([udh8(5, 2, 1), Buffer.from('only the first half', 'latin1')]) }));
+    const first = await c.submit(
+      textSubmit('', { esm_class: 0x40, short_message: Buffer.concat([udh8(5, 2, 1), Buffer.from('only the first half', 'latin1')]) }),
+    );
     expect(first.command_status).toBe(0);
     let mt = await g.gateway.stores.messages.list({ direction: 'MT' });
     for (let i = 0; i < 100 && mt.length === 0; i++) {

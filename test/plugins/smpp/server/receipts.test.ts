@@ -17,8 +17,16 @@ describe('smpp server receipts', () => {
     const c = await bind(g);
     const r = await c.submit(textSubmit('Please confirm delivery', { registered_delivery: 1 }));
     const id = String(r.message_id);
-    await eventually(async () => s.sent.length, (n) => n === 1, 'the message to be sent');
-    await eventually(() => g.gateway.stores.messages.summary(id), (m) => m?.status === 'sent', 'status sent');
+    await eventually(
+      async () => s.sent.length,
+      (n) => n === 1,
+      'the message to be sent',
+    );
+    await eventually(
+      () => g.gateway.stores.messages.summary(id),
+      (m) => m?.status === 'sent',
+      'status sent',
+    );
     await g.gateway.report({ connectionId: 'sink', remoteId: `r-${id}`, outcome: 'delivered' });
     await c.until(() => c.received.length === 1, 'the receipt');
     const pdu = c.received[0]!;
@@ -33,7 +41,11 @@ describe('smpp server receipts', () => {
     expect(text).toMatch(/^id:\S+ sub:001 dlvrd:001 submit date:\d{10} done date:\d{10} stat:DELIVRD err:000 text:Please confirm deliv$/);
     expect(parseReceipt(text)).toMatchObject({ id, stat: 'DELIVRD', sub: 1, dlvrd: 1 });
     // The receipt left the mailbox once acknowledged; it was a message of its own.
-    await eventually(() => g.gateway.stores.mailboxes.list('alice'), (l) => l.length === 0, 'the receipt to leave the mailbox');
+    await eventually(
+      () => g.gateway.stores.mailboxes.list('alice'),
+      (l) => l.length === 0,
+      'the receipt to leave the mailbox',
+    );
     const receipts = await g.gateway.stores.messages.list({ direction: 'MO' });
     expect(receipts).toHaveLength(1);
     expect((await g.gateway.stores.messages.get(receipts[0]!.id))?.meta.receiptFor).toBe(id);
@@ -46,9 +58,17 @@ describe('smpp server receipts', () => {
     const r = await tx.submit(textSubmit('later', { registered_delivery: 1 }));
     const id = String(r.message_id);
     await tx.close();
-    await eventually(() => g.gateway.stores.messages.summary(id), (m) => m?.status === 'sent', 'status sent');
+    await eventually(
+      () => g.gateway.stores.messages.summary(id),
+      (m) => m?.status === 'sent',
+      'status sent',
+    );
     await g.gateway.report({ connectionId: 'sink', remoteId: `r-${id}`, outcome: 'undeliverable' });
-    await eventually(() => g.gateway.stores.mailboxes.list('alice'), (l) => l.length === 1, 'the receipt in the mailbox');
+    await eventually(
+      () => g.gateway.stores.mailboxes.list('alice'),
+      (l) => l.length === 1,
+      'the receipt in the mailbox',
+    );
     const rx = await bind(g, 'bind_receiver');
     await rx.until(() => rx.received.length === 1, 'the receipt');
     expect(rx.received[0]).toMatchObject({ esm_class: 0x04, receipted_message_id: id, message_state: 5 });
@@ -70,9 +90,17 @@ describe('smpp server receipts', () => {
     const g = await gateway({}, { plugins: [s.plugin] });
     const c = await bind(g);
     const seg = (seq: number) =>
-      textSubmit('', { registered_delivery: 1, esm_class: 0x40, short_message: Buffer.concat([Buffer.from([5, 0, 3, 77, 2, seq]), Buffer.from(`part ${seq} `, 'latin1')]) });
+      textSubmit('', {
+        registered_delivery: 1,
+        esm_class: 0x40,
+        short_message: Buffer.concat([Buffer.from([5, 0, 3, 77, 2, seq]), Buffer.from(`part ${seq} `, 'latin1')]),
+      });
     const ids = [String((await c.submit(seg(1))).message_id), String((await c.submit(seg(2))).message_id)];
-    await eventually(() => g.gateway.stores.messages.summary(ids[1]!), (m) => m?.status === 'sent', 'status sent');
+    await eventually(
+      () => g.gateway.stores.messages.summary(ids[1]!),
+      (m) => m?.status === 'sent',
+      'status sent',
+    );
     await g.gateway.report({ connectionId: 'sink', remoteId: `r-${ids[1]}`, outcome: 'delivered' });
     await c.until(() => c.received.length === 2, 'two receipts');
     expect(new Set(c.received.map((p) => p.receipted_message_id))).toEqual(new Set(ids));
@@ -85,7 +113,12 @@ describe('smpp server receipts', () => {
     const silent = String((await c.submit(textSubmit('no receipt', { registered_delivery: 0 }))).message_id);
     const failuresOnly = String((await c.submit(textSubmit('failures only', { registered_delivery: 2 }))).message_id);
     const failing = String((await c.submit(textSubmit('fails', { registered_delivery: 2 }))).message_id);
-    for (const id of [silent, failuresOnly, failing]) await eventually(() => g.gateway.stores.messages.summary(id), (m) => m?.status === 'sent', 'sent');
+    for (const id of [silent, failuresOnly, failing])
+      await eventually(
+        () => g.gateway.stores.messages.summary(id),
+        (m) => m?.status === 'sent',
+        'sent',
+      );
     await g.gateway.report({ connectionId: 'sink', remoteId: `r-${silent}`, outcome: 'delivered' });
     await g.gateway.report({ connectionId: 'sink', remoteId: `r-${failuresOnly}`, outcome: 'delivered' });
     await g.gateway.report({ connectionId: 'sink', remoteId: `r-${failing}`, outcome: 'undeliverable' });

@@ -22,11 +22,23 @@ async function setup(): Promise<{ g: TestGateway; sim: SmscSimulator; app: SmppT
     users: [ALICE],
     plugins: [
       smppServer({ port: 0 }),
-      smppClient({ id: 'smsc', host: '127.0.0.1', port: sim.port, systemId: 'gw', password: 'secret', anyTraffic: true, reconnect: { initialSeconds: 0.05, maxSeconds: 0.5, factor: 2 } }),
+      smppClient({
+        id: 'smsc',
+        host: '127.0.0.1',
+        port: sim.port,
+        systemId: 'gw',
+        password: 'secret',
+        anyTraffic: true,
+        reconnect: { initialSeconds: 0.05, maxSeconds: 0.5, factor: 2 },
+      }),
     ],
   });
   started.push(g);
-  await eventually(async () => g.gateway.status().smsc?.state, (s) => s === 'up', 'the SMSC bind');
+  await eventually(
+    async () => g.gateway.status().smsc?.state,
+    (s) => s === 'up',
+    'the SMSC bind',
+  );
   const app = await SmppTestClient.connect(smppPort(g));
   started.push({ stop: () => app.close() });
   expect((await app.request('bind_transceiver', { system_id: ALICE.name, password: ALICE.password })).command_status).toBe(0);
@@ -38,7 +50,11 @@ describe('smpp server through the SMSC client to a simulated SMSC', () => {
     const { g, sim, app } = await setup();
     const resp = await app.submit(textSubmit('Through the whole path', { registered_delivery: 1 }));
     const id = String(resp.message_id);
-    await eventually(async () => sim.messages(), (m) => m.length === 1, 'the message at the SMSC');
+    await eventually(
+      async () => sim.messages(),
+      (m) => m.length === 1,
+      'the message at the SMSC',
+    );
     expect(sim.messages()[0]).toMatchObject({ to: PHONE.slice(1), text: 'Through the whole path' });
     await app.until(() => app.received.length === 1, 'the receipt at the application');
     expect(app.received[0]).toMatchObject({ esm_class: 0x04, receipted_message_id: id, message_state: 2 });
@@ -51,7 +67,9 @@ describe('smpp server through the SMSC client to a simulated SMSC', () => {
     const { sim, app } = await setup();
     await sim.deliverMo({ from: PHONE, to: ALICE.recipients[0]!, text: 'A reply from a phone, long enough to need two parts. '.repeat(4), long: 'sar' });
     await app.until(
-      () => app.received.map((p) => (p.short_message as { message: string }).message).join('') === 'A reply from a phone, long enough to need two parts. '.repeat(4),
+      () =>
+        app.received.map((p) => (p.short_message as { message: string }).message).join('') ===
+        'A reply from a phone, long enough to need two parts. '.repeat(4),
       'the whole MO at the application',
     );
     expect(app.received[0]).toMatchObject({ source_addr: PHONE.slice(1), destination_addr: ALICE.recipients[0]!.slice(1) });

@@ -343,7 +343,13 @@ export class SmscSimulator {
     answer(0, { message_id: messageId });
     if (this.options.receipts && ((pdu.registered_delivery ?? 0) & 0x03) !== 0) {
       const fields = receiptFields(
-        { id: this.receiptId(messageId), stat: this.options.receiptStat ?? 'DELIVRD', from: pdu.source_addr ?? '', to: pdu.destination_addr ?? '', submitted: at },
+        {
+          id: this.receiptId(messageId),
+          stat: this.options.receiptStat ?? 'DELIVRD',
+          from: pdu.source_addr ?? '',
+          to: pdu.destination_addr ?? '',
+          submitted: at,
+        },
         this.options.receipt,
       );
       setImmediate(() => {
