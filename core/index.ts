@@ -14,3 +14,4 @@ export * from './codecs/index.ts';
 export { textOf } from './text.ts';
 export { segmentKey, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
 export { listenOn } from './listen.ts';
+export { loadCertificate, type CertificateFiles } from './tls.ts';

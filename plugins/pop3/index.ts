@@ -1,9 +1,6 @@
 // The POP3 plug-in: users fetch the SMS and MMS routed to their mailbox as e-mails (RFC 1939).
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import tls from 'node:tls';
-import { NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
+import { loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
 import { newCounters, type Pop3Context } from './context.ts';
 import { locksFor } from './locks.ts';
 import { optionsSchema, type Pop3Options } from './options.ts';
@@ -48,7 +45,7 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
           };
           let certificate: { key: Buffer; cert: Buffer } | undefined;
           try {
-            certificate = cert && loadCertificate(cert, api.config.configDir);
+            certificate = cert && loadCertificate(cert, api.config.configDir, 'pop3');
           } catch (err) {
             state = 'down';
             detail = (err as Error).message;
@@ -96,22 +93,4 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
       });
     },
   };
-}
-
-function loadCertificate(cert: { keyFile: string; certFile: string }, configDir: string): { key: Buffer; cert: Buffer } {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(path.resolve(configDir, file));
-    } catch (err) {
-      throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, { cause: err });
-    }
-  };
-  const pair = { key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') };
-  try {
-    // Fail at start, naming the file, rather than at the first STLS.
-    tls.createSecureContext(pair);
-    return pair;
-  } catch (err) {
-    throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot use the TLS certificate ${cert.certFile}: ${(err as Error).message}`, { cause: err });
-  }
 }

@@ -1,27 +1,11 @@
 // The SMTP server as a gateway connection: started and stopped by the gateway, visible in its status.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { SMTPServerOptions } from 'smtp-server';
-import { NowsmsError, type Connection, type ConnectionState, type PluginApi } from '../../core/index.ts';
+import { loadCertificate, type CertificateFiles, type Connection, type ConnectionState, type PluginApi } from '../../core/index.ts';
 import { close, listen, type Listener, type ListenerSpec } from './listener.ts';
 import type { ResolvedSmtpOptions } from './options.ts';
 import { sessionHandlers, type Counters } from './session.ts';
 
-export interface Certificate {
-  keyFile: string;
-  certFile: string;
-}
-
-async function loadCertificate(cert: Certificate, configDir: string): Promise<{ key: Buffer; cert: Buffer }> {
-  const read = (file: string) => readFile(path.resolve(configDir, file));
-  try {
-    return { key: await read(cert.keyFile), cert: await read(cert.certFile) };
-  } catch (e) {
-    throw new NowsmsError('NOWSMS_ERR_CONFIG', `smtp: cannot read the TLS certificate (${(e as Error).message}): check tls.keyFile and tls.certFile`, {
-      cause: e,
-    });
-  }
-}
+export type Certificate = CertificateFiles;
 
 export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, certificate: Certificate | undefined): Connection {
   let state: ConnectionState = 'stopped';
@@ -46,7 +30,7 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
 
     async start() {
       state = 'starting';
-      const tls = certificate ? await loadCertificate(certificate, api.config.configDir) : undefined;
+      const tls = certificate ? loadCertificate(certificate, api.config.configDir, 'smtp') : undefined;
       const serverOptions: SMTPServerOptions = {
         ...(options.hostname ? { name: options.hostname } : {}),
         banner: 'nowsms: send SMS and MMS by e-mail',

@@ -1,9 +1,6 @@
 // The SMPP server: applications bind with a user's name and password, submit messages, and receive the
 // messages routed to that user and the receipts of their submits (see README.md).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import tls from 'node:tls';
-import { NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../../core/index.ts';
+import { loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../../core/index.ts';
 import { CONNECTION_ID, newCounters, type ServerContext } from './context.ts';
 import { dispatcher } from './dispatch.ts';
 import { Intake } from './intake.ts';
@@ -57,7 +54,7 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           const receipts = new Receipts(ctx);
           let certificate: { key: Buffer; cert: Buffer } | undefined;
           try {
-            certificate = cert && loadCertificate(cert, api.config.configDir);
+            certificate = cert && loadCertificate(cert, api.config.configDir, 'smpp-server');
           } catch (err) {
             state = 'down';
             detail = (err as Error).message;
@@ -118,23 +115,4 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
       });
     },
   };
-}
-
-function loadCertificate(cert: { keyFile: string; certFile: string }, configDir: string): { key: Buffer; cert: Buffer } {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(path.resolve(configDir, file));
-    } catch (err) {
-      throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot read the TLS ${what} ${file}: ${(err as Error).message} (fix tls.${what}File)`, {
-        cause: err,
-      });
-    }
-  };
-  const pair = { key: read(cert.keyFile, 'key'), cert: read(cert.certFile, 'cert') };
-  try {
-    tls.createSecureContext(pair);
-    return pair;
-  } catch (err) {
-    throw new NowsmsError('NOWSMS_ERR_CONFIG', `smpp-server cannot use the TLS certificate ${cert.certFile}: ${(err as Error).message}`, { cause: err });
-  }
 }
