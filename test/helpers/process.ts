@@ -28,25 +28,45 @@ export interface ConfigFile {
   pop3Port: number;
 }
 
-/** A nowsms.config.ts in a temp dir that uses the repo's plug-ins, with free ports. */
-export async function writeConfig(extra = ''): Promise<ConfigFile> {
+export interface ConfigText {
+  /** Config keys besides dataDir, security, log and plugins, as TypeScript text. */
+  keys?: string;
+  /** More modules to import: binding -> module path in the repo (`'{ smppClient }': 'plugins/smpp/index.ts'`) or a `node:` module. */
+  imports?: Record<string, string>;
+  /** Statements between the imports and the config (plug-ins a test defines inline). */
+  preamble?: string;
+  /** More plug-ins, as expressions. */
+  plugins?: string[];
+  /** Leave the SMTP and POP3 servers out. */
+  withoutEmail?: boolean;
+}
+
+/** A nowsms.config.ts in a temp dir that uses the repo's plug-ins: the store, SMTP and POP3 on free ports, and what `text` adds. */
+export async function writeConfig(text: ConfigText = {}): Promise<ConfigFile> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-proc-'));
-  const smtpPort = await freePort();
-  const pop3Port = await freePort();
+  const smtpPort = text.withoutEmail ? 0 : await freePort();
+  const pop3Port = text.withoutEmail ? 0 : await freePort();
   const file = path.join(dir, 'nowsms.config.ts');
-  const imp = (p: string) => JSON.stringify(path.join(ROOT, p));
+  const imp = (p: string) => JSON.stringify(p.startsWith('node:') ? p : path.join(ROOT, p));
+  const imports = {
+    '{ defineConfig }': 'core/index.ts',
+    '{ sqliteStore }': 'plugins/store-sqlite/index.ts',
+    ...(text.withoutEmail ? {} : { '{ smtp }': 'plugins/smtp/index.ts', '{ pop3 }': 'plugins/pop3/index.ts' }),
+    ...text.imports,
+  };
+  const plugins = ['sqliteStore()', ...(text.withoutEmail ? [] : [`smtp({ port: ${smtpPort} })`, `pop3({ port: ${pop3Port} })`]), ...(text.plugins ?? [])];
   writeFileSync(
     file,
-    `import { defineConfig } from ${imp('core/index.ts')};
-import { sqliteStore } from ${imp('plugins/store-sqlite/index.ts')};
-import { smtp } from ${imp('plugins/smtp/index.ts')};
-import { pop3 } from ${imp('plugins/pop3/index.ts')};
+    `${Object.entries(imports)
+      .map(([binding, module]) => `import ${binding} from ${imp(module)};`)
+      .join('\n')}
+${text.preamble ?? ''}
 export default defineConfig({
   dataDir: './data',
   security: { authFailureDelayMs: 20, apop: true },
   log: { level: 'info', pretty: false },
-  ${extra}
-  plugins: [sqliteStore(), smtp({ port: ${smtpPort} }), pop3({ port: ${pop3Port} })],
+  ${text.keys ?? ''}
+  plugins: [${plugins.join(', ')}],
 });
 `,
   );

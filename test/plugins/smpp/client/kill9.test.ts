@@ -54,7 +54,7 @@ describe('durability of MT in flight', () => {
   it('kill -9 while sending 1,000 messages: every acknowledged message reaches the SMSC after restart', async () => {
     sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
     // Slow enough that the kill lands mid-stream.
-    const config = writeSmscConfig({ smscPort: sim.port, throughput: 100, window: 10 });
+    const config = await writeSmscConfig({ smscPort: sim.port, throughput: 100, window: 10 });
     gateway = (await startProcess(config)).child;
 
     const acked = await submitAll(config.file);
