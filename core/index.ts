@@ -12,6 +12,6 @@ export { emailAddressFor, subjectFor, meaningfulSubject } from './email.ts';
 export { senderFor } from './sender.ts';
 export * from './codecs/index.ts';
 export { textOf } from './text.ts';
-export { segmentKey, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
+export { segmentKey, segmentKeyPrefix, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
 export { listenOn } from './listen.ts';
 export { loadCertificate, type CertificateFiles } from './tls.ts';

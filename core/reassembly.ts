@@ -6,7 +6,7 @@ import type { Accepted, NewMessage, Segment, Stores } from './types.ts';
 
 /** Segments belong together when connection, sender, reference and count agree (TS 23.040 9.2.3.24.1). */
 export function segmentKey(connectionId: string, from: string, ref: number, total: number): string {
-  return `${connectionId}|${from}|${ref}|${total}`;
+  return `${segmentKeyPrefix(connectionId)}${from}|${ref}|${total}`;
 }
 
 /** The message the segments make, in sequence order; gaps are marked with […] and listed in meta. */
@@ -50,10 +50,20 @@ export async function acceptSegment(stores: Stores, submit: Submit, segment: Seg
   return accepted;
 }
 
-/** Deliver, marked incomplete, every message whose first segment is older than `timeoutMs`. */
-export async function flushStaleSegments(stores: Stores, submit: Submit, timeoutMs: number, now = new Date()): Promise<Accepted[]> {
+/** What every key of one connection starts with (segmentKey's first field). */
+export function segmentKeyPrefix(connectionId: string): string {
+  return `${connectionId}|`;
+}
+
+/**
+ * Deliver, marked incomplete, every message of this connection whose first segment is older than
+ * `timeoutMs`. Only this connection's: another's segments are its own to time out and route.
+ */
+export async function flushStaleSegments(stores: Stores, submit: Submit, timeoutMs: number, connectionId: string, now = new Date()): Promise<Accepted[]> {
   const out: Accepted[] = [];
+  const prefix = segmentKeyPrefix(connectionId);
   for (const key of await stores.segments.stale(new Date(now.getTime() - timeoutMs))) {
+    if (!key.startsWith(prefix)) continue;
     const held = await stores.segments.get(key);
     if (held.length) out.push(...(await submit([joinSegments(held)])));
   }

@@ -1,7 +1,7 @@
 // What a modem does while it is up, besides answering: every pollSeconds, check the network registration
 // (which also proves the modem still answers: no answer sends it to a reset) and list what waits on the SIM;
 // now and then, deliver long messages whose missing segments never came.
-import { flushStaleSegments, type ConnectionContext, type Logger, type Stores } from '../../core/index.ts';
+import { flushStaleSegments, type ConnectionContext, type Logger } from '../../core/index.ts';
 import { AtCommandError } from './at/errors.ts';
 import { CREG_QUERY, registrationOf } from './init.ts';
 import type { ResolvedGsmModemOptions } from './options.ts';
@@ -69,20 +69,9 @@ export class Upkeep {
   private async flush(timeoutMs: number): Promise<void> {
     const ctx = this.d.ctx();
     if (!ctx) return;
-    // flushStaleSegments looks at every connection's segments: each modem flushes only its own, so that a
-    // message gets its own modem's route-to user.
-    const stores = ctx.stores;
-    const prefix = `${this.d.id}|`;
-    const scoped: Stores = {
-      ...stores,
-      segments: {
-        put: (seg) => stores.segments.put(seg),
-        get: (key) => stores.segments.get(key),
-        stale: async (before) => (await stores.segments.stale(before)).filter((k) => k.startsWith(prefix)),
-      },
-    };
     try {
-      const flushed = await flushStaleSegments(scoped, this.d.receiver.submitter(ctx), timeoutMs);
+      // Only this modem's segments, so a message gets its own modem's route-to user.
+      const flushed = await flushStaleSegments(ctx.stores, this.d.receiver.submitter(ctx), timeoutMs, this.d.id);
       if (flushed.length) {
         this.d.flushed(flushed.length);
         this.d.log.warn({ messages: flushed.length }, 'gsm-modem: delivered long messages with missing segments after the reassembly timeout');

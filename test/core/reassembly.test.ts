@@ -48,12 +48,23 @@ describe('reassembly', () => {
     const dataDir = gw.dataDir;
     await gw.stop();
     gw = await startTestGateway({ smtp: false, pop3: false, dataDir });
-    const flushed = await flushStaleSegments(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), 30_000);
+    const flushed = await flushStaleSegments(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), 30_000, 'modem1');
     expect(flushed).toHaveLength(1);
     const m = await gw.gateway.stores.messages.get(flushed[0]!.id);
     expect(textOf(m!)).toBe('first part, […]third part');
     expect(m!.meta).toMatchObject({ incomplete: true, missingSegments: [2] });
-    expect(await flushStaleSegments(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), 30_000)).toEqual([]);
+    expect(await flushStaleSegments(gw.gateway.stores, gw.gateway.submit.bind(gw.gateway), 30_000, 'modem1')).toEqual([]);
+  });
+
+  it("a connection's flush leaves other connections' segments alone", async () => {
+    gw = await startTestGateway({ smtp: false, pop3: false, users: [{ name: 'bob', password: 'pw', recipients: ['+15550001111'] }] });
+    const submit = gw.gateway.submit.bind(gw.gateway);
+    const old = new Date(Date.now() - 60_000);
+    const other = { ...seg(1, 'held by another link', 2, old), key: segmentKey('smsc', '+447700900123', 42, 2) };
+    await acceptSegment(gw.gateway.stores, submit, other);
+    expect(await flushStaleSegments(gw.gateway.stores, submit, 30_000, 'modem1')).toEqual([]);
+    expect(await gw.gateway.stores.segments.get(other.key)).toHaveLength(1);
+    expect(await flushStaleSegments(gw.gateway.stores, submit, 30_000, 'smsc')).toHaveLength(1);
   });
 });
 

@@ -177,7 +177,7 @@ export function smppClientConnection(api: PluginApi, opts: ResolvedClientOptions
       const every = Math.min(30_000, Math.max(250, timeoutMs / 4));
       const submit = submitter({ connectionId: opts.id, ctx: c, log, counters, receiptIds, recordWaitMs, ...(opts.routeTo ? { routeTo: opts.routeTo } : {}) });
       flushTimer = setInterval(() => {
-        flushStaleSegments(c.stores, submit, timeoutMs).then(
+        flushStaleSegments(c.stores, submit, timeoutMs, opts.id).then(
           (done) => done.length && log.info({ messages: done.length }, 'smpp: incomplete long MO delivered after the reassembly timeout'),
           (err) => log.error({ err }, 'smpp: cannot deliver timed-out segments'),
         );

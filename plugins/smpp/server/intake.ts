@@ -3,11 +3,11 @@
 // message commits the whole message, and its answer carries the gateway's message id. The other segments
 // are answered with ids of their own, which the message keeps (`meta.smppSegmentIds`) so that each
 // submit_sm gets its receipt. Segment keys carry the user: two users' references never meet.
-import { isNowsmsError, joinSegments, acceptSegment, newMessageId, segmentKey, type NewMessage, type Segment } from '../../../core/index.ts';
+import { isNowsmsError, joinSegments, acceptSegment, newMessageId, segmentKey, segmentKeyPrefix, type NewMessage, type Segment } from '../../../core/index.ts';
 import type { Concat } from '../shared/encoding.ts';
 import { CONNECTION_ID, type ServerContext } from './context.ts';
 
-const KEY_PREFIX = `${CONNECTION_ID}|`;
+const KEY_PREFIX = segmentKeyPrefix(CONNECTION_ID);
 
 /**
  * The message the joined segments make: the user's MT, with the ids its segments were answered with.
