@@ -15,6 +15,9 @@ interface Tap<F> {
 export const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 
 async function withTimeout<T>(hook: string, tap: string, ms: number, run: () => Awaitable<T>): Promise<T> {
+  const result = run();
+  // A handler that answered at once cannot hang: no timer (this runs several times for every message).
+  if (!isThenable(result)) return result;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -23,10 +26,14 @@ async function withTimeout<T>(hook: string, tap: string, ms: number, run: () => 
     );
   });
   try {
-    return await Promise.race([Promise.resolve().then(run), timeout]);
+    return await Promise.race([result, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isThenable<T>(v: Awaitable<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 abstract class BaseHook<F> {

@@ -1,6 +1,7 @@
 // QueueStore: the outbound queues, one per connection, plus the MT messages still waiting for a route
 // (connection_id NULL). Leases are writes, so two dispatchers never take the same entry.
 import { NowsmsError, type QueueEntry, type QueueStore } from '../../core/index.ts';
+import { completeKind } from './complete.ts';
 import { loadMessages } from './loaders.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { Sql } from './sqlite.ts';
@@ -51,22 +52,7 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
         });
       }),
 
-    complete: (messageId, detail, remoteIds = []) =>
-      writes.write(async (tx) => {
-        const row = await tx.get<{ connection_id: string | null }>('SELECT connection_id FROM queue WHERE message_id = ?', [messageId]);
-        await tx.run('DELETE FROM queue WHERE message_id = ?', [messageId]);
-        const now = Date.now();
-        for (const [idx, remoteId] of remoteIds.entries()) {
-          await tx.run('INSERT OR REPLACE INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at) VALUES (?, ?, ?, ?, ?)', [
-            row?.connection_id ?? '',
-            remoteId,
-            messageId,
-            idx,
-            now,
-          ]);
-        }
-        await recordStatus(tx, messageId, 'sent', detail, now);
-      }),
+    complete: (messageId, detail, remoteIds = []) => writes.bulk(completeKind, { messageId, detail, remoteIds }),
 
     retry: (messageId, at, error, countAttempt) =>
       writes.write(async (tx) => {

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import smpp, { type PDU, type PDUFields, type CommandName } from 'smpp';
 import type { Logger } from '../../../core/index.ts';
+import { flushWrites, writeBatched } from '../shared/batched-write.ts';
 import { PduReader, type GoodFrame } from '../shared/framing.ts';
 import { statusName } from '../shared/status.ts';
 
@@ -120,12 +121,13 @@ export class Session {
 
   close(reason: string): void {
     this.closeReason ??= reason;
+    flushWrites(this.socket);
     this.socket.destroy();
   }
 
   private write(pdu: PDU): void {
     if (!this.isOpen) return;
-    this.socket.write(pdu.toBuffer());
+    writeBatched(this.socket, pdu.toBuffer());
   }
 
   private onData(chunk: Buffer): void {

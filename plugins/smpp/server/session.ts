@@ -5,6 +5,7 @@
 import type net from 'node:net';
 import smpp, { type CommandName, type PDU, type PDUFields } from 'smpp';
 import type { StoredUser } from '../../../core/index.ts';
+import { flushWrites, writeBatched } from '../shared/batched-write.ts';
 import { PduReader, type GoodFrame } from '../shared/framing.ts';
 
 export type BindMode = 'transmitter' | 'receiver' | 'transceiver';
@@ -151,12 +152,13 @@ export class Session {
   }
 
   destroy(): void {
+    flushWrites(this.socket);
     this.socket.destroy();
   }
 
   private write(buf: Buffer): void {
     if (!this.socket.writable) return;
-    this.socket.write(buf);
+    writeBatched(this.socket, buf);
     this.updateReading();
   }
 

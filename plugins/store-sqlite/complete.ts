@@ -1,0 +1,56 @@
+// Sent messages, inside the writer's transaction. A connection with a window of 50 completes 50 messages
+// about at once: they share one transaction and a handful of statements (one per table) instead of a
+// savepoint and five statements each, which is what keeps the writer from becoming the end-to-end limit.
+import { NowsmsError } from '../../core/index.ts';
+import { insertRows } from './bulk.ts';
+import type { Param } from './sqlite.ts';
+import type { BulkKind, Outcome } from './write-queue.ts';
+
+/** One `queues.complete` call. */
+export interface CompleteJob {
+  messageId: string;
+  detail: string | undefined;
+  remoteIds: string[];
+}
+
+const REMOTE_ID_COLUMNS = ['connection_id', 'remote_id', 'message_id', 'idx', 'sent_at'] as const;
+const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail'] as const;
+
+export const completeKind: BulkKind<CompleteJob, void> = {
+  async runMany(tx, jobs) {
+    const now = Date.now();
+    const ids = JSON.stringify(jobs.map((j) => j.messageId));
+    // Which messages exist, and the connection each was queued on (its remote ids belong to that connection).
+    const found = new Map(
+      (
+        await tx.all<{ id: string; connection_id: string | null }>(
+          'SELECT m.id, q.connection_id FROM messages m LEFT JOIN queue q ON q.message_id = m.id WHERE m.id IN (SELECT value FROM json_each(?))',
+          [ids],
+        )
+      ).map((r) => [r.id, r.connection_id ?? '']),
+    );
+    const outcomes: Outcome<void>[] = [];
+    const remote: Param[][] = [];
+    const history: Param[][] = [];
+    const done: string[] = [];
+    for (const job of jobs) {
+      const connectionId = found.get(job.messageId);
+      if (connectionId === undefined) {
+        outcomes.push({ ok: false, error: new NowsmsError('NOWSMS_ERR_STORE', `message ${job.messageId} is not in the store`) });
+        continue;
+      }
+      job.remoteIds.forEach((remoteId, idx) => remote.push([connectionId, remoteId, job.messageId, idx, now]));
+      history.push([job.messageId, now, 'sent', job.detail]);
+      done.push(job.messageId);
+      outcomes.push({ ok: true, value: undefined });
+    }
+    if (done.length === 0) return outcomes;
+    const doneIds = JSON.stringify(done);
+    await tx.run('DELETE FROM queue WHERE message_id IN (SELECT value FROM json_each(?))', [doneIds]);
+    // A message sent again (after a timeout, under the same remote id) keeps one row per id.
+    await insertRows(tx, 'remote_ids', REMOTE_ID_COLUMNS, remote, 'INSERT OR REPLACE');
+    await tx.run("UPDATE messages SET status = 'sent' WHERE id IN (SELECT value FROM json_each(?))", [doneIds]);
+    await insertRows(tx, 'status_history', HISTORY_COLUMNS, history);
+    return outcomes;
+  },
+};
