@@ -14,11 +14,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { REPO } from './lib/gateway.ts';
 import { percentile } from './lib/phases.ts';
-import { freePorts, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
+import { cpuMs, freePorts, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp-gateway.ts';
 import { BEARERBOX, sendsmsLoad, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
 import { smppLoad } from './lib/smpp-load.ts';
 import { startSink, type Sink } from './lib/smpp-sink.ts';
+import { storeCeiling } from './lib/store-ceiling.ts';
 import { wholeNumber } from './lib/args.ts';
 
 const HELP = `npx tsx bench/smpp.ts [options]
@@ -80,6 +81,12 @@ function rssKiB(pid: number): number | undefined {
   }
 }
 
+/** This process's CPU time (user + system) so far, in milliseconds. */
+const clientCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 const mib = (kib: number | undefined) => (kib === undefined ? null : round(kib / 1024));
 
 async function until(check: () => boolean, what: string, ms: number): Promise<void> {
@@ -100,22 +107,35 @@ async function intake(o: ReturnType<typeof options>, tmp: string) {
     cwd: REPO,
   });
   await waitForPort(bare, bareChild);
-  const load = async (port: number, messages: number) => {
+  const cpu = { gateway: [] as number[], bare: [] as number[], client: [] as number[] };
+  const load = async (port: number, server: Child, messages: number, into?: { rate: number[]; cpu: number[] }) => {
+    const s0 = cpuMs(server.pid);
+    const c0 = clientCpuMs();
     const r = await smppLoad({ port, systemId: BENCH_USER.name, password: BENCH_USER.password, messages, window: o.window });
+    const s1 = cpuMs(server.pid);
     if (r.refused.size) throw new Error(`submits refused: ${JSON.stringify([...r.refused])}`);
-    return (messages * 1000) / r.elapsedMs;
+    if (into) {
+      into.rate.push((messages * 1000) / r.elapsedMs);
+      if (s0 !== undefined && s1 !== undefined) into.cpu.push(((s1 - s0) * 1000) / messages);
+      cpu.client.push(((clientCpuMs() - c0) * 1000) / messages);
+    }
   };
   progress(`(a) warm-up, ${o.messages} messages each`);
-  await load(smpp, o.messages);
-  await load(bare, o.messages);
+  await load(smpp, gateway, o.messages);
+  await load(bare, bareChild, o.messages);
   const runs = { gateway: [] as number[], bare: [] as number[] };
   for (let i = 0; i < o.rounds; i++) {
     progress(`(a) round ${i + 1}/${o.rounds}`);
-    runs.gateway.push(await load(smpp, o.messages));
-    runs.bare.push(await load(bare, o.messages));
+    await load(smpp, gateway, o.messages, { rate: runs.gateway, cpu: cpu.gateway });
+    await load(bare, bareChild, o.messages, { rate: runs.bare, cpu: cpu.bare });
   }
   await stopChild(gateway);
   await stopChild(bareChild);
+  const store: number[] = [];
+  for (let i = 0; i < o.rounds; i++) {
+    progress(`(a) the store alone, round ${i + 1}/${o.rounds}`);
+    store.push(await storeCeiling(path.join(tmp, `a-store-${i}`), o.messages, o.window));
+  }
   const g = median(runs.gateway);
   const b = median(runs.bare);
   return {
@@ -123,6 +143,10 @@ async function intake(o: ReturnType<typeof options>, tmp: string) {
     bareMsgPerSec: round(b),
     ratio: round(g / b, 2),
     target: 0.7,
+    /** The store alone committing batches of `window` one after another: the ceiling for any server that answers after its commit. */
+    storeAloneMsgPerSec: round(median(store)),
+    /** CPU time per message, all threads of the process, in microseconds (the client: the benchmark process). */
+    cpuUsPerMsg: { gateway: round(median(cpu.gateway)), bare: round(median(cpu.bare)), client: round(median(cpu.client)) },
     rounds: { gateway: runs.gateway.map((x) => round(x)), bare: runs.bare.map((x) => round(x)) },
   };
 }
@@ -133,10 +157,24 @@ interface E2eRun {
   msgPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of the server's processes per message, in microseconds. */
+  cpuUsPerMsg: number | undefined;
+}
+
+/** CPU time of these processes together, in milliseconds. */
+function cpuOf(children: Child[]): number | undefined {
+  let total = 0;
+  for (const c of children) {
+    const ms = cpuMs(c.pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
 }
 
 /** Send through `send`, wait for every tag at the sink, and measure from first send to last arrival. */
-async function endToEnd(sink: Sink, messages: number, firstTag: number, send: () => Promise<Float64Array>): Promise<E2eRun> {
+async function endToEnd(sink: Sink, messages: number, firstTag: number, servers: Child[], send: () => Promise<Float64Array>): Promise<E2eRun> {
+  const cpu0 = cpuOf(servers);
   const arrived = new Float64Array(messages);
   let count = 0;
   sink.onArrival = (tag, at) => {
@@ -147,10 +185,16 @@ async function endToEnd(sink: Sink, messages: number, firstTag: number, send: ()
   const sentAt = await send();
   await until(() => count === messages, `${messages} messages at the sink (have ${count})`, 300_000);
   sink.onArrival = undefined;
+  const cpu1 = cpuOf(servers);
   const latencies = Array.from(arrived, (a, i) => a - sentAt[i]!);
   const first = Math.min(...sentAt);
   const last = Math.max(...arrived);
-  return { msgPerSec: (messages * 1000) / (last - first), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  return {
+    msgPerSec: (messages * 1000) / (last - first),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    cpuUsPerMsg: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / messages,
+  };
 }
 
 function e2eSummary(runs: E2eRun[]) {
@@ -158,6 +202,7 @@ function e2eSummary(runs: E2eRun[]) {
     msgPerSec: round(median(runs.map((r) => r.msgPerSec))),
     p50Ms: round(median(runs.map((r) => r.p50Ms))),
     p99Ms: round(median(runs.map((r) => r.p99Ms))),
+    cpuUsPerMsg: runs.every((r) => r.cpuUsPerMsg !== undefined) ? round(median(runs.map((r) => r.cpuUsPerMsg!))) : null,
     rounds: runs.map((r) => ({ msgPerSec: round(r.msgPerSec), p50Ms: round(r.p50Ms), p99Ms: round(r.p99Ms) })),
   };
 }
@@ -172,7 +217,7 @@ async function e2e(o: ReturnType<typeof options>, tmp: string) {
   const viaGateway = async (messages: number) => {
     const first = tag;
     tag += messages;
-    return endToEnd(sink, messages, first, async () => {
+    return endToEnd(sink, messages, first, [gateway], async () => {
       const r = await smppLoad({ port: smpp, systemId: BENCH_USER.name, password: BENCH_USER.password, messages, window: o.window, firstTag: first });
       if (r.refused.size) throw new Error(`submits refused: ${JSON.stringify([...r.refused])}`);
       return r.sentAt;
@@ -189,7 +234,7 @@ async function e2e(o: ReturnType<typeof options>, tmp: string) {
     viaKannel = async (messages: number) => {
       const first = tag;
       tag += messages;
-      return endToEnd(sink, messages, first, async () => {
+      return endToEnd(sink, messages, first, kannel, async () => {
         const r = await sendsmsLoad(sendsms, messages, o.window, first);
         if (r.failed) throw new Error(`${r.failed} sendsms requests failed`);
         return r.sentAt;
@@ -331,11 +376,16 @@ function report(f: Record<string, unknown>): string {
     lines.push(`  gateway          ${a.gatewayMsgPerSec} msg/s   (rounds ${a.rounds.gateway.join(', ')})`);
     lines.push(`  bare smpp server ${a.bareMsgPerSec} msg/s   (rounds ${a.rounds.bare.join(', ')})`);
     lines.push(`  ratio            ${a.ratio}x   (target ${a.target}x)`);
+    lines.push(
+      `  store alone      ${a.storeAloneMsgPerSec} msg/s = ${round(a.storeAloneMsgPerSec / a.bareMsgPerSec, 2)}x   (commits of ${f.window} awaited one by one, no SMPP)`,
+    );
+    lines.push(`  CPU per message  gateway ${a.cpuUsPerMsg.gateway} us, bare server ${a.cpuUsPerMsg.bare} us, load client ${a.cpuUsPerMsg.client} us`);
   }
   const b = f.endToEnd as Awaited<ReturnType<typeof e2e>> | undefined;
   if (b) {
     lines.push('', '(b) end to end to a sink SMSC');
-    const row = (name: string, s: ReturnType<typeof e2eSummary>) => `  ${name.padEnd(16)} ${s.msgPerSec} msg/s   p50 ${s.p50Ms} ms   p99 ${s.p99Ms} ms`;
+    const row = (name: string, s: ReturnType<typeof e2eSummary>) =>
+      `  ${name.padEnd(16)} ${s.msgPerSec} msg/s   p50 ${s.p50Ms} ms   p99 ${s.p99Ms} ms   CPU ${s.cpuUsPerMsg ?? '?'} us/msg`;
     lines.push(row('gateway (SMPP)', b.gateway));
     if (b.kannel) lines.push(row('Kannel (sendsms)', b.kannel));
   }
