@@ -22,7 +22,7 @@ export interface PipelineDeps {
 
 export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
   const { config } = deps;
-  const { consumesSegments, routeTo, ...fields } = input;
+  const { consumesSegments, routeTo, idempotencyKey, ...fields } = input;
   let message: Message = {
     ...fields,
     id: newMessageId(),
@@ -49,7 +49,7 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   const routed = routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message);
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const target = routed ?? (message.direction === 'MT' ? connectionTarget(message, deps.connections()) : undefined);
-  return { message, target, ...(consumesSegments ? { consumesSegments } : {}) };
+  return { message, target, ...(consumesSegments ? { consumesSegments } : {}), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
 }
 
 async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget> {
@@ -96,8 +96,19 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
   if (inputs.length === 0) return [];
   const items: CommitItem[] = [];
   for (const input of inputs) items.push(await prepare(deps, input));
-  await deps.stores.messages.commit(items, await charges(items, deps.stores));
-  for (const { message, target } of items) {
+  const committed = await deps.stores.messages.commit(items, await charges(items, deps.stores));
+  const accepted: Accepted[] = [];
+  for (const [i, { message, target }] of items.entries()) {
+    const c = committed[i]!;
+    if (c.duplicate) {
+      deps.log.info(
+        { id: c.id, via: message.via, from: message.from, to: message.to },
+        'message already stored under the same idempotency key; not stored again',
+      );
+      accepted.push({ id: c.id, target, duplicate: true });
+      continue;
+    }
+    accepted.push({ id: message.id, target });
     deps.log.info(
       { id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target },
       'message accepted',
@@ -108,5 +119,5 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
       if (target?.kind === 'connection') deps.kick(target.id);
     }
   }
-  return items.map(({ message, target }) => ({ id: message.id, target }));
+  return accepted;
 }

@@ -44,6 +44,12 @@ export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
    * (everything a given modem, GPRS modem or MMSC link receives goes to one user).
    */
   routeTo?: string;
+  /**
+   * The same key twice is one message: a submission whose key the store already holds commits nothing
+   * and is answered with the id stored the first time. For what a source may hand over again after a
+   * crash (a modem's SMS read again because the gateway died between its commit and AT+CMGD).
+   */
+  idempotencyKey?: string;
 };
 
 /** Where the router sends a message. */
@@ -153,6 +159,16 @@ export interface CommitItem {
   target: Exclude<RouteTarget, { kind: 'reject' }> | undefined;
   /** Segments (SegmentStore key) this message was assembled from: dropped in the same transaction. */
   consumesSegments?: string;
+  /** See NewMessage.idempotencyKey. */
+  idempotencyKey?: string;
+}
+
+/** What the store did with one CommitItem. */
+export interface Committed {
+  /** The message's id: the item's own, or for a duplicate the one stored under the same idempotency key. */
+  id: string;
+  /** The idempotency key was already stored: nothing new was written (consumed segments are still dropped). */
+  duplicate: boolean;
 }
 
 /** One received segment of a concatenated message, kept durably until its message is whole. */
@@ -192,8 +208,9 @@ export interface MessageStore {
    * Commit messages with their routes (mailbox entry or queue entry), status history, and the user's
    * usage charge, all or nothing. Resolves only once the data is durable on disk.
    * Throws NowsmsError NOWSMS_ERR_LIMIT when the charge would pass a limit or the credits.
+   * Resolves with one Committed per item, in order.
    */
-  commit(items: CommitItem[], charge?: UsageCharge): Promise<void>;
+  commit(items: CommitItem[], charge?: UsageCharge): Promise<Committed[]>;
   get(id: string): Promise<Message | undefined>;
   summary(id: string): Promise<MessageSummary | undefined>;
   list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
@@ -308,6 +325,8 @@ export interface Connection {
 export interface Accepted {
   id: string;
   target: RouteTarget | undefined;
+  /** Its idempotency key was stored already: this is the earlier message's id, and nothing was committed now. */
+  duplicate?: true;
 }
 
 export interface ConnectionContext {

@@ -2,6 +2,7 @@
 // AT+CMGR), +CMT/+CDS (delivered on the line), and the periodic AT+CMGL=4 for modems that never say and
 // for what arrived while the gateway was down. The rule throughout: a message leaves the SIM (AT+CMGD) only
 // after the store has committed it, so a crash in between means reading it again, never losing it.
+import { createHash } from 'node:crypto';
 import { acceptSegment, segmentKey, type Accepted, type ConnectionContext, type Logger, type NewMessage } from '../../core/index.ts';
 import { AtClosedError, AtTimeoutError } from './at/errors.ts';
 import { fieldsOf, intOf } from './at/params.ts';
@@ -111,7 +112,7 @@ export class Receiver {
     }
     const inbound = this.decode(slot, s.pdu, s.length, s.stat);
     if (!inbound || inbound.kind === 'own') return;
-    if (!(await this.commit(slot, inbound))) return;
+    if (!(await this.commit(slot, inbound, s.pdu))) return;
     this.committed.set(slot, s.pdu);
     await sms.delete(s.index);
     this.committed.delete(slot);
@@ -123,7 +124,7 @@ export class Receiver {
     const inbound = this.decode(`direct:${pdu}`, pdu, length, undefined);
     if (!inbound || inbound.kind === 'own') return;
     // Without the acknowledgement the network delivers it again; with it, it is ours alone.
-    if (await this.commit(`direct:${pdu}`, inbound)) await this.deps.acknowledge();
+    if (await this.commit(`direct:${pdu}`, inbound, pdu)) await this.deps.acknowledge();
   }
 
   private decode(slot: string, pdu: string, length: number | undefined, stat: number | undefined): Inbound | undefined {
@@ -137,7 +138,7 @@ export class Receiver {
   }
 
   /** True once the store holds it. */
-  private async commit(slot: string, inbound: Exclude<Inbound, { kind: 'own' }>): Promise<boolean> {
+  private async commit(slot: string, inbound: Exclude<Inbound, { kind: 'own' }>, pdu: string): Promise<boolean> {
     const ctx = this.deps.ctx();
     if (!ctx) return false;
     try {
@@ -151,7 +152,7 @@ export class Receiver {
         this.deps.counters.segments++;
         if (whole) this.deps.counters.received++;
       } else {
-        await this.submitter(ctx)([this.messageOf(inbound)]);
+        await this.submitter(ctx)([{ ...this.messageOf(inbound), idempotencyKey: this.idempotencyKey(pdu) }]);
         this.deps.counters.received++;
       }
       return true;
@@ -164,6 +165,14 @@ export class Receiver {
       );
       return false;
     }
+  }
+
+  /**
+   * The same PDU read again is the same SMS (it holds the sender and the SMSC's timestamp to the second):
+   * after a crash between the commit and AT+CMGD, or a +CMT the network delivered again, it is stored once.
+   */
+  private idempotencyKey(pdu: string): string {
+    return `${this.deps.id}:pdu:${createHash('sha256').update(pdu.toUpperCase()).digest('base64url')}`;
   }
 
   /** Route-to-user applies to whole messages, reassembled ones included. */

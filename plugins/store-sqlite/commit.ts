@@ -1,10 +1,10 @@
 // Accepted submissions, inside the writer's transaction: the charges, then every message with its parts,
 // its route (mailbox row or queue row) and its first status. A group commit writes the submissions of all
 // its jobs with a few multi-row INSERTs (one per table) instead of a handful of statements per message.
-import { NowsmsError, type CommitItem, type Message, type MessageStatus, type UsageCharge } from '../../core/index.ts';
+import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from '../../core/index.ts';
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
-import type { Param } from './sqlite.ts';
+import type { Param, Sql } from './sqlite.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `messages.commit` call: all of it or nothing. */
@@ -16,9 +16,25 @@ export interface CommitJob {
 export interface CommitResult {
   /** Users whose credit balance the commit changed. */
   credited: string[];
+  /** One per item, in order. */
+  committed: Committed[];
 }
 
-const MESSAGE_COLUMNS = ['id', 'direction', 'kind', 'from_addr', 'to_addr', 'subject', 'user_name', 'via', 'received_at', 'meta', 'status', 'target'] as const;
+const MESSAGE_COLUMNS = [
+  'id',
+  'direction',
+  'kind',
+  'from_addr',
+  'to_addr',
+  'subject',
+  'user_name',
+  'via',
+  'received_at',
+  'meta',
+  'status',
+  'target',
+  'idempotency_key',
+] as const;
 const PART_COLUMNS = ['message_id', 'idx', 'content_type', 'name', 'content_id', 'data'] as const;
 const MAILBOX_COLUMNS = ['user_name', 'uid', 'message_id', 'added_at'] as const;
 const QUEUE_COLUMNS = ['message_id', 'connection_id', 'attempts', 'next_attempt_at'] as const;
@@ -45,14 +61,33 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
         )
       : undefined;
     const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+    // Keys already stored, and those this group stores (the same key twice in one group is one message too).
+    const stored = await storedKeys(tx, jobs);
     for (const job of jobs) {
       try {
         // Everything that can refuse a job alone is checked before any of its rows is written.
-        const jobRows = job.items.map((item) => rowsOf(item, now));
+        const mine = new Map<string, string>();
+        const fresh: CommitItem[] = [];
+        const committed = job.items.map((item): Committed => {
+          const key = item.idempotencyKey;
+          const earlier = key === undefined ? undefined : (stored.get(key) ?? mine.get(key));
+          if (earlier === undefined) {
+            if (key !== undefined) mine.set(key, item.message.id);
+            fresh.push(item);
+            return { id: item.message.id, duplicate: false };
+          }
+          return { id: earlier, duplicate: true };
+        });
+        const jobRows = fresh.map((item) => rowsOf(item, now));
         if (job.charge) charges!.check(job.charge);
-        charges?.count(job.items.map((i) => i.message));
+        charges?.count(fresh.map((i) => i.message));
+        // A duplicate's segments were joined again: they go, as the first commit's did.
+        job.items.forEach((item, i) => {
+          if (committed[i]!.duplicate && item.consumesSegments !== undefined) rows.segments.push(item.consumesSegments);
+        });
+        for (const [key, id] of mine) stored.set(key, id);
         add(rows, jobRows);
-        outcomes.push({ ok: true, value: { credited: [] } });
+        outcomes.push({ ok: true, value: { credited: [], committed } });
       } catch (error) {
         outcomes.push({ ok: false, error });
       }
@@ -75,6 +110,17 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
   },
 };
 
+/** The ids already stored under the idempotency keys these jobs carry. */
+async function storedKeys(tx: Sql, jobs: CommitJob[]): Promise<Map<string, string>> {
+  const keys = jobs.flatMap((j) => j.items.flatMap((i) => (i.idempotencyKey === undefined ? [] : [i.idempotencyKey])));
+  if (keys.length === 0) return new Map();
+  const found = await tx.all<{ id: string; idempotency_key: string }>(
+    'SELECT id, idempotency_key FROM messages WHERE idempotency_key IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(keys)],
+  );
+  return new Map(found.map((r) => [r.idempotency_key, r.id]));
+}
+
 function add(rows: Rows, items: ItemRows[]): void {
   for (const r of items) {
     rows.messages.push(r.message);
@@ -96,7 +142,7 @@ interface ItemRows {
 }
 
 /** The rows one message adds; the message is stored with its first status, which the history also records. */
-function rowsOf({ message: m, target, consumesSegments }: CommitItem, now: number): ItemRows {
+function rowsOf({ message: m, target, consumesSegments, idempotencyKey }: CommitItem, now: number): ItemRows {
   let status: MessageStatus;
   let detail: string | undefined;
   const out: Partial<ItemRows> = {};
@@ -131,13 +177,27 @@ function rowsOf({ message: m, target, consumesSegments }: CommitItem, now: numbe
   }
   return {
     ...out,
-    message: messageRow(m, status, target ? JSON.stringify(target) : null),
+    message: messageRow(m, status, target ? JSON.stringify(target) : null, idempotencyKey),
     parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
     history: [m.id, now, status, detail],
     ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
   };
 }
 
-function messageRow(m: Message, status: MessageStatus, target: string | null): Param[] {
-  return [m.id, m.direction, m.kind, m.from, m.to, m.subject, m.user, m.via, m.receivedAt.getTime(), JSON.stringify(m.meta ?? {}), status, target];
+function messageRow(m: Message, status: MessageStatus, target: string | null, idempotencyKey: string | undefined): Param[] {
+  return [
+    m.id,
+    m.direction,
+    m.kind,
+    m.from,
+    m.to,
+    m.subject,
+    m.user,
+    m.via,
+    m.receivedAt.getTime(),
+    JSON.stringify(m.meta ?? {}),
+    status,
+    target,
+    idempotencyKey,
+  ];
 }

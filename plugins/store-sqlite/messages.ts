@@ -19,9 +19,10 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersC
 
   return {
     commit: async (items, charge) => {
-      const { credited } = await writes.bulk(commitKind, { items, charge });
+      const { credited, committed } = await writes.bulk(commitKind, { items, charge });
       // The balance the users cache holds is no longer right.
       if (credited.length > 0) users.invalidate();
+      return committed;
     },
 
     get: (id) => byId.get(id),

@@ -147,4 +147,11 @@ CREATE TRIGGER user_recipients_version_update AFTER UPDATE ON user_recipients BE
 CREATE TRIGGER user_recipients_version_delete AFTER DELETE ON user_recipients BEGIN UPDATE users_version SET version = version + 1; END;
 `,
   },
+  {
+    description: 'idempotency keys: a message handed over again after a crash is stored once',
+    sql: `
+ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX messages_idempotency ON messages(idempotency_key) WHERE idempotency_key IS NOT NULL;
+`,
+  },
 ];

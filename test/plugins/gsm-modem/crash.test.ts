@@ -14,17 +14,17 @@ import { cleanup, modemRig, onCleanup, waitFor } from './rig.ts';
 
 afterEach(cleanup);
 
-function writeModemConfig(modemPath: string, marker: string): Promise<ConfigFile> {
+function writeModemConfig(modemPath: string, marker: string | undefined): Promise<ConfigFile> {
   return writeConfig({
     imports: { '{ existsSync, writeFileSync }': 'node:fs', '{ gsmModem }': 'plugins/gsm-modem/index.ts' },
     preamble: `
-const marker = ${JSON.stringify(marker)};
+const marker = ${JSON.stringify(marker ?? '')};
 // The first received message waits here, decoded but not committed, long enough to be killed.
 const holdFirstCommit = {
   name: 'hold-first-commit',
   setup(api) {
     api.hooks.normalize.tap('hold-first-commit', async (m) => {
-      if (m.direction === 'MO' && !existsSync(marker)) {
+      if (marker && m.direction === 'MO' && !existsSync(marker)) {
         writeFileSync(marker, m.from);
         await new Promise((r) => setTimeout(r, 20_000));
       }
@@ -78,6 +78,40 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('a gateway killed m
     // Delivered once: nothing more turns up after a few more polls.
     await new Promise((r) => setTimeout(r, 2500));
     expect(await fetchAll(config.pop3Port, 'bob', 'bob-pw')).toHaveLength(1);
+    await stopProcess(child);
+    child = undefined;
+  });
+
+  it('stores it once when killed between the commit and AT+CMGD: the SMS read again is only deleted', async () => {
+    const rig = await modemRig();
+    const config = await writeModemConfig(rig.pair.gatewayPath, undefined);
+    let child: ChildProcess | undefined;
+    onCleanup(async () => {
+      if (child) await stopProcess(child, 'SIGKILL');
+    });
+    // The modem never answers AT+CMGD: the message is committed and stays on the SIM.
+    rig.sim.noAnswer(/^AT\+CMGD=/i, 1000);
+    ({ child } = await startProcess(config));
+    await rig.sim.waitForCommand(/^AT\+CNMI=/, 20_000);
+    rig.sim.deliver({ from: '+447700900123', text: 'only once, please' });
+    await waitFor(
+      "the message in bob's mailbox",
+      async () => {
+        const m = await fetchAll(config.pop3Port, 'bob', 'bob-pw');
+        return m.length ? m : undefined;
+      },
+      30_000,
+    );
+    await rig.sim.waitForCommand(/^AT\+CMGD=/, 10_000);
+    await stopProcess(child, 'SIGKILL');
+    child = undefined;
+    expect(rig.sim.storedMessages()).toHaveLength(1);
+
+    rig.sim.clearFaults();
+    ({ child } = await startProcess(config));
+    await waitFor('the SIM to be empty', () => rig.sim.storedMessages().length === 0, 30_000);
+    const all = await fetchAll(config.pop3Port, 'bob', 'bob-pw');
+    expect(all.map((m) => m.text!.trim())).toEqual(['only once, please']);
     await stopProcess(child);
     child = undefined;
   });

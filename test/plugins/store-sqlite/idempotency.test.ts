@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { CommitItem } from '../../../core/index.ts';
+import { close, open, sms, tempFile } from './helpers.ts';
+
+const mo = (key: string | undefined, text = 'hello'): CommitItem => ({
+  message: sms({ direction: 'MO', parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(text) }] }),
+  target: { kind: 'mailbox', user: 'bob' },
+  ...(key !== undefined ? { idempotencyKey: key } : {}),
+});
+
+describe('store-sqlite idempotency keys', () => {
+  it('a key already stored commits nothing and answers with the first id, across restarts, in one group and in one call', async () => {
+    const file = await tempFile();
+    let store = await open(file);
+    const first = mo('modem1:abc');
+    expect(await store.messages.commit([first])).toEqual([{ id: first.message.id, duplicate: false }]);
+
+    // Reopened, as after a crash: the key is on disk, not in memory.
+    await close(store);
+    store = await open(file);
+    const again = mo('modem1:abc', 'the same SMS, read again');
+    expect(await store.messages.commit([again])).toEqual([{ id: first.message.id, duplicate: true }]);
+
+    // Concurrent commits share a group: the same new key twice there is one message too; no key is never a duplicate.
+    const [a, b, c] = [mo('modem1:def'), mo('modem1:def'), mo(undefined)];
+    const results = await Promise.all([store.messages.commit([a]), store.messages.commit([b]), store.messages.commit([c])]);
+    expect(results).toEqual([[{ id: a.message.id, duplicate: false }], [{ id: a.message.id, duplicate: true }], [{ id: c.message.id, duplicate: false }]]);
+
+    // Within one call.
+    const [d, e] = [mo('modem1:ghi'), mo('modem1:ghi')];
+    expect(await store.messages.commit([d, e])).toEqual([
+      { id: d.message.id, duplicate: false },
+      { id: d.message.id, duplicate: true },
+    ]);
+
+    const mailbox = await store.mailboxes.list('bob');
+    expect(mailbox.map((m) => m.messageId).sort()).toEqual([first.message.id, a.message.id, c.message.id, d.message.id].sort());
+    expect(await store.messages.get(again.message.id)).toBeUndefined();
+    expect((await store.messages.get(first.message.id))!.parts[0]!.data.toString()).toBe('hello');
+  });
+
+  it('a duplicate still drops the segments it was joined from', async () => {
+    const store = await open(await tempFile());
+    const seg = (seq: number) => ({
+      key: 'modem1|+447700900123|7|2',
+      seq,
+      total: 2,
+      receivedAt: new Date(),
+      from: '+447700900123',
+      to: '+15550001111',
+      via: 'modem1',
+      part: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(`part ${seq}`) },
+      meta: {},
+    });
+    await store.messages.commit([mo('modem1:long')]);
+    await store.segments.put(seg(1));
+    await store.segments.put(seg(2));
+    const joined = { ...mo('modem1:long'), consumesSegments: 'modem1|+447700900123|7|2' };
+    expect(await store.messages.commit([joined])).toEqual([{ id: expect.any(String), duplicate: true }]);
+    expect(await store.segments.get('modem1|+447700900123|7|2')).toEqual([]);
+    expect(await store.mailboxes.list('bob')).toHaveLength(1);
+  });
+});
