@@ -163,6 +163,14 @@ export interface CommitItem {
   idempotencyKey?: string;
 }
 
+/** One entry of a message's status history. */
+export interface StatusChange {
+  messageId: string;
+  status: MessageStatus;
+  detail?: string;
+  at: Date;
+}
+
 /** What the store did with one CommitItem. */
 export interface Committed {
   /** The message's id: the item's own, or for a duplicate the one stored under the same idempotency key. */
@@ -214,6 +222,11 @@ export interface MessageStore {
   get(id: string): Promise<Message | undefined>;
   summary(id: string): Promise<MessageSummary | undefined>;
   list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
+  /**
+   * The newest `limit` entries of every message's status history, newest first: what happened just before
+   * a restart, for a plug-in whose reaction to the `status` hook must not be lost to a crash.
+   */
+  recentStatusChanges(limit: number): Promise<StatusChange[]>;
   /** Append to the status history (and set the current status). */
   setStatus(id: string, status: MessageStatus, detail?: string): Promise<void>;
   /**

@@ -97,6 +97,9 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           listener = l;
           parts = { registry, intake, receipts };
           intake.start();
+          // Receipts a crash cut off are made before the server counts as up (new ones meanwhile are not lost:
+          // the hook is live, and the two never make one receipt twice).
+          await receipts.replay();
           state = 'up';
           detail = undefined;
           ctx.log.info({ listening: l.listening }, 'smpp server listening');

@@ -56,6 +56,8 @@ export function receiptMessages(original: Message, status: FinalStatus, user: st
     via: CONNECTION_ID,
     routeTo: user,
     receivedAt: now,
+    // One receipt per submitted id and outcome, even when a restart looks at the outcome again.
+    idempotencyKey: `${CONNECTION_ID}:receipt:${original.id}:${id}:${stat}`,
     parts: [
       {
         contentType: 'text/plain; charset=utf-8',

@@ -1,7 +1,9 @@
 // Receipts for a user's submits: made durable as messages for the user, delivered as deliver_sm receipts
 // (esm_class 0x04, receipted_message_id, message_state, the standard text) to the user's receiver.
 import type { PDU } from 'smpp';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../../plugins/store-sqlite/index.ts';
 import { parseReceipt } from '../../../../plugins/smpp/shared/receipt.ts';
 import { eventually } from './client.ts';
 import { bind, gateway, PHONE, sink, textSubmit } from './fixtures.ts';
@@ -128,5 +130,47 @@ describe('smpp server receipts', () => {
     expect((await c.request('enquire_link')).command_status).toBe(0);
     expect(c.received.map((p) => p.receipted_message_id)).toEqual([failing]);
     expect(g.gateway.status()['smpp-server']?.counters.receipts).toBe(1);
+  });
+
+  it('makes the receipt a crash cut off when the gateway starts again, and only once', async () => {
+    const s = sink();
+    const g1 = await gateway({}, { plugins: [s.plugin] });
+    const tx = await bind(g1, 'bind_transmitter');
+    const id = String((await tx.submit(textSubmit('across a crash', { registered_delivery: 1 }))).message_id);
+    await eventually(
+      () => g1.gateway.stores.messages.summary(id),
+      (m) => m?.status === 'sent',
+      'status sent',
+    );
+    await tx.close();
+    await g1.stop();
+    // The receipt from the SMSC was committed, and the gateway died before its status hook made ours.
+    const store = await openSqliteStore(path.join(g1.dataDir, 'nowsms.db'));
+    expect(await store.messages.recordReport({ connectionId: 'sink', remoteId: `r-${id}`, outcome: 'delivered' })).toMatchObject({ status: 'delivered' });
+    await store.close();
+
+    const g2 = await gateway({}, { dataDir: g1.dataDir, plugins: [sink().plugin] });
+    const rx = await bind(g2, 'bind_receiver');
+    await rx.until(() => rx.received.length === 1, 'the receipt');
+    expect(rx.received[0]).toMatchObject({ esm_class: 0x04, receipted_message_id: id, message_state: 2 });
+    await eventually(
+      () => g2.gateway.stores.mailboxes.list('alice'),
+      (l) => l.length === 0,
+      'the receipt to leave the mailbox',
+    );
+    await rx.close();
+    await g2.stop();
+
+    // Started again: the same status change is looked at again, and makes nothing new.
+    const g3 = await gateway({}, { dataDir: g1.dataDir, plugins: [sink().plugin] });
+    const again = await bind(g3, 'bind_receiver');
+    expect((await again.request('enquire_link')).command_status).toBe(0);
+    await eventually(
+      async () => (await g3.gateway.stores.messages.list({ direction: 'MO' })).length,
+      (n) => n === 1,
+      'one receipt message in the store',
+    );
+    expect(await g3.gateway.stores.mailboxes.list('alice')).toEqual([]);
+    expect(again.received).toEqual([]);
   });
 });
