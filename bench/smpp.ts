@@ -6,8 +6,9 @@
 //   (c) restart with a queue: RSS with Q messages queued and the time from process start until the first
 //       one reaches the SMSC, for the gateway and for Kannel's bearerbox.
 //
-//   npx tsx bench/smpp.ts [--messages N] [--window W] [--rounds R] [--queued Q] [--only a,b,c] [--no-kannel] [--json] [--keep]
+//   npx tsx bench/smpp.ts [--messages N] [--window W] [--rounds R] [--queued Q] [--only a,b,c] [--no-kannel] [--receipts] [--json] [--keep]
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +31,8 @@ const HELP = `npx tsx bench/smpp.ts [options]
   --queued Q     messages queued before the restart in (c) (default 100000)
   --only LIST    phases to run, e.g. a,c (default a,b,c)
   --no-kannel    leave Kannel out of (b) and (c)
+  --receipts     in (b), every message asks for a delivery receipt, which the sink sends; the run ends when
+                 every receipt has been processed (the gateway answered its deliver_sm; Kannel called its dlr-url)
   --json         print the figures as JSON
   --keep         keep the temp dir (configs, data, logs) and print its path
 `;
@@ -43,6 +46,7 @@ function options() {
       queued: { type: 'string', default: '100000' },
       only: { type: 'string', default: 'a,b,c' },
       'no-kannel': { type: 'boolean', default: false },
+      receipts: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -62,6 +66,7 @@ function options() {
     queued: int('queued', values.queued, 1),
     phases: { a: only.has('a'), b: only.has('b'), c: only.has('c') },
     kannel: !values['no-kannel'] && existsSync(BEARERBOX),
+    receipts: values.receipts,
     json: values.json,
     keep: values.keep,
   };
@@ -159,6 +164,8 @@ interface E2eRun {
   p99Ms: number;
   /** CPU time of the server's processes per message, in microseconds. */
   cpuUsPerMsg: number | undefined;
+  /** With receipts: msg/s from the first submit until the last receipt was processed. */
+  withReceiptsMsgPerSec: number | undefined;
 }
 
 /** CPU time of these processes together, in milliseconds. */
@@ -173,8 +180,17 @@ function cpuOf(children: Child[]): number | undefined {
 }
 
 /** Send through `send`, wait for every tag at the sink, and measure from first send to last arrival. */
-async function endToEnd(sink: Sink, messages: number, firstTag: number, servers: Child[], send: () => Promise<Float64Array>): Promise<E2eRun> {
+async function endToEnd(
+  sink: Sink,
+  messages: number,
+  firstTag: number,
+  servers: Child[],
+  send: () => Promise<Float64Array>,
+  /** With receipts: how many have been processed so far. */
+  receiptsProcessed?: () => number,
+): Promise<E2eRun> {
   const cpu0 = cpuOf(servers);
+  const receipts0 = receiptsProcessed?.() ?? 0;
   const arrived = new Float64Array(messages);
   let count = 0;
   sink.onArrival = (tag, at) => {
@@ -185,6 +201,11 @@ async function endToEnd(sink: Sink, messages: number, firstTag: number, servers:
   const sentAt = await send();
   await until(() => count === messages, `${messages} messages at the sink (have ${count})`, 300_000);
   sink.onArrival = undefined;
+  let receiptsDoneAt: number | undefined;
+  if (receiptsProcessed) {
+    await until(() => receiptsProcessed() - receipts0 >= messages, `${messages} receipts processed`, 300_000);
+    receiptsDoneAt = performance.now();
+  }
   const cpu1 = cpuOf(servers);
   const latencies = Array.from(arrived, (a, i) => a - sentAt[i]!);
   const first = Math.min(...sentAt);
@@ -194,6 +215,7 @@ async function endToEnd(sink: Sink, messages: number, firstTag: number, servers:
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     cpuUsPerMsg: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / messages,
+    withReceiptsMsgPerSec: receiptsDoneAt === undefined ? undefined : (messages * 1000) / (receiptsDoneAt - first),
   };
 }
 
@@ -203,6 +225,7 @@ function e2eSummary(runs: E2eRun[]) {
     p50Ms: round(median(runs.map((r) => r.p50Ms))),
     p99Ms: round(median(runs.map((r) => r.p99Ms))),
     cpuUsPerMsg: runs.every((r) => r.cpuUsPerMsg !== undefined) ? round(median(runs.map((r) => r.cpuUsPerMsg!))) : null,
+    withReceiptsMsgPerSec: runs.every((r) => r.withReceiptsMsgPerSec !== undefined) ? round(median(runs.map((r) => r.withReceiptsMsgPerSec!))) : null,
     rounds: runs.map((r) => ({ msgPerSec: round(r.msgPerSec), p50Ms: round(r.p50Ms), p99Ms: round(r.p99Ms) })),
   };
 }
@@ -210,18 +233,30 @@ function e2eSummary(runs: E2eRun[]) {
 async function e2e(o: ReturnType<typeof options>, tmp: string) {
   const [smtp, pop3, smpp, sinkPort, admin, smsbox, sendsms] = (await freePorts(7)) as [number, number, number, number, number, number, number];
   const sink = await startSink(sinkPort);
-  const setup = writeSmppGatewayConfig(path.join(tmp, 'b-gateway'), { smtp, pop3, smpp, sinkPort, sinkWindow: o.window });
+  const setup = writeSmppGatewayConfig(path.join(tmp, 'b-gateway'), { smtp, pop3, smpp, sinkPort, sinkWindow: o.window, receipts: o.receipts });
   const gateway = await startSmppGateway(setup);
   await until(() => sink.binds >= 1, 'the gateway to bind to the sink', 30_000);
+  // The gateway has processed a receipt when it answered the sink's deliver_sm (after its commit).
+  const gatewayReceipts = o.receipts ? () => sink.receiptsAnswered : undefined;
+  // Kannel has when smsbox called the dlr-url.
+  let kannelDlrs = 0;
+  const dlrServer = o.receipts && o.kannel ? await listenForDlrs(() => kannelDlrs++) : undefined;
   let tag = 0;
   const viaGateway = async (messages: number) => {
     const first = tag;
     tag += messages;
-    return endToEnd(sink, messages, first, [gateway], async () => {
-      const r = await smppLoad({ port: smpp, systemId: BENCH_USER.name, password: BENCH_USER.password, messages, window: o.window, firstTag: first });
-      if (r.refused.size) throw new Error(`submits refused: ${JSON.stringify([...r.refused])}`);
-      return r.sentAt;
-    });
+    return endToEnd(
+      sink,
+      messages,
+      first,
+      [gateway],
+      async () => {
+        const r = await smppLoad({ port: smpp, systemId: BENCH_USER.name, password: BENCH_USER.password, messages, window: o.window, firstTag: first });
+        if (r.refused.size) throw new Error(`submits refused: ${JSON.stringify([...r.refused])}`);
+        return r.sentAt;
+      },
+      gatewayReceipts,
+    );
   };
   let kannel: Child[] = [];
   let viaKannel: ((messages: number) => Promise<E2eRun>) | undefined;
@@ -234,11 +269,18 @@ async function e2e(o: ReturnType<typeof options>, tmp: string) {
     viaKannel = async (messages: number) => {
       const first = tag;
       tag += messages;
-      return endToEnd(sink, messages, first, kannel, async () => {
-        const r = await sendsmsLoad(sendsms, messages, o.window, first);
-        if (r.failed) throw new Error(`${r.failed} sendsms requests failed`);
-        return r.sentAt;
-      });
+      return endToEnd(
+        sink,
+        messages,
+        first,
+        kannel,
+        async () => {
+          const r = await sendsmsLoad(sendsms, messages, o.window, first, dlrServer?.url);
+          if (r.failed) throw new Error(`${r.failed} sendsms requests failed`);
+          return r.sentAt;
+        },
+        dlrServer ? () => kannelDlrs : undefined,
+      );
     };
   }
   const warm = Math.min(2000, o.messages);
@@ -254,7 +296,19 @@ async function e2e(o: ReturnType<typeof options>, tmp: string) {
   await stopChild(gateway);
   for (const k of kannel) await stopChild(k);
   await sink.close();
-  return { gateway: e2eSummary(runs.gateway), ...(viaKannel ? { kannel: e2eSummary(runs.kannel) } : {}) };
+  dlrServer?.server.close();
+  return { receipts: o.receipts, gateway: e2eSummary(runs.gateway), ...(viaKannel ? { kannel: e2eSummary(runs.kannel) } : {}) };
+}
+
+/** An HTTP server for Kannel's dlr-url: counts the calls, answers 200. */
+async function listenForDlrs(onDlr: () => void): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    onDlr();
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${port}/dlr?type=%d` };
 }
 
 // ---- (c) restart with a queue -----------------------------------------------------------------------
@@ -383,9 +437,10 @@ function report(f: Record<string, unknown>): string {
   }
   const b = f.endToEnd as Awaited<ReturnType<typeof e2e>> | undefined;
   if (b) {
-    lines.push('', '(b) end to end to a sink SMSC');
+    lines.push('', `(b) end to end to a sink SMSC${b.receipts ? ', every message with a delivery receipt' : ''}`);
     const row = (name: string, s: ReturnType<typeof e2eSummary>) =>
-      `  ${name.padEnd(16)} ${s.msgPerSec} msg/s   p50 ${s.p50Ms} ms   p99 ${s.p99Ms} ms   CPU ${s.cpuUsPerMsg ?? '?'} us/msg`;
+      `  ${name.padEnd(16)} ${s.msgPerSec} msg/s   p50 ${s.p50Ms} ms   p99 ${s.p99Ms} ms   CPU ${s.cpuUsPerMsg ?? '?'} us/msg` +
+      (s.withReceiptsMsgPerSec !== null ? `   with receipts ${s.withReceiptsMsgPerSec} msg/s` : '');
     lines.push(row('gateway (SMPP)', b.gateway));
     if (b.kannel) lines.push(row('Kannel (sendsms)', b.kannel));
   }

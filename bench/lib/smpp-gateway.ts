@@ -16,10 +16,10 @@ export interface SmppGatewaySetup {
   smppPort: number;
 }
 
-/** `sinkPort`: add an SMPP client connection open to any traffic, to the sink on that port. */
+/** `sinkPort`: add an SMPP client connection open to any traffic, to the sink on that port (asking for receipts with `receipts`). */
 export function writeSmppGatewayConfig(
   dir: string,
-  ports: { smtp: number; pop3: number; smpp: number; sinkPort?: number; sinkWindow?: number },
+  ports: { smtp: number; pop3: number; smpp: number; sinkPort?: number; sinkWindow?: number; receipts?: boolean },
 ): SmppGatewaySetup {
   mkdirSync(dir, { recursive: true });
   const from = (p: string) => JSON.stringify(path.join(REPO, p));
@@ -27,7 +27,7 @@ export function writeSmppGatewayConfig(
   const client =
     ports.sinkPort === undefined
       ? ''
-      : `smppClient({ id: 'sink', host: '127.0.0.1', port: ${ports.sinkPort}, systemId: 'gw', password: 'pw', anyTraffic: true, window: ${ports.sinkWindow ?? 50}, reconnect: { initialSeconds: 0.2, maxSeconds: 1, factor: 2 } }),`;
+      : `smppClient({ id: 'sink', host: '127.0.0.1', port: ${ports.sinkPort}, systemId: 'gw', password: 'pw', anyTraffic: true, window: ${ports.sinkWindow ?? 50}, registeredDelivery: ${ports.receipts === true}, reconnect: { initialSeconds: 0.2, maxSeconds: 1, factor: 2 } }),`;
   const config = path.join(dir, 'nowsms.config.ts');
   writeFileSync(
     config,

@@ -84,6 +84,8 @@ export async function sendsmsLoad(
   messages: number,
   concurrency: number,
   firstTag: number,
+  /** Ask for delivery receipts (dlr-mask 1), reported by smsbox to this URL. */
+  dlrUrl?: string,
 ): Promise<{ elapsedMs: number; sentAt: Float64Array; failed: number }> {
   const sentAt = new Float64Array(messages);
   let next = 0;
@@ -93,6 +95,10 @@ export async function sendsmsLoad(
     while (next < messages) {
       const i = next++;
       const q = new URLSearchParams({ username: 'bench', password: 'pw', from: '15550001111', to: '15557770000', text: `bench message #${firstTag + i}` });
+      if (dlrUrl) {
+        q.set('dlr-mask', '1');
+        q.set('dlr-url', dlrUrl);
+      }
       sentAt[i] = performance.now();
       const res = await fetch(`http://127.0.0.1:${port}/cgi-bin/sendsms?${q.toString()}`);
       await res.text();

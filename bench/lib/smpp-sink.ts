@@ -12,6 +12,9 @@ export interface Sink {
   binds: number;
   /** Called for every submit_sm with the text's tag (`#123`), if any, and the arrival time (performance.now()). */
   onArrival: ((tag: number | undefined, at: number) => void) | undefined;
+  /** Receipts sent (deliver_sm, for submits that asked with registered_delivery) and answered. */
+  receiptsSent: number;
+  receiptsAnswered: number;
   close(): Promise<void>;
 }
 
@@ -21,7 +24,23 @@ function textOf(pdu: PDU): string {
   return typeof m === 'string' ? m : (m?.toString('latin1') ?? '');
 }
 
+const yymmddhhmm = (d: Date) => d.toISOString().replace(/\D/g, '').slice(2, 12);
+
 export function startSink(port: number): Promise<Sink> {
+  const sendReceipt = (session: Session, submit: PDU, id: string) => {
+    const now = yymmddhhmm(new Date());
+    const text = `id:${id} sub:001 dlvrd:001 submit date:${now} done date:${now} stat:DELIVRD err:000 text:${textOf(submit).slice(0, 20)}`;
+    sink.receiptsSent++;
+    const receipt = new smpp.PDU('deliver_sm', {
+      source_addr: submit.destination_addr,
+      destination_addr: submit.source_addr,
+      esm_class: 0x04,
+      short_message: Buffer.from(text, 'latin1'),
+      receipted_message_id: id,
+      message_state: 2,
+    });
+    session.send(receipt, () => sink.receiptsAnswered++);
+  };
   let nextId = 0;
   const sessions = new Set<Session>();
   const sink: Sink = {
@@ -29,6 +48,8 @@ export function startSink(port: number): Promise<Sink> {
     received: 0,
     binds: 0,
     onArrival: undefined,
+    receiptsSent: 0,
+    receiptsAnswered: 0,
     close: () =>
       new Promise((resolve) => {
         for (const s of sessions) s.destroy();
@@ -53,7 +74,10 @@ export function startSink(port: number): Promise<Sink> {
       sink.received++;
       const m = /#(\d+)/.exec(textOf(pdu));
       sink.onArrival?.(m ? Number(m[1]) : undefined, at);
-      session.send(pdu.response({ message_id: (++nextId).toString(16) }));
+      const id = (++nextId).toString(16);
+      session.send(pdu.response({ message_id: id }));
+      // An SMSC reports delivery when the submit asked (registered_delivery bit 0), as a receipt on the bind.
+      if ((Number(pdu.registered_delivery ?? 0) & 1) === 1) setImmediate(() => sendReceipt(session, pdu, id));
     });
     session.on('unbind', (pdu: PDU) => {
       session.send(pdu.response());
