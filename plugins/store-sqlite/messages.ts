@@ -6,7 +6,7 @@ import { loadMessages, loadSummaries } from './loaders.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { MessageRow } from './rows.ts';
 import type { Param } from './sqlite.ts';
-import { recordReport } from './reports.ts';
+import { reportKind } from './reports.ts';
 import { recordStatus } from './status.ts';
 import type { UsersCache } from './users.ts';
 import type { WriteQueue } from './write-queue.ts';
@@ -55,7 +55,7 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersC
         }
       }),
 
-    recordReport: (report) => writes.write((tx) => recordReport(tx, report)),
+    recordReport: (report) => writes.bulk(reportKind, report),
 
     recentStatusChanges: (limit) =>
       reads.read(async (sql) => {

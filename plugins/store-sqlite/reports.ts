@@ -1,39 +1,103 @@
 // Delivery reports: match a report to the most recent message sent with that remote id on that connection
 // (modem message references wrap at 256, so older ones are taken to be finished), and derive the status.
+// An SMSC sends a receipt for every message it was given, so reports come as fast as messages leave: the
+// reports of one group commit are matched with one query and written with a statement per table, applied
+// in memory in their order exactly as one after another would have been.
 import type { DeliveryReport, MessageStatus } from '../../core/index.ts';
-import type { Sql } from './sqlite.ts';
-import { recordStatus } from './status.ts';
+import { insertRows, updateRows } from './bulk.ts';
+import type { Param, Sql } from './sqlite.ts';
+import type { BulkKind, Outcome } from './write-queue.ts';
 
-export async function recordReport(tx: Sql, r: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined> {
-  const now = Date.now();
-  const row = await tx.get<{ message_id: string; idx: number }>(
-    `SELECT message_id, idx FROM remote_ids WHERE connection_id = ? AND remote_id = ? ORDER BY sent_at DESC, rowid DESC LIMIT 1`,
-    [r.connectionId, r.remoteId],
+export type Applied = { messageId: string; status: MessageStatus } | undefined;
+
+interface Part {
+  connectionId: string;
+  remoteId: string;
+  outcome: string | null;
+}
+
+const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail'] as const;
+const UNMATCHED_COLUMNS = ['connection_id', 'remote_id', 'outcome', 'detail', 'at'] as const;
+
+export const reportKind: BulkKind<DeliveryReport, Applied> = {
+  async runMany(tx, reports) {
+    const now = Date.now();
+    const matches = await match(tx, reports);
+    const ids = [...new Set(matches.filter((m) => m !== undefined).map((m) => m.messageId))];
+    const parts = new Map<string, Part[]>();
+    const status = new Map<string, MessageStatus>();
+    if (ids.length > 0) {
+      const json = JSON.stringify(ids);
+      for (const r of await tx.all<{ message_id: string; connection_id: string; remote_id: string; outcome: string | null }>(
+        'SELECT message_id, connection_id, remote_id, outcome FROM remote_ids WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, idx',
+        [json],
+      )) {
+        const list = parts.get(r.message_id) ?? [];
+        list.push({ connectionId: r.connection_id, remoteId: r.remote_id, outcome: r.outcome });
+        parts.set(r.message_id, list);
+      }
+      for (const r of await tx.all<{ id: string; status: MessageStatus }>('SELECT id, status FROM messages WHERE id IN (SELECT value FROM json_each(?))', [
+        json,
+      ]))
+        status.set(r.id, r.status);
+    }
+    const outcomes: Outcome<Applied>[] = [];
+    const unmatched: Param[][] = [];
+    const history: Param[][] = [];
+    const changedParts = new Set<Part>();
+    reports.forEach((r, i) => {
+      const m = matches[i];
+      if (!m) {
+        unmatched.push([r.connectionId, r.remoteId, r.outcome, r.detail, now]);
+        outcomes.push({ ok: true, value: undefined });
+        return;
+      }
+      const all = parts.get(m.messageId)!;
+      if (r.outcome !== 'pending') {
+        const part = all.find((p) => p.connectionId === r.connectionId && p.remoteId === r.remoteId)!;
+        part.outcome = r.outcome;
+        changedParts.add(part);
+      }
+      let next = status.get(m.messageId)!;
+      if (all.some((p) => p.outcome === 'undeliverable')) next = 'undeliverable';
+      else if (all.every((p) => p.outcome === 'delivered')) next = 'delivered';
+      status.set(m.messageId, next);
+      const which = all.length > 1 ? `segment ${m.idx + 1} of ${all.length}: ` : '';
+      history.push([m.messageId, now, next, `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`]);
+      outcomes.push({ ok: true, value: { messageId: m.messageId, status: next } });
+    });
+    const partOf = new Map<Part, string>();
+    for (const [messageId, list] of parts) for (const p of list) partOf.set(p, messageId);
+    await updateRows(
+      tx,
+      'remote_ids',
+      ['connection_id', 'remote_id', 'message_id'],
+      'outcome',
+      [...changedParts].map((p) => [p.connectionId, p.remoteId, partOf.get(p)!, p.outcome]),
+    );
+    const touched = new Set(matches.filter((m) => m !== undefined).map((m) => m.messageId));
+    await updateRows(
+      tx,
+      'messages',
+      ['id'],
+      'status',
+      [...touched].map((id) => [id, status.get(id)!]),
+    );
+    await insertRows(tx, 'status_history', HISTORY_COLUMNS, history);
+    await insertRows(tx, 'unmatched_reports', UNMATCHED_COLUMNS, unmatched);
+    return outcomes;
+  },
+};
+
+/** For each report, the segment it is about: the newest row with its connection and remote id. */
+async function match(tx: Sql, reports: DeliveryReport[]): Promise<({ messageId: string; idx: number } | undefined)[]> {
+  const rows = await tx.all<{ k: number; message_id: string; idx: number }>(
+    `SELECT j.key AS k, r.message_id, r.idx FROM json_each(?) j
+     JOIN remote_ids r ON r.rowid = (
+       SELECT rowid FROM remote_ids WHERE connection_id = j.value->>0 AND remote_id = j.value->>1 ORDER BY sent_at DESC, rowid DESC LIMIT 1)`,
+    [JSON.stringify(reports.map((r) => [r.connectionId, r.remoteId]))],
   );
-  if (!row) {
-    await tx.run('INSERT INTO unmatched_reports (connection_id, remote_id, outcome, detail, at) VALUES (?, ?, ?, ?, ?)', [
-      r.connectionId,
-      r.remoteId,
-      r.outcome,
-      r.detail,
-      now,
-    ]);
-    return undefined;
-  }
-  if (r.outcome !== 'pending') {
-    await tx.run('UPDATE remote_ids SET outcome = ? WHERE connection_id = ? AND remote_id = ? AND message_id = ?', [
-      r.outcome,
-      r.connectionId,
-      r.remoteId,
-      row.message_id,
-    ]);
-  }
-  const parts = await tx.all<{ outcome: string | null }>('SELECT outcome FROM remote_ids WHERE message_id = ?', [row.message_id]);
-  const current = (await tx.get<{ status: MessageStatus }>('SELECT status FROM messages WHERE id = ?', [row.message_id]))!.status;
-  let status: MessageStatus = current;
-  if (parts.some((p) => p.outcome === 'undeliverable')) status = 'undeliverable';
-  else if (parts.every((p) => p.outcome === 'delivered')) status = 'delivered';
-  const which = parts.length > 1 ? `segment ${row.idx + 1} of ${parts.length}: ` : '';
-  await recordStatus(tx, row.message_id, status, `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`, now);
-  return { messageId: row.message_id, status };
+  const out: ({ messageId: string; idx: number } | undefined)[] = reports.map(() => undefined);
+  for (const r of rows) out[r.k] = { messageId: r.message_id, idx: r.idx };
+  return out;
 }
