@@ -191,6 +191,11 @@ export interface Segment {
   via?: string;
   part: Part;
   meta: Record<string, unknown>;
+  /**
+   * A segment handed over again after the message it belongs to was committed (a modem's segment read
+   * again after a crash before its AT+CMGD) is not kept again when it carries the same key.
+   */
+  idempotencyKey?: string;
 }
 
 export interface UsageCharge {

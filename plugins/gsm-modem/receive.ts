@@ -148,7 +148,10 @@ export class Receiver {
         return true;
       }
       if (inbound.concat) {
-        const whole = await acceptSegment(ctx.stores, this.submitter(ctx), this.segmentOf(inbound, inbound.concat));
+        const whole = await acceptSegment(ctx.stores, this.submitter(ctx), {
+          ...this.segmentOf(inbound, inbound.concat),
+          idempotencyKey: this.idempotencyKey(pdu),
+        });
         this.deps.counters.segments++;
         if (whole) this.deps.counters.received++;
       } else {
@@ -169,7 +172,8 @@ export class Receiver {
 
   /**
    * The same PDU read again is the same SMS (it holds the sender and the SMSC's timestamp to the second):
-   * after a crash between the commit and AT+CMGD, or a +CMT the network delivered again, it is stored once.
+   * after a crash between the commit and AT+CMGD, or a +CMT the network delivered again, it is stored once
+   * (a segment of a long message: not kept again once its message was committed).
    */
   private idempotencyKey(pdu: string): string {
     return `${this.deps.id}:pdu:${createHash('sha256').update(pdu.toUpperCase()).digest('base64url')}`;

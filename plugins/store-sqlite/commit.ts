@@ -98,7 +98,15 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
     await insertRows(tx, 'mailbox', MAILBOX_COLUMNS, rows.mailbox);
     await insertRows(tx, 'queue', QUEUE_COLUMNS, rows.queue);
     await insertRows(tx, 'status_history', HISTORY_COLUMNS, rows.history);
-    if (rows.segments.length > 0) await tx.run('DELETE FROM segments WHERE key IN (SELECT value FROM json_each(?))', [JSON.stringify(rows.segments)]);
+    if (rows.segments.length > 0) {
+      const keys = JSON.stringify(rows.segments);
+      await tx.run(
+        `INSERT OR IGNORE INTO consumed_segments (idempotency_key, consumed_at)
+         SELECT idempotency_key, ? FROM segments WHERE key IN (SELECT value FROM json_each(?)) AND idempotency_key IS NOT NULL`,
+        [now, keys],
+      );
+      await tx.run('DELETE FROM segments WHERE key IN (SELECT value FROM json_each(?))', [keys]);
+    }
     if (charges) {
       const credited = new Set(await charges.apply(tx));
       jobs.forEach((job, i) => {

@@ -148,10 +148,15 @@ CREATE TRIGGER user_recipients_version_delete AFTER DELETE ON user_recipients BE
 `,
   },
   {
-    description: 'idempotency keys: a message handed over again after a crash is stored once',
+    description: 'idempotency keys: a message or a segment handed over again after a crash is stored once',
     sql: `
 ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
 CREATE UNIQUE INDEX messages_idempotency ON messages(idempotency_key) WHERE idempotency_key IS NOT NULL;
+ALTER TABLE segments ADD COLUMN idempotency_key TEXT;
+CREATE TABLE consumed_segments (
+  idempotency_key TEXT PRIMARY KEY,
+  consumed_at INTEGER NOT NULL
+) WITHOUT ROWID;
 `,
   },
 ];

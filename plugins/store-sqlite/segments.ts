@@ -1,5 +1,7 @@
 // SegmentStore: parts of concatenated messages, kept on disk until the whole message is committed (the
 // commit that consumes them deletes them in the same transaction), so a crash loses no received segment.
+// The commit also keeps the idempotency keys of the segments it consumed (consumed_segments), so the same
+// segment handed over again afterwards is not taken for the start of a new message.
 import type { Segment, SegmentStore } from '../../core/index.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { Sql } from './sqlite.ts';
@@ -16,6 +18,7 @@ interface SegmentRow {
   content_type: string;
   data: Buffer;
   meta: string;
+  idempotency_key: string | null;
 }
 
 function fromRow(r: SegmentRow): Segment {
@@ -30,6 +33,7 @@ function fromRow(r: SegmentRow): Segment {
     meta: JSON.parse(r.meta) as Record<string, unknown>,
   };
   if (r.via !== null) s.via = r.via;
+  if (r.idempotency_key !== null) s.idempotencyKey = r.idempotency_key;
   return s;
 }
 
@@ -39,11 +43,15 @@ export function segmentStore(reads: ReadQueue, writes: WriteQueue): SegmentStore
   return {
     put: (s) =>
       writes.write(async (tx) => {
-        await tx.run(
-          `INSERT OR REPLACE INTO segments (key, seq, total, received_at, from_addr, to_addr, via, content_type, data, meta)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [s.key, s.seq, s.total, s.receivedAt.getTime(), s.from, s.to, s.via, s.part.contentType, s.part.data, JSON.stringify(s.meta)],
-        );
+        // Already part of a committed message: kept no more (what is held for the key is answered as it is).
+        const consumed =
+          s.idempotencyKey !== undefined && (await tx.get('SELECT 1 AS hit FROM consumed_segments WHERE idempotency_key = ?', [s.idempotencyKey]));
+        if (!consumed)
+          await tx.run(
+            `INSERT OR REPLACE INTO segments (key, seq, total, received_at, from_addr, to_addr, via, content_type, data, meta, idempotency_key)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [s.key, s.seq, s.total, s.receivedAt.getTime(), s.from, s.to, s.via, s.part.contentType, s.part.data, JSON.stringify(s.meta), s.idempotencyKey],
+          );
         return load(tx, s.key);
       }),
     get: (key) => reads.read((sql) => load(sql, key)),

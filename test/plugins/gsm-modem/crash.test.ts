@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../plugins/store-sqlite/index.ts';
 import { fetchAll } from '../../helpers/pop3-fetch.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { startProcess, stopProcess, writeConfig, type ConfigFile } from '../../helpers/process.ts';
@@ -112,6 +113,41 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('a gateway killed m
     await waitFor('the SIM to be empty', () => rig.sim.storedMessages().length === 0, 30_000);
     const all = await fetchAll(config.pop3Port, 'bob', 'bob-pw');
     expect(all.map((m) => m.text!.trim())).toEqual(['only once, please']);
+    await stopProcess(child);
+    child = undefined;
+  });
+
+  it('a long message read again after its commit is neither stored twice nor left behind as a stray segment', async () => {
+    const rig = await modemRig();
+    const config = await writeModemConfig(rig.pair.gatewayPath, undefined);
+    let child: ChildProcess | undefined;
+    onCleanup(async () => {
+      if (child) await stopProcess(child, 'SIGKILL');
+    });
+    const text = 'A long message in two parts. '.repeat(7).trim();
+    // Deletes fail (a full or faulty SIM): both segments are committed and stay on the SIM.
+    rig.sim.refuse(/^AT\+CMGD=/i);
+    ({ child } = await startProcess(config));
+    await rig.sim.waitForCommand(/^AT\+CNMI=/, 20_000);
+    expect(rig.sim.deliver({ from: '+447700900123', text })).toHaveLength(2);
+    await waitFor("the whole message in bob's mailbox", async () => (await fetchAll(config.pop3Port, 'bob', 'bob-pw')).length === 1, 30_000);
+    await rig.sim.waitForCommand(/^AT\+CMGD=/, 10_000);
+    await stopProcess(child, 'SIGKILL');
+    child = undefined;
+    expect(rig.sim.storedMessages()).toHaveLength(2);
+
+    rig.sim.clearFaults();
+    ({ child } = await startProcess(config));
+    await waitFor('the SIM to be empty', () => rig.sim.storedMessages().length === 0, 30_000);
+    const all = await fetchAll(config.pop3Port, 'bob', 'bob-pw');
+    expect(all.map((m) => m.text!.trim())).toEqual([text]);
+    // Nothing waits for the reassembly timeout to come out as half a message.
+    const store = await openSqliteStore(path.join(config.dataDir, 'nowsms.db'));
+    try {
+      expect(await store.segments.stale(new Date(Date.now() + 86_400_000))).toEqual([]);
+    } finally {
+      await store.close();
+    }
     await stopProcess(child);
     child = undefined;
   });

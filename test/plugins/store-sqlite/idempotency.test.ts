@@ -60,4 +60,30 @@ describe('store-sqlite idempotency keys', () => {
     expect(await store.segments.get('modem1|+447700900123|7|2')).toEqual([]);
     expect(await store.mailboxes.list('bob')).toHaveLength(1);
   });
+
+  it('a segment handed over again after its message was committed is not kept again', async () => {
+    const store = await open(await tempFile());
+    const key = 'modem1|+447700900123|9|2';
+    const seg = (seq: number, idempotencyKey?: string) => ({
+      key,
+      seq,
+      total: 2,
+      receivedAt: new Date(),
+      from: '+447700900123',
+      to: '+15550001111',
+      via: 'modem1',
+      part: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(`part ${seq}`) },
+      meta: {},
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+    await store.segments.put(seg(1, 'modem1:pdu:one'));
+    expect((await store.segments.put(seg(2, 'modem1:pdu:two'))).map((s) => s.idempotencyKey)).toEqual(['modem1:pdu:one', 'modem1:pdu:two']);
+    await store.messages.commit([{ ...mo(undefined), consumesSegments: key }]);
+
+    // Read again off the SIM after the crash: nothing is held for it, so no stray half message later.
+    expect(await store.segments.put(seg(2, 'modem1:pdu:two'))).toEqual([]);
+    expect(await store.segments.stale(new Date(Date.now() + 60_000))).toEqual([]);
+    // A new segment under the same reference (a later message) is kept as usual.
+    expect((await store.segments.put(seg(1, 'modem1:pdu:three'))).map((s) => s.seq)).toEqual([1]);
+  });
 });

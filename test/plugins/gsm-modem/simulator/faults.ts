@@ -8,6 +8,7 @@ interface Swallow {
 export class Faults {
   private sendFailures: number[] = [];
   private swallowing: Swallow[] = [];
+  private refusing: { pattern: RegExp; cmsError: number }[] = [];
   cmgsDelayMs = 0;
 
   failNextSends(count: number, cmsError: number): void {
@@ -24,6 +25,16 @@ export class Faults {
     this.swallowing.push({ pattern: re, remaining: times });
   }
 
+  /** Commands matching this answer `+CMS ERROR: <cmsError>` and do nothing (until clear()). */
+  refuse(pattern: RegExp, cmsError: number): void {
+    this.refusing.push({ pattern, cmsError });
+  }
+
+  /** The +CMS ERROR code this command line is to be refused with, if any. */
+  refusal(line: string): number | undefined {
+    return this.refusing.find((r) => r.pattern.test(line))?.cmsError;
+  }
+
   /** Whether this command line is to get no answer at all; counts the swallow down. */
   swallows(line: string): boolean {
     const s = this.swallowing.find((x) => x.remaining > 0 && x.pattern.test(line));
@@ -35,6 +46,7 @@ export class Faults {
   clear(): void {
     this.sendFailures = [];
     this.swallowing = [];
+    this.refusing = [];
     this.cmgsDelayMs = 0;
   }
 }

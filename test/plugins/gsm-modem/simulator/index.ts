@@ -194,6 +194,11 @@ export class ModemSimulator {
     this.modem.faults.noAnswer(commandPattern, times);
   }
 
+  /** Command lines matching this answer +CMS ERROR (500, unknown error, by default) and do nothing, until clearFaults(). */
+  refuse(commandPattern: RegExp, cmsError = 500): void {
+    this.modem.faults.refuse(commandPattern, cmsError);
+  }
+
   /** Every +CMGS/+CMSS waits this long before its result. */
   slowCmgs(ms: number): void {
     this.modem.faults.cmgsDelayMs = ms;

@@ -12,7 +12,7 @@ import { Network, type RegistrationStat } from './network.ts';
 import { Noise } from './noise.ts';
 import type { ResolvedOptions } from './options.ts';
 import { seededRandom } from './random.ts';
-import type { Final } from './result-codes.ts';
+import { cms, type Final } from './result-codes.ts';
 import { Routing } from './routing.ts';
 import { powerOnSettings, type Settings } from './settings.ts';
 import { SimCard } from './sim-card.ts';
@@ -186,6 +186,12 @@ export class Modem {
     this.journal.commands.push(line.raw);
     // A swallowed command gets no answer at all, as from a modem that hung on it.
     if (this.faults.swallows(line.raw)) return;
+    const refusal = this.faults.refusal(line.raw);
+    if (refusal !== undefined) {
+      this.final(cms(refusal), epoch);
+      this.endCommand(epoch);
+      return;
+    }
     this.busy = true;
     const prompt = await executeLine(this, line.body, epoch);
     if (!this.alive(epoch)) return;
