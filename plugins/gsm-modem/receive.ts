@@ -153,10 +153,11 @@ export class Receiver {
           idempotencyKey: this.idempotencyKey(pdu),
         });
         this.deps.counters.segments++;
-        if (whole) this.deps.counters.received++;
+        if (whole && !whole.duplicate) this.deps.counters.received++;
       } else {
-        await this.submitter(ctx)([{ ...this.messageOf(inbound), idempotencyKey: this.idempotencyKey(pdu) }]);
-        this.deps.counters.received++;
+        const [accepted] = await this.submitter(ctx)([{ ...this.messageOf(inbound), idempotencyKey: this.idempotencyKey(pdu) }]);
+        // Read again after a crash: already counted (and delivered) the first time.
+        if (!accepted?.duplicate) this.deps.counters.received++;
       }
       return true;
     } catch (e) {
