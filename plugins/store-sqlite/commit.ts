@@ -5,6 +5,7 @@ import { NowsmsError, type CommitItem, type Committed, type Message, type Messag
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
 import type { Param, Sql } from './sqlite.ts';
+import { HISTORY_COLUMNS } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `messages.commit` call: all of it or nothing. */
@@ -38,7 +39,6 @@ const MESSAGE_COLUMNS = [
 const PART_COLUMNS = ['message_id', 'idx', 'content_type', 'name', 'content_id', 'data'] as const;
 const MAILBOX_COLUMNS = ['user_name', 'uid', 'message_id', 'added_at'] as const;
 const QUEUE_COLUMNS = ['message_id', 'connection_id', 'attempts', 'next_attempt_at'] as const;
-const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail'] as const;
 
 interface Rows {
   messages: Param[][];

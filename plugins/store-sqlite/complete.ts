@@ -4,6 +4,7 @@
 import { NowsmsError } from '../../core/index.ts';
 import { insertRows } from './bulk.ts';
 import type { Param } from './sqlite.ts';
+import { recordStatuses, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `queues.complete` call. */
@@ -14,7 +15,6 @@ export interface CompleteJob {
 }
 
 const REMOTE_ID_COLUMNS = ['connection_id', 'remote_id', 'message_id', 'idx', 'sent_at'] as const;
-const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail'] as const;
 
 export const completeKind: BulkKind<CompleteJob, void> = {
   async runMany(tx, jobs) {
@@ -31,8 +31,7 @@ export const completeKind: BulkKind<CompleteJob, void> = {
     );
     const outcomes: Outcome<void>[] = [];
     const remote: Param[][] = [];
-    const history: Param[][] = [];
-    const done: string[] = [];
+    const sent: StatusRecord[] = [];
     for (const job of jobs) {
       const connectionId = found.get(job.messageId);
       if (connectionId === undefined) {
@@ -40,17 +39,14 @@ export const completeKind: BulkKind<CompleteJob, void> = {
         continue;
       }
       job.remoteIds.forEach((remoteId, idx) => remote.push([connectionId, remoteId, job.messageId, idx, now]));
-      history.push([job.messageId, now, 'sent', job.detail]);
-      done.push(job.messageId);
+      sent.push({ messageId: job.messageId, status: 'sent', detail: job.detail, at: now });
       outcomes.push({ ok: true, value: undefined });
     }
-    if (done.length === 0) return outcomes;
-    const doneIds = JSON.stringify(done);
-    await tx.run('DELETE FROM queue WHERE message_id IN (SELECT value FROM json_each(?))', [doneIds]);
+    if (sent.length === 0) return outcomes;
+    await tx.run('DELETE FROM queue WHERE message_id IN (SELECT value FROM json_each(?))', [JSON.stringify(sent.map((s) => s.messageId))]);
     // A message sent again (after a timeout, under the same remote id) keeps one row per id.
     await insertRows(tx, 'remote_ids', REMOTE_ID_COLUMNS, remote, 'INSERT OR REPLACE');
-    await tx.run("UPDATE messages SET status = 'sent' WHERE id IN (SELECT value FROM json_each(?))", [doneIds]);
-    await insertRows(tx, 'status_history', HISTORY_COLUMNS, history);
+    await recordStatuses(tx, sent);
     return outcomes;
   },
 };

@@ -6,17 +6,18 @@
 import type { DeliveryReport, MessageStatus } from '../../core/index.ts';
 import { insertRows, updateRows } from './bulk.ts';
 import type { Param, Sql } from './sqlite.ts';
+import { recordStatuses, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 export type Applied = { messageId: string; status: MessageStatus } | undefined;
 
 interface Part {
+  messageId: string;
   connectionId: string;
   remoteId: string;
   outcome: string | null;
 }
 
-const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail'] as const;
 const UNMATCHED_COLUMNS = ['connection_id', 'remote_id', 'outcome', 'detail', 'at'] as const;
 
 export const reportKind: BulkKind<DeliveryReport, Applied> = {
@@ -33,7 +34,7 @@ export const reportKind: BulkKind<DeliveryReport, Applied> = {
         [json],
       )) {
         const list = parts.get(r.message_id) ?? [];
-        list.push({ connectionId: r.connection_id, remoteId: r.remote_id, outcome: r.outcome });
+        list.push({ messageId: r.message_id, connectionId: r.connection_id, remoteId: r.remote_id, outcome: r.outcome });
         parts.set(r.message_id, list);
       }
       for (const r of await tx.all<{ id: string; status: MessageStatus }>('SELECT id, status FROM messages WHERE id IN (SELECT value FROM json_each(?))', [
@@ -43,7 +44,7 @@ export const reportKind: BulkKind<DeliveryReport, Applied> = {
     }
     const outcomes: Outcome<Applied>[] = [];
     const unmatched: Param[][] = [];
-    const history: Param[][] = [];
+    const changes: StatusRecord[] = [];
     const changedParts = new Set<Part>();
     reports.forEach((r, i) => {
       const m = matches[i];
@@ -63,27 +64,17 @@ export const reportKind: BulkKind<DeliveryReport, Applied> = {
       else if (all.every((p) => p.outcome === 'delivered')) next = 'delivered';
       status.set(m.messageId, next);
       const which = all.length > 1 ? `segment ${m.idx + 1} of ${all.length}: ` : '';
-      history.push([m.messageId, now, next, `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`]);
+      changes.push({ messageId: m.messageId, status: next, detail: `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`, at: now });
       outcomes.push({ ok: true, value: { messageId: m.messageId, status: next } });
     });
-    const partOf = new Map<Part, string>();
-    for (const [messageId, list] of parts) for (const p of list) partOf.set(p, messageId);
     await updateRows(
       tx,
       'remote_ids',
       ['connection_id', 'remote_id', 'message_id'],
       'outcome',
-      [...changedParts].map((p) => [p.connectionId, p.remoteId, partOf.get(p)!, p.outcome]),
+      [...changedParts].map((p) => [p.connectionId, p.remoteId, p.messageId, p.outcome]),
     );
-    const touched = new Set(matches.filter((m) => m !== undefined).map((m) => m.messageId));
-    await updateRows(
-      tx,
-      'messages',
-      ['id'],
-      'status',
-      [...touched].map((id) => [id, status.get(id)!]),
-    );
-    await insertRows(tx, 'status_history', HISTORY_COLUMNS, history);
+    await recordStatuses(tx, changes);
     await insertRows(tx, 'unmatched_reports', UNMATCHED_COLUMNS, unmatched);
     return outcomes;
   },
