@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { fillMaildir, startDovecot, writeDovecotConfig } from './lib/dovecot.ts';
 import { addUser, REPO, startGateway, writeGatewayConfig } from './lib/gateway.ts';
 import { latencyProbe, listUids, percentile, pop3Pass } from './lib/phases.ts';
-import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
+import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
 import { wholeNumber } from './lib/args.ts';
 
@@ -68,10 +68,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rate = (messages: number, ms: number) => (messages * 1000) / ms;
 const median = (xs: number[]) => percentile(xs, 0.5);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const clientCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 interface Run {
   msgPerSec: number;
@@ -85,9 +81,9 @@ interface Run {
 /** Time fn (it returns its own elapsed ms, so set-up outside the clock is excluded) and the CPU both sides used. */
 async function measured(serverCpu: () => number | undefined, messages: number, fn: () => Promise<number>): Promise<Run> {
   const s0 = serverCpu();
-  const c0 = clientCpuMs();
+  const c0 = selfCpuMs();
   const elapsedMs = await fn();
-  const c1 = clientCpuMs();
+  const c1 = selfCpuMs();
   // Let a server process that ended with the session be reaped, so its CPU is counted.
   await sleep(50);
   const s1 = serverCpu();

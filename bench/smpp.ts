@@ -7,7 +7,7 @@
 //       one reaches the SMSC, for the gateway and for Kannel's bearerbox.
 //
 //   npx tsx bench/smpp.ts [--messages N] [--window W] [--rounds R] [--queued Q] [--only a,b,c] [--no-kannel] [--receipts] [--json] [--keep]
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { REPO } from './lib/gateway.ts';
 import { percentile } from './lib/phases.ts';
-import { cpuMs, freePorts, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
+import { cpuMs, freePorts, installCleanup, peakRssKiB, rssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp-gateway.ts';
 import { BEARERBOX, sendsmsLoad, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
 import { smppLoad } from './lib/smpp-load.ts';
@@ -77,21 +77,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const median = (xs: number[]) => percentile(xs, 0.5);
 
-function rssKiB(pid: number): number | undefined {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** This process's CPU time (user + system) so far, in milliseconds. */
-const clientCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 const mib = (kib: number | undefined) => (kib === undefined ? null : round(kib / 1024));
 
 async function until(check: () => boolean, what: string, ms: number): Promise<void> {
@@ -115,14 +100,14 @@ async function intake(o: ReturnType<typeof options>, tmp: string) {
   const cpu = { gateway: [] as number[], bare: [] as number[], client: [] as number[] };
   const load = async (port: number, server: Child, messages: number, into?: { rate: number[]; cpu: number[] }) => {
     const s0 = cpuMs(server.pid);
-    const c0 = clientCpuMs();
+    const c0 = selfCpuMs();
     const r = await smppLoad({ port, systemId: BENCH_USER.name, password: BENCH_USER.password, messages, window: o.window });
     const s1 = cpuMs(server.pid);
     if (r.refused.size) throw new Error(`submits refused: ${JSON.stringify([...r.refused])}`);
     if (into) {
       into.rate.push((messages * 1000) / r.elapsedMs);
       if (s0 !== undefined && s1 !== undefined) into.cpu.push(((s1 - s0) * 1000) / messages);
-      cpu.client.push(((clientCpuMs() - c0) * 1000) / messages);
+      cpu.client.push(((selfCpuMs() - c0) * 1000) / messages);
     }
   };
   progress(`(a) warm-up, ${o.messages} messages each`);

@@ -169,14 +169,26 @@ export async function run(name: string, command: string, args: string[], options
   return child.output();
 }
 
-/** Peak resident set size (VmHWM) in KiB, or undefined if /proc cannot tell. */
-export function peakRssKiB(pid: number): number | undefined {
+/** A `VmXxx:  N kB` line of /proc/<pid>/status, in KiB, or undefined if /proc cannot tell. */
+function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Resident set size now (VmRSS) in KiB. */
+export const rssKiB = (pid: number) => statusKiB(pid, 'VmRSS');
+
+/** Peak resident set size (VmHWM) in KiB. */
+export const peakRssKiB = (pid: number) => statusKiB(pid, 'VmHWM');
+
+/** This process's own CPU time (user + system) so far, in milliseconds. */
+export function selfCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** CPU time (user + system) the process has used so far, in milliseconds; undefined if /proc cannot tell. */
