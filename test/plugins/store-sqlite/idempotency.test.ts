@@ -8,6 +8,20 @@ const mo = (key: string | undefined, text = 'hello'): CommitItem => ({
   ...(key !== undefined ? { idempotencyKey: key } : {}),
 });
 
+/** Segment `seq` of a two-part message held under `key`. */
+const seg = (key: string, seq: number, idempotencyKey?: string) => ({
+  key,
+  seq,
+  total: 2,
+  receivedAt: new Date(),
+  from: '+447700900123',
+  to: '+15550001111',
+  via: 'modem1',
+  part: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(`part ${seq}`) },
+  meta: {},
+  ...(idempotencyKey ? { idempotencyKey } : {}),
+});
+
 describe('store-sqlite idempotency keys', () => {
   it('a key already stored commits nothing and answers with the first id, across restarts, in one group and in one call', async () => {
     const file = await tempFile();
@@ -41,49 +55,27 @@ describe('store-sqlite idempotency keys', () => {
 
   it('a duplicate still drops the segments it was joined from', async () => {
     const store = await open(await tempFile());
-    const seg = (seq: number) => ({
-      key: 'modem1|+447700900123|7|2',
-      seq,
-      total: 2,
-      receivedAt: new Date(),
-      from: '+447700900123',
-      to: '+15550001111',
-      via: 'modem1',
-      part: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(`part ${seq}`) },
-      meta: {},
-    });
+    const key = 'modem1|+447700900123|7|2';
     await store.messages.commit([mo('modem1:long')]);
-    await store.segments.put(seg(1));
-    await store.segments.put(seg(2));
-    const joined = { ...mo('modem1:long'), consumesSegments: 'modem1|+447700900123|7|2' };
+    await store.segments.put(seg(key, 1));
+    await store.segments.put(seg(key, 2));
+    const joined = { ...mo('modem1:long'), consumesSegments: key };
     expect(await store.messages.commit([joined])).toEqual([{ id: expect.any(String), duplicate: true }]);
-    expect(await store.segments.get('modem1|+447700900123|7|2')).toEqual([]);
+    expect(await store.segments.get(key)).toEqual([]);
     expect(await store.mailboxes.list('bob')).toHaveLength(1);
   });
 
   it('a segment handed over again after its message was committed is not kept again', async () => {
     const store = await open(await tempFile());
     const key = 'modem1|+447700900123|9|2';
-    const seg = (seq: number, idempotencyKey?: string) => ({
-      key,
-      seq,
-      total: 2,
-      receivedAt: new Date(),
-      from: '+447700900123',
-      to: '+15550001111',
-      via: 'modem1',
-      part: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(`part ${seq}`) },
-      meta: {},
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    });
-    await store.segments.put(seg(1, 'modem1:pdu:one'));
-    expect((await store.segments.put(seg(2, 'modem1:pdu:two'))).map((s) => s.idempotencyKey)).toEqual(['modem1:pdu:one', 'modem1:pdu:two']);
+    await store.segments.put(seg(key, 1, 'modem1:pdu:one'));
+    expect((await store.segments.put(seg(key, 2, 'modem1:pdu:two'))).map((s) => s.idempotencyKey)).toEqual(['modem1:pdu:one', 'modem1:pdu:two']);
     await store.messages.commit([{ ...mo(undefined), consumesSegments: key }]);
 
     // Read again off the SIM after the crash: nothing is held for it, so no stray half message later.
-    expect(await store.segments.put(seg(2, 'modem1:pdu:two'))).toEqual([]);
+    expect(await store.segments.put(seg(key, 2, 'modem1:pdu:two'))).toEqual([]);
     expect(await store.segments.stale(new Date(Date.now() + 60_000))).toEqual([]);
     // A new segment under the same reference (a later message) is kept as usual.
-    expect((await store.segments.put(seg(1, 'modem1:pdu:three'))).map((s) => s.seq)).toEqual([1]);
+    expect((await store.segments.put(seg(key, 1, 'modem1:pdu:three'))).map((s) => s.seq)).toEqual([1]);
   });
 });
