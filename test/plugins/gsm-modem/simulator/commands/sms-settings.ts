@@ -3,7 +3,7 @@
 import { CHARSETS, fromTe, toTe } from '../charset.ts';
 import { intParam, maxParams, stringParam, type Param } from '../params.ts';
 import { CMS, cms, cme, CME } from '../result-codes.ts';
-import type { CommandContext, CommandTable } from './types.ts';
+import type { CommandContext, CommandHandler, CommandTable } from './types.ts';
 
 function storageCounts(ctx: CommandContext): string {
   const { used, capacity } = ctx.modem.sim.store;
@@ -13,6 +13,18 @@ function storageCounts(ctx: CommandContext): string {
 /** An omitted parameter keeps its current value (V.250 §5.4.2.1). */
 function keep(p: Param | undefined, min: number, max: number, current: number): number {
   return intParam(p, min, max, current);
+}
+
+/** A 0/1 setting whose omitted parameter means 0 (+CMGF, +CSDH). */
+function onOff(name: string, setting: 'cmgf' | 'csdh'): CommandHandler {
+  return {
+    set(ctx, params) {
+      maxParams(params, 1);
+      ctx.modem.settings[setting] = intParam(params[0], 0, 1, 0) as 0 | 1;
+    },
+    read: (ctx) => ctx.info(`${name}: ${ctx.modem.settings[setting]}`),
+    test: (ctx) => ctx.info(`${name}: (0,1)`),
+  };
 }
 
 export const SMS_SETTINGS: CommandTable = {
@@ -25,14 +37,7 @@ export const SMS_SETTINGS: CommandTable = {
     read: (ctx) => ctx.info(`+CSMS: ${ctx.modem.settings.csms},1,1,1`),
     test: (ctx) => ctx.info('+CSMS: (0,1)'),
   },
-  '+CMGF': {
-    set(ctx, params) {
-      maxParams(params, 1);
-      ctx.modem.settings.cmgf = intParam(params[0], 0, 1, 0) as 0 | 1;
-    },
-    read: (ctx) => ctx.info(`+CMGF: ${ctx.modem.settings.cmgf}`),
-    test: (ctx) => ctx.info('+CMGF: (0,1)'),
-  },
+  '+CMGF': onOff('+CMGF', 'cmgf'),
   '+CPMS': {
     needsSim: 'cms',
     set(ctx, params) {
@@ -85,14 +90,7 @@ export const SMS_SETTINGS: CommandTable = {
     },
     test: (ctx) => ctx.info('+CNMI: (0-3),(0-3),(0-3),(0-2),(0,1)'),
   },
-  '+CSDH': {
-    set(ctx, params) {
-      maxParams(params, 1);
-      ctx.modem.settings.csdh = intParam(params[0], 0, 1, 0) as 0 | 1;
-    },
-    read: (ctx) => ctx.info(`+CSDH: ${ctx.modem.settings.csdh}`),
-    test: (ctx) => ctx.info('+CSDH: (0,1)'),
-  },
+  '+CSDH': onOff('+CSDH', 'csdh'),
   '+CSMP': {
     set(ctx, params) {
       maxParams(params, 4);
