@@ -7,7 +7,10 @@ import { CONNECTION_ID, type ServerContext } from './context.ts';
 import { receiptMessages, type FinalStatus } from './receipt-message.ts';
 
 const FINAL = new Set<MessageStatus>(['delivered', 'undeliverable', 'failed']);
-/** Bounded memory of receipts already made: the hook may report one outcome twice (a repeated SMSC receipt). */
+/**
+ * Bounded memory of receipts already made, to skip the work for an outcome reported twice (a repeated SMSC
+ * receipt); that no receipt is made twice rests on their idempotency keys, not on this.
+ */
 const REMEMBER = 100_000;
 /**
  * Status changes looked at again at start: those whose receipt a crash may have cut off. The hook runs
@@ -74,7 +77,6 @@ export class Receipts {
     if (!wanted(smppMetaOf(message.meta).registeredDelivery ?? 0, status as FinalStatus)) return undefined;
     const user = await stores.users.get(message.user);
     if (!user || user.removed || !user.smppLogin) return undefined;
-    if (this.made.has(once)) return undefined;
     if (this.made.size >= REMEMBER) this.made.clear();
     this.made.add(once);
     return { id, status: status as FinalStatus, user: user.name, receipts: receiptMessages(message, status as FinalStatus, user.name) };
