@@ -1,7 +1,9 @@
 // Config as code: nowsms.config.ts exports defineConfig({...}); this file validates it and loads it.
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { NowsmsError } from './errors.ts';
+import { isNowsmsError, NowsmsError } from './errors.ts';
+import { registerConfigLoader } from './loader/index.ts';
 import type { NowsmsPlugin } from './plugin.ts';
 
 const userSchema = z.strictObject({
@@ -131,13 +133,16 @@ export function resolveConfig(raw: unknown, configDir: string): ResolvedConfig {
   return { ...cfg, dataDir: path.resolve(configDir, cfg.dataDir), configDir };
 }
 
-/** Load nowsms.config.ts (or .js/.mjs) with cosmiconfig; TypeScript goes through tsx so configs may import other .ts files. */
+/**
+ * Load nowsms.config.ts (or .js/.mjs) with cosmiconfig. The config is imported into this process's own module
+ * graph (see core/loader), so the plug-ins it imports share the gateway's core; it may import other .ts files.
+ */
 export async function loadConfig(file?: string): Promise<ResolvedConfig> {
   const { cosmiconfig } = await import('cosmiconfig');
-  const { tsImport } = await import('tsx/esm/api');
-  const loadTs = async (filepath: string) => {
-    let mod = (await tsImport(filepath, import.meta.url)) as { default?: unknown };
-    // A config outside an ESM package is compiled as CommonJS: its default export arrives wrapped once more.
+  registerConfigLoader();
+  const load = async (filepath: string) => {
+    let mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+    // A CommonJS .js config's module.exports arrives as default; its own `exports.default` once more inside.
     while (mod && typeof mod === 'object' && 'default' in mod && mod.default && typeof mod.default === 'object' && 'default' in mod.default)
       mod = mod.default as { default?: unknown };
     return mod.default;
@@ -145,14 +150,14 @@ export async function loadConfig(file?: string): Promise<ResolvedConfig> {
   const explorer = cosmiconfig('nowsms', {
     searchStrategy: 'none',
     searchPlaces: ['nowsms.config.ts', 'nowsms.config.mjs', 'nowsms.config.js'],
-    loaders: { '.ts': loadTs, '.mts': loadTs },
+    loaders: { '.ts': load, '.mts': load, '.js': load, '.mjs': load },
   });
   let result;
   try {
     result = file ? await explorer.load(path.resolve(file)) : await explorer.search(process.cwd());
   } catch (e) {
-    if (e instanceof NowsmsError) throw e;
-    const cause = e instanceof Error && e.cause instanceof NowsmsError ? e.cause : undefined;
+    if (isNowsmsError(e)) throw e;
+    const cause = e instanceof Error && isNowsmsError(e.cause) ? e.cause : undefined;
     if (cause) throw cause;
     throw new NowsmsError('NOWSMS_ERR_CONFIG', `cannot load config ${file ?? 'nowsms.config.ts'}: ${(e as Error).message}`, { cause: e });
   }

@@ -2,7 +2,7 @@
 // at once), and record the outcome. Retry schedule (NowSMS's): immediately, then firstDelay, then +step each
 // time, at most maxAttempts; a throttling error pauses the connection and spends no attempt.
 import type { ResolvedConfig } from './config.ts';
-import { SendError } from './errors.ts';
+import { isSendError, type SendError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Connection, QueueEntry, Stores } from './types.ts';
@@ -111,7 +111,7 @@ export class Dispatcher {
       void hooks.sent.call(entry, result);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      const failure = err instanceof SendError ? err.failure : 'temporary';
+      const failure = isSendError(err) ? err.failure : 'temporary';
       if (!this.running && this.abort.signal.aborted) {
         // Stopping: put it back as it was, without spending an attempt.
         await stores.queues.retry(id, new Date(), 'gateway stopped during send', false).catch(() => {});

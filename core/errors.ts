@@ -1,4 +1,6 @@
 // Coded errors: a stable code for scripts and tests, a message that tells the operator what to change.
+// Recognise them with isNowsmsError / isSendError (or instanceof, which answers by brand here): see brand.ts.
+import { brand, hasBrand, isInstance } from './brand.ts';
 
 export type ErrorCode =
   | 'NOWSMS_ERR_CONFIG'
@@ -17,6 +19,10 @@ export type ErrorCode =
   | 'NOWSMS_ERR_USAGE';
 
 export class NowsmsError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, NowsmsError, value, NOWSMS_ERROR);
+  }
+
   readonly code: ErrorCode;
   /** A temporary error may succeed if retried (SMTP 4xx); a permanent one will not (5xx). */
   readonly temporary: boolean;
@@ -29,12 +35,19 @@ export class NowsmsError extends Error {
   }
 }
 
+const NOWSMS_ERROR = brand(NowsmsError, 'NowsmsError');
+
+/** A coded error from any copy of core (optionally of this code). */
 export function isNowsmsError(e: unknown, code?: ErrorCode): e is NowsmsError {
-  return e instanceof NowsmsError && (code === undefined || e.code === code);
+  return hasBrand(e, NOWSMS_ERROR) && (code === undefined || (e as NowsmsError).code === code);
 }
 
 /** Thrown by Connection.send to tell the dispatcher how a send failed. */
 export class SendError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, SendError, value, SEND_ERROR);
+  }
+
   readonly failure: import('./types.ts').SendFailure;
   /** For 'throttled': how long to pause the connection. */
   readonly pauseMs: number | undefined;
@@ -45,4 +58,11 @@ export class SendError extends Error {
     this.failure = failure;
     this.pauseMs = opts.pauseMs;
   }
+}
+
+const SEND_ERROR = brand(SendError, 'SendError');
+
+/** A classified send failure from any copy of core. */
+export function isSendError(e: unknown): e is SendError {
+  return hasBrand(e, SEND_ERROR);
 }

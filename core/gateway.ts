@@ -5,8 +5,9 @@ import { adminSocketPath, listenAdmin } from './admin.ts';
 import { createAuth, type Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { NowsmsError } from './errors.ts';
+import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
+import { assertOneCore } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { submit, type PipelineDeps } from './pipeline.ts';
 import { CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
@@ -76,6 +77,7 @@ export class Gateway {
   /** Set up every plug-in and open the stores. Config users are applied. */
   static async open(config: ResolvedConfig, opts: { log?: Logger } = {}): Promise<Gateway> {
     const log = opts.log ?? createLogger({ level: config.log.level, ...(config.log.pretty === undefined ? {} : { pretty: config.log.pretty }) });
+    assertOneCore(config.plugins);
     const gw = new Gateway(config, log);
     try {
       for (const plugin of orderPlugins([userRoutes(), ...config.plugins])) await plugin.setup(gw.apiFor(plugin));
@@ -183,7 +185,7 @@ export class Gateway {
       const closeAdmin = await listenAdmin(adminSocketPath(this.config.dataDir), (req) => this.admin(req), this.log);
       this.closers.unshift({ name: 'core:admin', fn: closeAdmin });
     } catch (e) {
-      if (e instanceof NowsmsError) {
+      if (isNowsmsError(e)) {
         await this.stop();
         throw e;
       }

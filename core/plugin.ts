@@ -1,5 +1,6 @@
 // The plug-in contract: the same API for built-in and third-party plug-ins.
 import type { ResolvedConfig } from './config.ts';
+import { markPlugin } from './instance.ts';
 import type { GatewayHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Auth } from './auth.ts';
@@ -38,8 +39,9 @@ export interface NowsmsPlugin {
   setup(api: PluginApi): void | Promise<void>;
 }
 
-/** Exists for type inference; returns its argument (Rollup's habit). */
+/** Exists for type inference; returns its argument (Rollup's habit), marked with the core it was made with. */
 export function definePlugin<P extends NowsmsPlugin>(plugin: P): P {
+  markPlugin(plugin);
   return plugin;
 }
 

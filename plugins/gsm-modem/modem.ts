@@ -31,8 +31,6 @@ export interface ModemDeps {
   number: string | undefined;
 }
 
-/** How long a congested SMSC (CMS 42, 192) is left alone. */
-const THROTTLE_PAUSE_MS = 30_000;
 const START_UP_FAILURES_BEFORE_REOPEN = 3;
 
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`);
@@ -111,7 +109,7 @@ export class Modem implements Connection {
       rate: new RateGate(opts.sendsPerMinute),
       statusReports: opts.statusReports,
       validityMinutes: opts.validityMinutes,
-      throttlePauseMs: THROTTLE_PAUSE_MS,
+      throttlePauseMs: opts.throttlePauseSeconds * 1000,
       counters: this.counters,
     });
     this.upkeep = new Upkeep({

@@ -34,6 +34,8 @@ export const optionsSchema = z.strictObject({
   initString: z.string().min(1).optional(),
   /** At most this many SMS segments a minute (default: as fast as the modem takes them). */
   sendsPerMinute: z.number().positive().optional(),
+  /** How long a congested network (+CMS ERROR 42, 192) is left alone before the next send; no attempt is spent. */
+  throttlePauseSeconds: z.number().positive().default(30),
   /** Ask for delivery reports (TP-SRR) and apply them to the sent messages' status. */
   statusReports: z.boolean().default(true),
   /** How long the service centre keeps trying (TP-VP, relative). */

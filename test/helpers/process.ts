@@ -74,14 +74,33 @@ export default defineConfig({
 }
 
 /** Run a CLI command to completion. */
-export function cli(args: string[], opts: { cwd?: string; input?: string } = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input ?? '', encoding: 'utf8', timeout: 60_000 });
+export function cli(
+  args: string[],
+  opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start `nowsms start` and resolve once it logs that it started; stdout lines are collected in `lines`. */
-export async function startProcess(config: ConfigFile): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--config', config.file], { cwd: config.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start `nowsms start --config <file>` and resolve once it logs that it started; stdout lines are collected
+ * in `lines`. With `args`, those instead of `--config <file>` (`[]`: find nowsms.config.ts in `dir`, as `npm start` does).
+ */
+export async function startProcess(
+  config: Pick<ConfigFile, 'dir' | 'file'>,
+  opts: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ child: ChildProcess; lines: string[] }> {
+  const child = spawn(process.execPath, [BIN, 'start', ...(opts.args ?? ['--config', config.file])], {
+    cwd: config.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const lines: string[] = [];
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

@@ -1,5 +1,6 @@
 // One error class for the whole PDU codec, so a caller (the modem plug-in, a CLI) can tell a
 // malformed or unencodable PDU from any other failure by its code alone.
+import { brand, hasBrand, isInstance } from '../../brand.ts';
 
 export interface PduErrorDetails {
   /** The 23.040 field name (TP-UDL, TP-OA, ...) or the encoder option at fault. */
@@ -9,6 +10,10 @@ export interface PduErrorDetails {
 }
 
 export class PduError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, PduError, value, PDU_ERROR);
+  }
+
   readonly code = 'NOWSMS_ERR_PDU';
   readonly field: string | undefined;
   readonly offset: number | undefined;
@@ -21,6 +26,8 @@ export class PduError extends Error {
   }
 }
 
+const PDU_ERROR = brand(PduError, 'PduError');
+
 export function isPduError(e: unknown): e is PduError {
-  return e instanceof PduError;
+  return hasBrand(e, PDU_ERROR);
 }

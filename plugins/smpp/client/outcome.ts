@@ -1,7 +1,7 @@
 // What a failed submit means for the message (PRODUCT.md's defaults): some statuses fail it for good,
 // throttling and a full queue pause the connection without spending an attempt, the rest are retried.
 import smpp from 'smpp';
-import { SendError } from '../../../core/index.ts';
+import { isSendError, SendError } from '../../../core/index.ts';
 import { statusName } from '../shared/status.ts';
 import { RequestError } from './session.ts';
 
@@ -15,7 +15,7 @@ export function submitStatusError(status: number, permanent: ReadonlySet<number>
 }
 
 export function requestFailureError(e: unknown): SendError {
-  if (e instanceof SendError) return e;
+  if (isSendError(e)) return e;
   if (e instanceof RequestError) {
     switch (e.failure) {
       case 'timeout':

@@ -4,6 +4,9 @@ import nodemailer from 'nodemailer';
 import { smppClient, type SmppClientOptions } from '../../../../plugins/smpp/index.ts';
 import { startTestGateway, type TestGateway, type TestGatewayOptions, type TestUser } from '../../../helpers/gateway.ts';
 import { SmscSimulator, type SimulatorOptions } from '../smsc-simulator/index.ts';
+import { waitFor } from '../../../helpers/wait.ts';
+
+export { waitFor };
 
 export interface Harness {
   sim: SmscSimulator;
@@ -18,21 +21,6 @@ export interface Harness {
 export const FAST_RETRY = { maxAttempts: 20, firstDelaySeconds: 0.1, stepSeconds: 0.1, throttlePauseSeconds: 0.1 };
 
 export const ALICE: TestUser = { name: 'alice', password: 'alice-pw', recipients: ['+15550002222'] };
-
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v as Exclude<T, false | null | undefined | 0 | ''>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 export async function startHarness(
   opts: {

@@ -1,0 +1,17 @@
+// Polling until something a test waits for is true: no fixed sleeps, no timed assertions.
+
+/** Resolves with the probe's first truthy value; a probe that throws is tried again until the deadline. */
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v as Exclude<T, false | null | undefined | 0 | ''>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
