@@ -1,6 +1,6 @@
 // The example configuration: `npm start` runs the gateway with it. Every key is described in docs/config.md.
 // Ports, paths and domains come from the environment, with defaults that work on a laptop.
-import { defineConfig } from './core/index.ts';
+import { defineConfig, envPort } from './core/index.ts';
 import { gsmModem } from './plugins/gsm-modem/index.ts';
 import { pop3 } from './plugins/pop3/index.ts';
 import { smtp } from './plugins/smtp/index.ts';
@@ -24,10 +24,10 @@ export default defineConfig({
   // users: [{ name: 'alice', password: env.ALICE_PASSWORD!, smtpLogin: true, recipients: ['+15550002222'] }],
   plugins: [
     sqliteStore(),
-    smtp({ host: bind, port: Number(env.NOWSMS_SMTP_PORT ?? 2525) }),
-    pop3({ host: bind, port: Number(env.NOWSMS_POP3_PORT ?? 1110) }),
+    smtp({ host: bind, port: envPort('NOWSMS_SMTP_PORT', 2525) }),
+    pop3({ host: bind, port: envPort('NOWSMS_POP3_PORT', 1110) }),
     // Applications bind here with a user's name and password (users with smppLogin).
-    smppServer({ host: bind, port: Number(env.NOWSMS_SMPP_PORT ?? 2775) }),
+    smppServer({ host: bind, port: envPort('NOWSMS_SMPP_PORT', 2775) }),
     // One operator SMSC, open to any outbound traffic: smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1
     ...(env.NOWSMS_SMSC_URL ? [smppClient({ id: 'smsc', ...parseSmscUrl(env.NOWSMS_SMSC_URL), anyTraffic: true })] : []),
     // A GSM modem when NOWSMS_MODEM names its serial device (/dev/serial/by-id/... survives re-plugging);

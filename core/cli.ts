@@ -1,6 +1,6 @@
 // `nowsms <command>`: start the gateway, manage users, inject test messages, list messages.
 // Every command but start opens the store directly, so it works whether or not the gateway runs.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { adminSocketPath, askAdmin } from './admin.ts';
 import { decodePdu, encodeSubmit, isPduError } from './codecs/index.ts';
@@ -22,7 +22,7 @@ const HELP = `nowsms: an SMS/MMS gateway
   nowsms users hash-password            (reads a password on stdin, prints a passwordHash for the config)
   nowsms inject --from <phone> --to <phone> --text <text>
   nowsms messages list [--json] [--user <name>] [--limit <n>]
-  nowsms pdu decode <hex> [--no-smsc] [--mo] [--lenient]   (an SMS PDU as a modem shows it, as JSON)
+  nowsms pdu decode <hex> [--no-smsc] [--mo|--mt] [--lenient]   (an SMS PDU as a modem shows it, as JSON; SMS-SUBMIT or SMS-DELIVER/STATUS-REPORT is read from the PDU unless --mo/--mt says)
   nowsms pdu encode --to <phone> --text <text> [--ucs2] [--status-report] [--validity <minutes>]
 
 user flags:
@@ -106,6 +106,11 @@ function userFields(values: Record<string, unknown>): UserFields {
 }
 
 async function withGateway<T>(config: ResolvedConfig, fn: (gw: Gateway) => Promise<T>): Promise<T> {
+  // A CLI run without the gateway's environment (NOWSMS_DATA_DIR) would otherwise make a second, empty store.
+  if (!existsSync(config.dataDir))
+    process.stderr.write(
+      `nowsms: data directory ${config.dataDir} does not exist yet; creating it (if the gateway uses another, set its NOWSMS_DATA_DIR or --config here too)\n`,
+    );
   const gw = await Gateway.open(config, { log: silentLogger() });
   try {
     return await fn(gw);
@@ -249,6 +254,24 @@ function pduJson(value: unknown): string {
   );
 }
 
+/**
+ * What a phone sends (SMS-SUBMIT) and what it receives (SMS-DELIVER, STATUS-REPORT) have TP-MTI values that
+ * this codec decodes in one direction only, so the PDU says which it is: try the received direction, then
+ * the sent one. A PDU that is neither keeps the first error, which names the --mo/--mt flags.
+ */
+function decodeEitherWay<T>(decode: (direction: 'mt' | 'mo') => T): T {
+  try {
+    return decode('mt');
+  } catch (e) {
+    if (!isPduError(e) || e.field !== 'TP-MTI') throw e;
+    try {
+      return decode('mo');
+    } catch (second) {
+      throw isPduError(second) && second.field === 'TP-MTI' ? e : second;
+    }
+  }
+}
+
 function pdu(args: string[]): number {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
@@ -256,6 +279,7 @@ function pdu(args: string[]): number {
     options: {
       'no-smsc': { type: 'boolean' },
       mo: { type: 'boolean' },
+      mt: { type: 'boolean' },
       lenient: { type: 'boolean' },
       to: { type: 'string' },
       text: { type: 'string' },
@@ -269,11 +293,9 @@ function pdu(args: string[]): number {
   try {
     if (sub === 'decode') {
       if (!positionals[0]) usage('pdu decode needs the PDU in hex');
-      const decoded = decodePdu(positionals[0], {
-        hasSmsc: !values['no-smsc'],
-        direction: values.mo ? 'mo' : 'mt',
-        ...(values.lenient ? { lenient: true } : {}),
-      });
+      const hex = positionals[0];
+      const decode = (direction: 'mt' | 'mo') => decodePdu(hex, { hasSmsc: !values['no-smsc'], direction, ...(values.lenient ? { lenient: true } : {}) });
+      const decoded = values.mo ? decode('mo') : values.mt ? decode('mt') : decodeEitherWay(decode);
       process.stdout.write(pduJson(decoded) + '\n');
       return 0;
     }
@@ -292,7 +314,8 @@ function pdu(args: string[]): number {
     }
   } catch (e) {
     if (isPduError(e)) {
-      process.stderr.write(`nowsms: ${e.code}: ${e.message}\n`);
+      // The codec names its API option; here the user typed flags.
+      process.stderr.write(`nowsms: ${e.code}: ${e.message.replace(/pass direction: '(mo|mt)'/, 'pass --$1')}\n`);
       return 1;
     }
     throw e;

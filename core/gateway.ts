@@ -215,6 +215,10 @@ export class Gateway {
       throw e;
     }
     await this.routeWaiting();
+    if (!this.conns.some((c) => c.send))
+      this.log.warn(
+        'no outbound connection: an SMS to a number no user receives waits as no-route until one is configured (an SMSC: NOWSMS_SMSC_URL or smppClient(); a modem: NOWSMS_MODEM or gsmModem())',
+      );
 
     this.log.info({ connections: this.status() }, 'gateway started');
   }

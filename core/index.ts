@@ -3,6 +3,7 @@ export * from './types.ts';
 export * from './errors.ts';
 export * from './hooks.ts';
 export type { Logger, LogLevel } from './log.ts';
+export { envPort } from './env.ts';
 export { defineConfig, parseOptions, type NowsmsConfig, type ResolvedConfig, type ConfigUser } from './config.ts';
 export { definePlugin, CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 export type { Auth, LoginContext, Service } from './auth.ts';

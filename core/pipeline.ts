@@ -113,6 +113,8 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
       { id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target },
       'message accepted',
     );
+    if (message.direction === 'MT' && target === undefined)
+      deps.log.warn({ id: message.id, to: message.to }, 'no connection carries this message: it waits as no-route until one does');
     if (target?.kind === 'mailbox') void deps.hooks.delivered.call(message, target.user);
     else if (message.direction === 'MT') {
       void deps.hooks.enqueued.call(message, target);

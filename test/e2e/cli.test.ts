@@ -31,6 +31,9 @@ describe('nowsms CLI', () => {
       file,
     ]);
     expect(add.status).toBe(0);
+    // The first command on a fresh config says where it put the store, so a missing NOWSMS_DATA_DIR shows.
+    expect(add.stderr).toMatch(/data directory .*\/data does not exist yet; creating it/);
+    expect(cli(['users', 'list', '--config', file]).stderr).toBe('');
     let users = JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout);
     expect(users).toEqual([
       expect.objectContaining({
@@ -120,6 +123,17 @@ describe('nowsms CLI', () => {
     const back = pdus.map((p) => JSON.parse(cli(['pdu', 'decode', p.pdu, '--mo']).stdout) as { text: string; destination: { number: string } });
     expect(back.map((b) => b.text).join('')).toBe('x'.repeat(200));
     expect(back[0]!.destination.number).toBe('+447700900123');
+    // What a phone sends decodes without being told its direction.
+    const submit = cli(['pdu', 'decode', pdus[0]!.pdu]);
+    expect(submit.status, submit.stderr).toBe(0);
+    expect(JSON.parse(submit.stdout)).toMatchObject({ type: 'submit', destination: { number: '+447700900123' } });
+    // A TP-MTI this codec decodes in neither direction names the CLI's flags, not the API's options.
+    const reserved = cli(['pdu', 'decode', '0003000B915155001011F1000002E834']);
+    expect(reserved.status).toBe(1);
+    expect(reserved.stderr).toMatch(/TP-MTI .* is 3/);
+    const report = cli(['pdu', 'decode', '0001000B915155001011F1000002E834', '--mt']);
+    expect(report.stderr).toMatch(/pass --mo/);
+    expect(report.stderr).not.toMatch(/direction:/);
     const bad = cli(['pdu', 'decode', '07917283010010F5040BC872388809']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/NOWSMS_ERR_PDU/);

@@ -22,10 +22,13 @@ afterEach(async () => {
   await cleanupRigs();
 });
 
-async function gatewayProcess(config: Pick<ConfigFile, 'dir' | 'file'>, opts?: Parameters<typeof startProcess>[1]): Promise<ChildProcess> {
-  const { child } = await startProcess(config, opts);
-  cleanups.push(() => stopProcess(child));
-  return child;
+async function gatewayProcess(
+  config: Pick<ConfigFile, 'dir' | 'file'>,
+  opts?: Parameters<typeof startProcess>[1],
+): Promise<{ child: ChildProcess; lines: string[] }> {
+  const started = await startProcess(config, opts);
+  cleanups.push(() => stopProcess(started.child));
+  return started;
 }
 
 function swaks(port: number, to: string, body: string): { status: number | null; out: string } {
@@ -74,12 +77,15 @@ describe.skipIf(missingPeer('swaks'))('SMTP verdicts, the example config started
     const add = cli(['users', 'add', 'alice', '--password', 'alice-pw', '--smtp-login', '--recipients', '+15550002222'], { env });
     expect(add.status, add.stderr).toBe(0);
     // No --config: nowsms.config.ts is found in the working directory, as `npm start` finds it.
-    await gatewayProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env });
+    const { lines } = await gatewayProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env });
+    // Nothing sends yet: the operator is told at start, and for each message that waits.
+    expect(lines.join('\n')).toMatch(/no outbound connection: an SMS to a number no user receives waits as no-route/);
 
     const long = swaks(smtpPort, '15550001111@sms.localhost', LONG_TEXT);
     expect(long.out).toMatch(/<\*\* 552 5\.3\.4 message too long: it needs 14 SMS segments .* the limit is 10/);
     const short = swaks(smtpPort, '15550001111@sms.localhost', 'hello');
     expect(short.status, short.out).toBe(0);
+    await waitFor('the no-route warning', () => lines.some((l) => l.includes('it waits as no-route until one does') && l.includes('+15550001111')));
   });
 
   it('550 for a recipient a plug-in of the config refuses for good', async () => {
