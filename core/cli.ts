@@ -210,17 +210,17 @@ async function messages(args: string[]): Promise<void> {
   let done;
   switch (sub) {
     case 'retry':
-      done = await operate(config, 'messages.retry', { id });
+      done = await operate(config, 'messages.retry', { message: id });
       break;
     case 'delete':
-      done = await operate(config, 'messages.delete', { id });
+      done = await operate(config, 'messages.delete', { message: id });
       break;
     case 'requeue':
-      done = await operate(config, 'messages.requeue', { id });
+      done = await operate(config, 'messages.requeue', { message: id });
       break;
     case 'move':
       if (!connection) usage('messages move needs a message id and a connection');
-      done = await operate(config, 'messages.move', { id, connection });
+      done = await operate(config, 'messages.move', { message: id, connection });
       break;
     default:
       usage(`unknown messages command: ${sub ?? '(none)'}`);

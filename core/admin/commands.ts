@@ -78,10 +78,10 @@ export function coreCommands(host: AdminHost): AdminCommand[] {
     command('queue.list', "one page of a connection's outbound queue (connection null: the no-route messages)", ({ connection, page, pageSize }) =>
       listQueue(host, connection, page, pageSize),
     ),
-    command('messages.retry', 'send a queued message now (next attempt now, its dispatcher woken)', ({ id }) => retryNow(host, id)),
-    command('messages.delete', 'delete a queued, no-route or mailbox message (status deleted)', ({ id }) => deleteMessage(host, id)),
-    command('messages.requeue', "route a no-route message again by the connections' rules", ({ id }) => requeue(host, id)),
-    command('messages.move', "put a queued or no-route message on another connection's queue", ({ id, connection }) => move(host, id, connection)),
+    command('messages.retry', 'send a queued message now (next attempt now, its dispatcher woken)', ({ message }) => retryNow(host, message)),
+    command('messages.delete', 'delete a queued, no-route or mailbox message (status deleted)', ({ message }) => deleteMessage(host, message)),
+    command('messages.requeue', "route a no-route message again by the connections' rules", ({ message }) => requeue(host, message)),
+    command('messages.move', "put a queued or no-route message on another connection's queue", ({ message, connection }) => move(host, message, connection)),
   ];
   return commands;
 }

@@ -54,7 +54,10 @@ export const userFieldsSchema = z.strictObject({
   allowIps: z.array(z.string()).optional(),
 });
 
-/** The request schema of every core command. Parameters sit beside `command` in the request line. */
+/**
+ * The request schema of every core command. Parameters sit beside `command` in the request line; `v`, `id`
+ * and `command` are the envelope's, so a message is named by `message` (its id), a connection by `connection`.
+ */
 export const coreRequests = {
   hello: z.strictObject({}),
   status: z.strictObject({}),
@@ -80,10 +83,10 @@ export const coreRequests = {
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(1).max(500).default(50),
   }),
-  'messages.retry': z.strictObject({ id: messageId }),
-  'messages.delete': z.strictObject({ id: messageId }),
-  'messages.requeue': z.strictObject({ id: messageId }),
-  'messages.move': z.strictObject({ id: messageId, connection: connectionId }),
+  'messages.retry': z.strictObject({ message: messageId }),
+  'messages.delete': z.strictObject({ message: messageId }),
+  'messages.requeue': z.strictObject({ message: messageId }),
+  'messages.move': z.strictObject({ message: messageId, connection: connectionId }),
 } as const;
 
 export interface ConnectionView {
