@@ -78,7 +78,10 @@ async function pop3Login(config: ConfigFile, user: string, pass: string): Promis
 
 const sent = (client: AdminClient, link: string) => client.call('links.sent', { link }) as Promise<string[]>;
 
-describe.skipIf(missingPeer('curl'))('CLI changes', () => {
+// Each CLI call is a process that loads the config: these tests take a while on a busy machine.
+const SLOW = { timeout: 240_000 };
+
+describe.skipIf(missingPeer('curl'))('CLI changes', SLOW, () => {
   it('go through a running gateway: a new user logs in over SMTP and POP3 at once, an injected MT message is routed and sent', async () => {
     const config = await linksConfig();
     const client = await start(config);
@@ -111,7 +114,7 @@ describe.skipIf(missingPeer('curl'))('CLI changes', () => {
   });
 });
 
-describe('operator actions', () => {
+describe('operator actions', SLOW, () => {
   it('through a running gateway: list a queue by pages, delete, move, retry now, requeue a no-route message', async () => {
     const config = await linksConfig('down');
     const client = await start(config);
