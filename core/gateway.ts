@@ -80,8 +80,8 @@ export class Gateway {
     });
     for (const c of coreCommands(this)) this.admin.addCommand(c);
     this.admin.addTopic(connectionsTopic(() => connectionViews(this)));
-    // The `messages` topic (the event log) is added here once the log's follower is in core: a StreamSource
-    // whose subscribe(from, push) reads changesSince(from) and then follows (see core/admin/registry.ts).
+    // The `messages` topic (the event log) goes here once the log's reader and follower are in core:
+    // this.admin.addTopic(messagesTopic(feed)), feed a ChangeFeed (core/admin/messages-topic.ts).
   }
 
   /** Set up every plug-in and open the stores. Config users are applied. */

@@ -19,3 +19,4 @@ export { defineAdminCommand, type AdminCommand, type StreamSource, type Unsubscr
 export * from './admin/protocol.ts';
 export { AdminClient, askAdmin } from './admin/client.ts';
 export { adminSocketPath } from './admin/server.ts';
+export { messagesTopic, type ChangeFeed } from './admin/messages-topic.ts';
