@@ -36,7 +36,19 @@ export class AdminClient {
         s.on('error', () => s.destroy());
         resolve(new AdminClient(s));
       });
-      s.once('error', (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? resolve(undefined) : reject(e)));
+      s.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') resolve(undefined);
+        else
+          reject(
+            new NowsmsError(
+              'NOWSMS_ERR_CONFIG',
+              `cannot reach the gateway's admin socket ${socketPath} (${e.code ?? e.message}): run nowsms as the gateway's user`,
+              {
+                cause: e,
+              },
+            ),
+          );
+      });
     });
   }
 
