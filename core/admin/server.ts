@@ -114,8 +114,12 @@ export async function listenAdmin(socketPath: string, registry: AdminRegistry, l
       subscribers.delete(subscriber);
     });
     const reply = (line: unknown) => {
-      if (!socket.destroyed) socket.write(JSON.stringify(line) + '\n');
+      if (socket.destroyed) return;
+      socket.write(JSON.stringify(line) + '\n');
+      // A client that sends requests without reading the replies: stop reading its requests until it does.
+      if (socket.writableLength > highWater) socket.pause();
     };
+    socket.on('drain', () => socket.resume());
 
     const handle = async (line: string) => {
       let id: string | number | undefined;
