@@ -1,15 +1,18 @@
-// `nowsms <command>`: start the gateway, manage users, inject test messages, list messages.
-// Every command but start opens the store directly, so it works whether or not the gateway runs.
+// `nowsms <command>`: start the gateway, manage users, inject test messages, list and act on messages.
+// A command that changes things asks the running gateway over its admin socket, so it acts at once (its
+// users cache, its dispatchers); when no gateway runs, the same admin command runs here, on the store.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { adminSocketPath, askAdmin } from './admin.ts';
+import { askAdmin } from './admin/client.ts';
+import type { AdminCommandName, AdminCommands, StatusResult } from './admin/protocol.ts';
+import { adminSocketPath } from './admin/server.ts';
 import { decodePdu, encodeSubmit, isPduError } from './codecs/index.ts';
 import { hashPassword } from './auth.ts';
 import { loadConfig, type ResolvedConfig } from './config.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, silentLogger } from './log.ts';
-import { addUser, publicView, removeUser, setUser, type UserFields } from './users.ts';
+import type { UserFields } from './users.ts';
 
 const HELP = `nowsms: an SMS/MMS gateway
 
@@ -20,8 +23,14 @@ const HELP = `nowsms: an SMS/MMS gateway
   nowsms users list [--json]
   nowsms users remove <name>
   nowsms users hash-password            (reads a password on stdin, prints a passwordHash for the config)
-  nowsms inject --from <phone> --to <phone> --text <text>
+  nowsms inject --from <phone> --to <phone> --text <text> [--mt]   (MO as if received; --mt: to be sent out)
   nowsms messages list [--json] [--user <name>] [--limit <n>]
+  nowsms queue list <connection> | --no-route [--page <n>] [--page-size <n>] [--json]
+  nowsms messages retry <id>             (a queued message: send it now)
+  nowsms messages delete <id>            (a queued, no-route or mailbox message: status deleted)
+  nowsms messages requeue <id>           (a no-route message: route it again by the connections' rules)
+  nowsms messages move <id> <connection> (a queued or no-route message: onto that connection's queue)
+  nowsms admin <command> [<json params>] (any admin command, plug-ins' too; see docs/admin.md)
   nowsms pdu decode <hex> [--no-smsc] [--mo|--mt] [--lenient]   (an SMS PDU as a modem shows it, as JSON; SMS-SUBMIT or SMS-DELIVER/STATUS-REPORT is read from the PDU unless --mo/--mt says)
   nowsms pdu encode --to <phone> --text <text> [--ucs2] [--status-report] [--validity <minutes>]
 
@@ -34,7 +43,9 @@ user flags:
   --forced-sender <addr>                --daily-limit <n>  --monthly-limit <n>  --credits <n>
   --allow-ips <ip,cidr>
 
-Every command takes --config <file> (default ./nowsms.config.ts).
+Every command takes --config <file> (default ./nowsms.config.ts). Commands that change things go through
+the running gateway when there is one (it acts at once), else straight to the store; with --json, "via"
+says which ("gateway" or "store").
 `;
 
 const userOptions = {
@@ -119,6 +130,17 @@ async function withGateway<T>(config: ResolvedConfig, fn: (gw: Gateway) => Promi
   }
 }
 
+/** Run an admin command on the running gateway, or, when none answers, on the store here. */
+async function operate<C extends AdminCommandName>(
+  config: ResolvedConfig,
+  command: C,
+  params: AdminCommands[C]['request'],
+): Promise<{ via: 'gateway' | 'store'; result: AdminCommands[C]['result'] }> {
+  const asked = await askAdmin(adminSocketPath(config.dataDir), command, params as Record<string, unknown>);
+  if (asked.answered) return { via: 'gateway', result: asked.result as AdminCommands[C]['result'] };
+  return withGateway(config, async (gw) => ({ via: 'store', result: (await gw.admin.call(command, params)) as AdminCommands[C]['result'] }));
+}
+
 function print(out: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(out, null, 2) + '\n' : human() + '\n');
 }
@@ -132,70 +154,88 @@ async function users(args: string[]): Promise<void> {
   }
   const config = await loadConfig(values.config);
   const name = positionals[0];
-  await withGateway(config, async (gw) => {
-    const store = gw.stores.users;
-    switch (sub) {
-      case 'add': {
-        if (!name) usage('users add needs a user name');
-        const u = await addUser(store, gw.auth, config, name, userFields(values));
-        print(publicView(u), Boolean(values.json), () => `user ${u.name} added`);
-        return;
-      }
-      case 'set': {
-        if (!name) usage('users set needs a user name');
-        const u = await setUser(store, gw.auth, config, name, userFields(values));
-        print(publicView(u), Boolean(values.json), () => `user ${u.name} updated`);
-        return;
-      }
-      case 'remove': {
-        if (!name) usage('users remove needs a user name');
-        if (!(await removeUser(store, name))) throw new NowsmsError('NOWSMS_ERR_USER', `no user ${name}`);
-        print({ removed: name }, Boolean(values.json), () => `user ${name} removed`);
-        return;
-      }
-      case 'list': {
-        const all = (await store.list()).map(publicView);
-        print(all, Boolean(values.json), () =>
-          all.length === 0
-            ? 'no users'
-            : all
-                .map(
-                  (u) =>
-                    `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
-                )
-                .join('\n'),
-        );
-        return;
-      }
-      default:
-        usage(`unknown users command: ${sub ?? '(none)'}`);
+  const json = Boolean(values.json);
+  switch (sub) {
+    case 'add': {
+      if (!name) usage('users add needs a user name');
+      const { via, result: u } = await operate(config, 'users.add', { name, ...userFields(values) });
+      print({ ...u, via }, json, () => `user ${u.name} added`);
+      return;
     }
-  });
+    case 'set': {
+      if (!name) usage('users set needs a user name');
+      const { via, result: u } = await operate(config, 'users.set', { name, ...userFields(values) });
+      print({ ...u, via }, json, () => `user ${u.name} updated`);
+      return;
+    }
+    case 'remove': {
+      if (!name) usage('users remove needs a user name');
+      const { via } = await operate(config, 'users.remove', { name });
+      print({ removed: name, via }, json, () => `user ${name} removed`);
+      return;
+    }
+    case 'list': {
+      const { result: all } = await operate(config, 'users.list', {});
+      print(all, json, () =>
+        all.length === 0
+          ? 'no users'
+          : all
+              .map(
+                (u) =>
+                  `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
+              )
+              .join('\n'),
+      );
+      return;
+    }
+    default:
+      usage(`unknown users command: ${sub ?? '(none)'}`);
+  }
 }
 
 async function inject(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { ...common, from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { ...common, from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' }, mt: { type: 'boolean' } },
+    strict: true,
+  });
   if (!values.from || !values.to || values.text === undefined) usage('inject needs --from, --to and --text');
   const config = await loadConfig(values.config);
-  await withGateway(config, async (gw) => {
-    const [a] = await gw.submit([
-      {
-        direction: 'MO',
-        kind: 'sms',
-        from: values.from!,
-        to: values.to!,
-        via: 'cli',
-        parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(values.text!, 'utf8') }],
-      },
-    ]);
-    print(a, Boolean(values.json), () => `message ${a!.id} accepted: ${a!.target ? JSON.stringify(a!.target) : 'no route'}`);
-  });
+  const { via, result: a } = await operate(config, 'inject', { from: values.from, to: values.to, text: values.text, direction: values.mt ? 'MT' : 'MO' });
+  print({ ...a, via }, Boolean(values.json), () => `message ${a.id} accepted: ${a.target ? JSON.stringify(a.target) : 'no route'}`);
 }
 
 async function messages(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'list') usage(`unknown messages command: ${sub ?? '(none)'}`);
-  const { values } = parseArgs({ args: rest, options: { ...common, user: { type: 'string' }, limit: { type: 'string' } }, strict: true });
+  if (sub === 'list') return listMessages(rest);
+  const { values, positionals } = parseArgs({ args: rest, options: common, allowPositionals: true, strict: true });
+  const [id, connection] = positionals;
+  if (!id) usage(`messages ${sub ?? ''} needs a message id`);
+  const config = await loadConfig(values.config);
+  let done;
+  switch (sub) {
+    case 'retry':
+      done = await operate(config, 'messages.retry', { message: id });
+      break;
+    case 'delete':
+      done = await operate(config, 'messages.delete', { message: id });
+      break;
+    case 'requeue':
+      done = await operate(config, 'messages.requeue', { message: id });
+      break;
+    case 'move':
+      if (!connection) usage('messages move needs a message id and a connection');
+      done = await operate(config, 'messages.move', { message: id, connection });
+      break;
+    default:
+      usage(`unknown messages command: ${sub ?? '(none)'}`);
+  }
+  const { via, result } = done;
+  print({ ...result, via }, Boolean(values.json), () => `message ${result.id} ${result.status}${result.connection ? ` on ${result.connection}` : ''}`);
+}
+
+async function listMessages(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { ...common, user: { type: 'string' }, limit: { type: 'string' } }, strict: true });
   const config = await loadConfig(values.config);
   await withGateway(config, async (gw) => {
     const limit = int(values, 'limit');
@@ -210,21 +250,66 @@ async function messages(args: string[]): Promise<void> {
   });
 }
 
+async function queue(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'list') usage(`unknown queue command: ${sub ?? '(none)'}`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { ...common, 'no-route': { type: 'boolean' }, page: { type: 'string' }, 'page-size': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const connection = values['no-route'] ? null : positionals[0];
+  if (connection === undefined) usage('queue list needs a connection id, or --no-route');
+  if (connection !== null && values['no-route']) usage('queue list takes a connection id or --no-route, not both');
+  const page = int(values, 'page');
+  const pageSize = int(values, 'page-size');
+  const config = await loadConfig(values.config);
+  const { via, result: p } = await operate(config, 'queue.list', {
+    connection,
+    ...(page === undefined ? {} : { page }),
+    ...(pageSize === undefined ? {} : { pageSize }),
+  });
+  print({ ...p, via }, Boolean(values.json), () => {
+    const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
+    const head = `${connection ?? 'no route'}: ${p.total} message${p.total === 1 ? '' : 's'} waiting (page ${p.page} of ${pages})`;
+    return [
+      head,
+      ...p.items.map(
+        (i) =>
+          `  ${i.id} ${i.status.padEnd(9)} ${i.from} -> ${i.to} attempts=${i.attempts} next=${i.nextAttemptAt}${i.sending ? ' (sending)' : ''}${i.lastError ? ` last error: ${i.lastError}` : ''}`,
+      ),
+    ].join('\n');
+  });
+}
+
+async function admin(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: common, allowPositionals: true, strict: true });
+  const [command, params] = positionals;
+  if (!command) usage('admin needs a command name (admin hello lists them)');
+  let parsed: unknown = {};
+  if (params !== undefined) {
+    try {
+      parsed = JSON.parse(params);
+    } catch {
+      usage(`admin ${command}: the parameters are one JSON object, not ${params}`);
+    }
+  }
+  const config = await loadConfig(values.config);
+  const { via, result } = await operate(config, command as AdminCommandName, parsed as never);
+  print({ via, result }, true, () => '');
+}
+
 async function status(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: common, strict: true });
   const config = await loadConfig(values.config);
-  const result = (await askAdmin(adminSocketPath(config.dataDir), { command: 'status' })) as
-    | {
-        pid: number;
-        connections: Record<string, { kind: string; state: string; detail?: string; listening?: string[]; counters: Record<string, number> }>;
-        queues: Record<string, { queued: number; retrying: number }>;
-      }
-    | undefined;
-  if (!result) {
+  const asked = await askAdmin(adminSocketPath(config.dataDir), 'status');
+  if (!asked.answered) {
     if (values.json) process.stdout.write(JSON.stringify({ running: false }) + '\n');
     else process.stderr.write(`nowsms: no gateway is running on ${config.dataDir}\n`);
     return 3;
   }
+  const result = asked.result as StatusResult;
   print({ running: true, ...result }, Boolean(values.json), () =>
     [
       `gateway running (pid ${result.pid})`,
@@ -235,6 +320,10 @@ async function status(args: string[]): Promise<number> {
             .join(' ')}`,
       ),
       ...Object.entries(result.queues).map(([id, q]) => `  queue ${id || '(no route)'}: ${q.queued} queued, ${q.retrying} retrying`),
+      ...(result.outbound.length === 0 ? ['  no outbound connection: an MT message waits as no-route until one is configured'] : []),
+      ...(result.noRoute > 0
+        ? [`  ${result.noRoute} MT message${result.noRoute === 1 ? '' : 's'} waiting with no route ('nowsms queue list --no-route')`]
+        : []),
     ].join('\n'),
   );
   return 0;
@@ -365,6 +454,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'messages':
         await messages(args);
+        return 0;
+      case 'queue':
+        await queue(args);
+        return 0;
+      case 'admin':
+        await admin(args);
         return 0;
       case undefined:
       case 'help':

@@ -16,7 +16,12 @@ export type ErrorCode =
   | 'NOWSMS_ERR_REJECTED'
   | 'NOWSMS_ERR_HOOK_TIMEOUT'
   | 'NOWSMS_ERR_SEND'
-  | 'NOWSMS_ERR_USAGE';
+  | 'NOWSMS_ERR_USAGE'
+  | 'NOWSMS_ERR_UNKNOWN_COMMAND'
+  | 'NOWSMS_ERR_BAD_REQUEST'
+  | 'NOWSMS_ERR_NOT_FOUND'
+  | 'NOWSMS_ERR_CONFLICT'
+  | 'NOWSMS_ERR_INTERNAL';
 
 export class NowsmsError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {

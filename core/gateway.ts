@@ -1,7 +1,11 @@
 // Boot: check plug-in metadata, run their setup in dependency order, then start connections and
 // dispatchers. `open()` without `start()` is what the CLI uses: stores and submit, no servers.
 import { normalizeAddress } from './address.ts';
-import { adminSocketPath, listenAdmin } from './admin.ts';
+import { coreCommands, connectionViews } from './admin/commands.ts';
+import { connectionsTopic } from './admin/connections-topic.ts';
+import type { SubscriberView } from './admin/protocol.ts';
+import { AdminRegistry } from './admin/registry.ts';
+import { adminSocketPath, listenAdmin, type AdminServer } from './admin/server.ts';
 import { createAuth, type Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -52,6 +56,9 @@ export class Gateway {
   readonly hooks: GatewayHooks;
   readonly log: Logger;
   readonly auth: Auth;
+  /** The admin commands and stream topics (core's and plug-ins'); see core/admin/. */
+  readonly admin = new AdminRegistry();
+  private adminServer: AdminServer | undefined;
   private readonly storeSlots: Partial<Stores> = {};
   private readonly conns: Connection[] = [];
   private readonly closers: { name: string; fn: () => Promise<void> | void }[] = [];
@@ -72,6 +79,10 @@ export class Gateway {
       failureDelayMs: config.security.authFailureDelayMs,
       log: log.child({ component: 'auth' }),
     });
+    for (const c of coreCommands(this)) this.admin.addCommand(c);
+    this.admin.addTopic(connectionsTopic(() => connectionViews(this)));
+    // The `messages` topic (the event log) goes here once the log's reader and follower are in core:
+    // this.admin.addTopic(messagesTopic(feed)), feed a ChangeFeed (core/admin/messages-topic.ts).
   }
 
   /** Set up every plug-in and open the stores. Config users are applied. */
@@ -130,6 +141,8 @@ export class Gateway {
         this.closers.push({ name: plugin.name, fn });
       },
       submit: (messages) => this.submit(messages),
+      adminCommand: (command) => this.admin.addCommand({ ...command, name: `${plugin.name}.${command.name}` } as never, `plug-in ${plugin.name}`),
+      adminTopic: (source) => this.admin.addTopic({ ...source, topic: `${plugin.name}.${source.topic}` } as never, `plug-in ${plugin.name}`),
     };
   }
 
@@ -179,11 +192,13 @@ export class Gateway {
   async start(): Promise<void> {
     if (this.state !== 'open') throw new NowsmsError('NOWSMS_ERR_USAGE', `gateway cannot start from state ${this.state}`);
     freezeHooks(this.hooks);
+    this.admin.freeze();
     this.state = 'running';
     // First: it is also the lock that keeps a second gateway off this data directory.
     try {
-      const closeAdmin = await listenAdmin(adminSocketPath(this.config.dataDir), (req) => this.admin(req), this.log);
-      this.closers.unshift({ name: 'core:admin', fn: closeAdmin });
+      const server = await listenAdmin(adminSocketPath(this.config.dataDir), this.admin, this.log);
+      this.adminServer = server;
+      this.closers.unshift({ name: 'core:admin', fn: () => server.close() });
     } catch (e) {
       if (isNowsmsError(e)) {
         await this.stop();
@@ -223,14 +238,8 @@ export class Gateway {
     this.log.info({ connections: this.status() }, 'gateway started');
   }
 
-  /** What the admin interface answers (see core/admin.ts). */
-  private async admin(req: { command: string }): Promise<unknown> {
-    switch (req.command) {
-      case 'status':
-        return { pid: process.pid, connections: this.status(), queues: await this.stores.queues.counts() };
-      default:
-        throw new NowsmsError('NOWSMS_ERR_USAGE', `unknown admin command ${req.command}`);
-    }
+  adminSubscribers(): SubscriberView[] {
+    return this.adminServer?.subscribers() ?? [];
   }
 
   status(): Record<string, ConnectionStatus & { kind: string }> {

@@ -16,3 +16,8 @@ export { textOf } from './text.ts';
 export { segmentKey, segmentKeyPrefix, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
 export { listenOn } from './listen.ts';
 export { loadCertificate, type CertificateFiles } from './tls.ts';
+export { defineAdminCommand, type AdminCommand, type StreamSource, type Unsubscribe } from './admin/registry.ts';
+export * from './admin/protocol.ts';
+export { AdminClient, askAdmin } from './admin/client.ts';
+export { adminSocketPath } from './admin/server.ts';
+export { messagesTopic, type ChangeFeed } from './admin/messages-topic.ts';

@@ -4,6 +4,7 @@ import { markPlugin } from './instance.ts';
 import type { GatewayHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Auth } from './auth.ts';
+import type { AdminCommand, StreamSource } from './admin/registry.ts';
 import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
 /** The version of the plug-in API this core implements; plug-ins declare the range they support. */
@@ -28,6 +29,10 @@ export interface PluginApi {
   onClose(fn: () => Promise<void> | void): void;
   /** Route and commit messages (as ConnectionContext.submit). */
   submit(messages: NewMessage[]): Promise<Accepted[]>;
+  /** Add an admin command, answered as `<plug-in name>.<command.name>` (setup only; see core/README.md). */
+  adminCommand(command: AdminCommand): void;
+  /** Add an admin stream topic, subscribed to as `<plug-in name>.<source.topic>` (setup only). */
+  adminTopic(source: StreamSource): void;
 }
 
 export interface NowsmsPlugin {

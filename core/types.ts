@@ -142,6 +142,25 @@ export interface QueueEntry {
   message: Message;
 }
 
+/** One entry of an outbound queue as an operator sees it (no parts): `queues.list`, `queues.item`. */
+export interface QueueItem {
+  messageId: string;
+  /** Undefined: an MT message waiting with no route (status `no-route`). */
+  connectionId?: string;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+  /** A dispatcher holds it right now (leased): it cannot be moved or deleted until the send ends. */
+  sending: boolean;
+  direction: Direction;
+  kind: MessageKind;
+  from: Address;
+  to: Address;
+  user?: string;
+  receivedAt: Date;
+}
+
 /** One message in a user's mailbox, as POP3 lists it. */
 export interface MailboxEntry {
   /** Stable across sessions and restarts (the message id). */
@@ -240,6 +259,12 @@ export interface MessageStore {
    * reports only add to its history. A report that matches nothing is kept (and undefined returned).
    */
   recordReport(report: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined>;
+  /**
+   * An operator's delete: out of the queue (routed or not) or the mailbox, status 'deleted', atomically.
+   * Throws NOWSMS_ERR_NOT_FOUND for an unknown id, NOWSMS_ERR_CONFLICT when the message is in neither
+   * (sent, failed, retrieved...) or is being sent right now.
+   */
+  delete(id: string, detail?: string): Promise<void>;
 }
 
 export interface SegmentStore {
@@ -266,6 +291,20 @@ export interface QueueStore {
   /** Leases older than this are released (a worker that died mid-send). Called at start. */
   releaseLeases(): Promise<void>;
   counts(): Promise<Record<string, { queued: number; retrying: number }>>;
+  /** One page of a connection's queue (null: the messages waiting with no route), in the order they will be sent. */
+  list(connectionId: string | null, page: { offset: number; limit: number }): Promise<{ total: number; items: QueueItem[] }>;
+  /** One queue entry; undefined when the message is not in any queue. */
+  item(messageId: string): Promise<QueueItem | undefined>;
+  /**
+   * Due now (an operator's "retry now"): status 'queued' with this detail. Throws NOWSMS_ERR_NOT_FOUND when
+   * the message is not in a connection's queue, NOWSMS_ERR_CONFLICT when it is being sent right now.
+   */
+  retryNow(messageId: string, detail: string): Promise<void>;
+  /**
+   * Put a queued or no-route message on this connection's queue, due now (its attempts kept): status 'queued'
+   * with this detail. Throws as retryNow; `onlyUnrouted` refuses (NOWSMS_ERR_CONFLICT) a message that has a route.
+   */
+  move(messageId: string, connectionId: string, detail: string, opts?: { onlyUnrouted?: boolean }): Promise<void>;
 }
 
 export interface MailboxStore {

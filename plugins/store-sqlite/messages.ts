@@ -4,6 +4,7 @@ import { Coalescer } from './coalesce.ts';
 import { commitKind } from './commit.ts';
 import { loadMessages, loadSummaries } from './loaders.ts';
 import type { ReadQueue } from './read-queue.ts';
+import { deleteMessage } from './operator.ts';
 import type { MessageRow } from './rows.ts';
 import type { Param } from './sqlite.ts';
 import { reportKind } from './reports.ts';
@@ -56,6 +57,8 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersC
       }),
 
     recordReport: (report) => writes.bulk(reportKind, report),
+
+    delete: (id, detail) => deleteMessage(writes, id, detail),
 
     recentStatusChanges: (limit) =>
       reads.read(async (sql) => {

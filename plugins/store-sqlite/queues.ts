@@ -3,6 +3,7 @@
 import { NowsmsError, type QueueEntry, type QueueStore } from '../../core/index.ts';
 import { completeKind } from './complete.ts';
 import { loadMessages } from './loaders.ts';
+import { operatorQueue } from './operator.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { Sql } from './sqlite.ts';
 import { recordStatus } from './status.ts';
@@ -103,5 +104,7 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
         );
         return Object.fromEntries(rows.map((r) => [r.connection, { queued: r.queued, retrying: r.retrying }]));
       }),
+
+    ...operatorQueue(reads, writes),
   };
 }

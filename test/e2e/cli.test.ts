@@ -106,6 +106,13 @@ describe('nowsms CLI', () => {
     expect(s.connections.smtp).toMatchObject({ kind: 'smtp', state: 'up', listening: [`127.0.0.1:${config.smtpPort}`] });
     expect(s.connections.pop3).toMatchObject({ kind: 'pop3', state: 'up', listening: [`127.0.0.1:${config.pop3Port}`] });
 
+    // No connection can send: the operator is told, and told how many messages wait because of it.
+    expect(s).toMatchObject({ outbound: [], noRoute: 0 });
+    expect(cli(['inject', '--mt', '--from', '+15550009999', '--to', '+447700900001', '--text', 'hi', '--config', config.file]).status).toBe(0);
+    const human = cli(['status', '--config', config.file]).stdout;
+    expect(human).toMatch(/no outbound connection: an MT message waits as no-route/);
+    expect(human).toMatch(/1 MT message waiting with no route/);
+
     // A second gateway on the same data directory would fight over it: refused.
     const second = cli(['start', '--config', config.file]);
     expect(second.status).toBe(1);

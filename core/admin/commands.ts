@@ -1,0 +1,87 @@
+// The core admin commands: each name bound to its request schema (protocol.ts) and its one implementation.
+// The same handlers answer on a running gateway's socket and, in the CLI, on a gateway opened without start.
+import type { Auth } from '../auth.ts';
+import type { ResolvedConfig } from '../config.ts';
+import { NowsmsError } from '../errors.ts';
+import { addUser, publicView, removeUser, setUser } from '../users.ts';
+import type { Accepted, ConnectionStatus, NewMessage } from '../types.ts';
+import { deleteMessage, listQueue, move, requeue, retryNow, type OperatorHost } from './operations.ts';
+import { ADMIN_PROTOCOL_VERSION, coreRequests, type AdminCommands, type ConnectionView, type SubscriberView } from './protocol.ts';
+import type { z } from 'zod';
+import type { AdminCommand, AdminRegistry } from './registry.ts';
+
+export interface AdminHost extends OperatorHost {
+  readonly config: ResolvedConfig;
+  readonly auth: Auth;
+  readonly admin: AdminRegistry;
+  submit(messages: NewMessage[]): Promise<Accepted[]>;
+  status(): Record<string, ConnectionStatus & { kind: string }>;
+  /** The admin socket's subscribers (none when the gateway is not running). */
+  adminSubscribers(): SubscriberView[];
+}
+
+export function connectionViews(host: AdminHost): ConnectionView[] {
+  const status = host.status();
+  return host.connections().map((c) => ({ id: c.id, ...status[c.id]!, outbound: typeof c.send === 'function' }));
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/** A core command, its handler typed from its schema and its result from AdminCommands. */
+function command<C extends keyof AdminCommands>(
+  name: C,
+  description: string,
+  handler: (request: z.output<(typeof coreRequests)[C]>) => Awaitable<AdminCommands[C]['result']>,
+): AdminCommand {
+  return { name, description, request: coreRequests[name], handler: handler as AdminCommand['handler'] };
+}
+
+export function coreCommands(host: AdminHost): AdminCommand[] {
+  const commands = [
+    command('hello', 'the protocol version, the commands and the topics this gateway answers', () => ({
+      protocol: ADMIN_PROTOCOL_VERSION,
+      pid: process.pid,
+      ...host.admin.list(),
+    })),
+    command('status', 'connections with their state and counters, queue sizes, messages waiting with no route', async () => {
+      const queues = await host.stores.queues.counts();
+      const views = connectionViews(host);
+      const noRoute = queues[''];
+      return {
+        pid: process.pid,
+        protocol: ADMIN_PROTOCOL_VERSION,
+        connections: Object.fromEntries(views.map((v) => [v.id, v])),
+        queues,
+        outbound: views.filter((v) => v.outbound).map((v) => v.id),
+        noRoute: noRoute ? noRoute.queued + noRoute.retrying : 0,
+        admin: { subscribers: host.adminSubscribers() },
+      };
+    }),
+    command('subscribe', 'turn this connection into a stream of events of these topics', () => {
+      throw new NowsmsError('NOWSMS_ERR_USAGE', 'subscribe streams events over the admin socket of a running gateway');
+    }),
+    command('users.list', 'every user (never the credentials)', async () => (await host.stores.users.list()).map(publicView)),
+    command('users.add', 'create a user', async ({ name, ...fields }) => publicView(await addUser(host.stores.users, host.auth, host.config, name, fields))),
+    command('users.set', 'change some fields of a user', async ({ name, ...fields }) =>
+      publicView(await setUser(host.stores.users, host.auth, host.config, name, fields)),
+    ),
+    command('users.remove', 'remove a user', async ({ name }) => {
+      if (!(await removeUser(host.stores.users, name))) throw new NowsmsError('NOWSMS_ERR_NOT_FOUND', `no user ${name}`);
+      return { removed: name };
+    }),
+    command('inject', 'submit a text message as if received from the network (MO) or to be sent out (MT)', async ({ from, to, text, direction }) => {
+      const [accepted] = await host.submit([
+        { direction, kind: 'sms', from, to, via: 'cli', parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8') }] },
+      ]);
+      return accepted!;
+    }),
+    command('queue.list', "one page of a connection's outbound queue (connection null: the no-route messages)", ({ connection, page, pageSize }) =>
+      listQueue(host, connection, page, pageSize),
+    ),
+    command('messages.retry', 'send a queued message now (next attempt now, its dispatcher woken)', ({ message }) => retryNow(host, message)),
+    command('messages.delete', 'delete a queued, no-route or mailbox message (status deleted)', ({ message }) => deleteMessage(host, message)),
+    command('messages.requeue', "route a no-route message again by the connections' rules", ({ message }) => requeue(host, message)),
+    command('messages.move', "put a queued or no-route message on another connection's queue", ({ message, connection }) => move(host, message, connection)),
+  ];
+  return commands;
+}

@@ -1,0 +1,185 @@
+// The admin protocol, shared by the gateway (server), the CLI and the terminal UI (clients): one JSON object
+// per line over the Unix socket `<dataDir>/admin.sock`. docs/admin.md describes it for other tools.
+// Request schemas are zod (the server validates with them, errors name the field); results are plain
+// JSON types (dates as ISO strings), exactly what a client reads off the wire.
+import { z } from 'zod';
+import type { Accepted, ConnectionState, Direction, MessageKind, MessageStatus, User } from '../types.ts';
+
+/** Bumped on a change an existing client would misread; additions (commands, fields) keep the number. */
+export const ADMIN_PROTOCOL_VERSION = 1;
+
+/** A request line: `{"v":1,"id":7,"command":"queue.list","connection":"smsc1"}`. */
+export interface AdminRequest {
+  /** The protocol version the client speaks; omitted means the current one. */
+  v?: number;
+  /** Echoed in the reply, so a client may send several requests without waiting. */
+  id?: string | number;
+  command: string;
+  [param: string]: unknown;
+}
+
+export interface AdminErrorBody {
+  /** A stable `NOWSMS_ERR_...` code. */
+  code: string;
+  message: string;
+  /** For NOWSMS_ERR_BAD_REQUEST: the request field at fault (`connection`, `dailyLimit`). */
+  field?: string;
+}
+
+export type AdminReply<R = unknown> = { id?: string | number; ok: true; result: R } | { id?: string | number; ok: false; error: AdminErrorBody };
+
+/** After a `subscribe` reply, the connection carries only these lines. */
+export type AdminEventLine =
+  | { topic: string; event: unknown }
+  /** The client read too slowly: `dropped` events of this topic were left out here. Resubscribe from a cursor to fill the gap. */
+  | { topic: string; lagged: { dropped: number } };
+
+const connectionId = z.string().min(1);
+const messageId = z.string().min(1);
+const nonNegative = z.number().int().min(0);
+
+/** The fields a user can be given (`users add` / `users set`); see core/users.ts. */
+export const userFieldsSchema = z.strictObject({
+  password: z.string().min(1).optional(),
+  passwordHash: z.string().startsWith('scrypt$').optional(),
+  fullName: z.string().optional(),
+  smtpLogin: z.boolean().optional(),
+  smppLogin: z.boolean().optional(),
+  receive: z.boolean().optional(),
+  recipients: z.array(z.string()).optional(),
+  forcedSender: z.string().optional(),
+  dailyLimit: nonNegative.optional(),
+  monthlyLimit: nonNegative.optional(),
+  credits: nonNegative.optional(),
+  allowIps: z.array(z.string()).optional(),
+});
+
+/**
+ * The request schema of every core command. Parameters sit beside `command` in the request line; `v`, `id`
+ * and `command` are the envelope's, so a message is named by `message` (its id), a connection by `connection`.
+ */
+export const coreRequests = {
+  hello: z.strictObject({}),
+  status: z.strictObject({}),
+  subscribe: z.strictObject({
+    topics: z.array(z.string().min(1)).min(1),
+    /** Per topic, where to start (a topic with a cursor, such as `messages`); absent: from now. */
+    from: z.record(z.string(), z.unknown()).optional(),
+  }),
+  'users.list': z.strictObject({}),
+  'users.add': userFieldsSchema.extend({ name: z.string().min(1) }),
+  'users.set': userFieldsSchema.extend({ name: z.string().min(1) }),
+  'users.remove': z.strictObject({ name: z.string().min(1) }),
+  inject: z.strictObject({
+    from: z.string().min(1),
+    to: z.string().min(1),
+    text: z.string(),
+    /** MO (as if received from the network; the default) or MT (to be sent out by a connection). */
+    direction: z.enum(['MO', 'MT']).default('MO'),
+  }),
+  'queue.list': z.strictObject({
+    /** A connection id, or null for the messages waiting with no route. */
+    connection: connectionId.nullable(),
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(1).max(500).default(50),
+  }),
+  'messages.retry': z.strictObject({ message: messageId }),
+  'messages.delete': z.strictObject({ message: messageId }),
+  'messages.requeue': z.strictObject({ message: messageId }),
+  'messages.move': z.strictObject({ message: messageId, connection: connectionId }),
+} as const;
+
+export interface ConnectionView {
+  id: string;
+  kind: string;
+  state: ConnectionState;
+  detail?: string;
+  listening?: string[];
+  /** The connection's own counters and, for outbound connections, the dispatcher's (sent, retried, failed, throttled). */
+  counters: Record<string, number>;
+  /** It has an outbound queue (it can send). */
+  outbound: boolean;
+}
+
+export interface SubscriberView {
+  topics: string[];
+  /** Bytes written to the socket that the client has not read yet. */
+  buffered: number;
+  /** Events left out because the client read too slowly. */
+  dropped: number;
+}
+
+export interface HelloResult {
+  protocol: number;
+  pid: number;
+  commands: { name: string; description: string }[];
+  topics: { name: string; description: string }[];
+}
+
+export interface StatusResult {
+  pid: number;
+  protocol: number;
+  connections: Record<string, ConnectionView>;
+  queues: Record<string, { queued: number; retrying: number }>;
+  /** Ids of the connections that can send: empty means every MT message waits as no-route. */
+  outbound: string[];
+  /** MT messages waiting with no route. */
+  noRoute: number;
+  admin: { subscribers: SubscriberView[] };
+}
+
+export type PublicUser = User & { apop: boolean };
+
+export interface QueueItemView {
+  id: string;
+  connection: string | null;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError?: string;
+  sending: boolean;
+  direction: Direction;
+  kind: MessageKind;
+  from: string;
+  to: string;
+  user?: string;
+  receivedAt: string;
+}
+
+export interface QueuePage {
+  connection: string | null;
+  page: number;
+  pageSize: number;
+  total: number;
+  items: QueueItemView[];
+}
+
+/** What an operator action did to a message. */
+export interface MessageActionResult {
+  id: string;
+  status: MessageStatus;
+  /** The connection whose queue it is on now (retry, requeue, move). */
+  connection?: string;
+}
+
+/** Every core command: its request (what a client sends) and its result (what it reads back). */
+export interface AdminCommands {
+  hello: { request: z.input<(typeof coreRequests)['hello']>; result: HelloResult };
+  status: { request: z.input<(typeof coreRequests)['status']>; result: StatusResult };
+  subscribe: { request: z.input<(typeof coreRequests)['subscribe']>; result: { protocol: number; topics: string[] } };
+  'users.list': { request: z.input<(typeof coreRequests)['users.list']>; result: PublicUser[] };
+  'users.add': { request: z.input<(typeof coreRequests)['users.add']>; result: PublicUser };
+  'users.set': { request: z.input<(typeof coreRequests)['users.set']>; result: PublicUser };
+  'users.remove': { request: z.input<(typeof coreRequests)['users.remove']>; result: { removed: string } };
+  inject: { request: z.input<(typeof coreRequests)['inject']>; result: Accepted };
+  'queue.list': { request: z.input<(typeof coreRequests)['queue.list']>; result: QueuePage };
+  'messages.retry': { request: z.input<(typeof coreRequests)['messages.retry']>; result: MessageActionResult };
+  'messages.delete': { request: z.input<(typeof coreRequests)['messages.delete']>; result: MessageActionResult };
+  'messages.requeue': { request: z.input<(typeof coreRequests)['messages.requeue']>; result: MessageActionResult };
+  'messages.move': { request: z.input<(typeof coreRequests)['messages.move']>; result: MessageActionResult };
+}
+
+export type AdminCommandName = keyof AdminCommands;
+
+/** An event of the `connections` topic: one connection's view, sent at subscribe and whenever it changed. */
+export type ConnectionsEvent = ConnectionView;
