@@ -5,16 +5,18 @@ import { adminSocketPath, listenAdmin } from './admin.ts';
 import { createAuth, type Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { Follower, type Reactor } from './events.ts';
 import { NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
 import { createLogger, type Logger } from './log.ts';
+import { hooksReactor } from './log-hooks.ts';
 import { submit, type PipelineDeps } from './pipeline.ts';
 import { CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 import { chooseConnection, userRoutes } from './routing.ts';
 import { applyConfigUsers } from './users.ts';
 import type { Accepted, Connection, ConnectionContext, ConnectionStatus, DeliveryReport, MessageStatus, NewMessage, Stores } from './types.ts';
 
-const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments'] as const;
+const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments', 'events'] as const;
 
 /** Dependencies first; a missing dependency or a cycle is a coded error naming the plug-in. */
 export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
@@ -55,6 +57,8 @@ export class Gateway {
   private readonly conns: Connection[] = [];
   private readonly closers: { name: string; fn: () => Promise<void> | void }[] = [];
   private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly reactors: Reactor[] = [];
+  private follower: Follower | undefined;
   private state: 'new' | 'open' | 'running' | 'stopped' = 'new';
 
   private constructor(
@@ -128,6 +132,12 @@ export class Gateway {
         this.closers.push({ name: plugin.name, fn });
       },
       submit: (messages) => this.submit(messages),
+      follow: (reactor) => {
+        if (this.state !== 'new') throw new NowsmsError('NOWSMS_ERR_FROZEN', `plug-in ${plugin.name} followed the event log (${reactor.name}) after setup`);
+        if (this.reactors.some((r) => r.name === reactor.name))
+          throw new NowsmsError('NOWSMS_ERR_PLUGIN', `two reactors are named ${reactor.name}: reactor names must be unique (a durable one's cursor is saved under it)`);
+        this.reactors.push(reactor);
+      },
     };
   }
 
@@ -144,10 +154,7 @@ export class Gateway {
   async report(r: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined> {
     const applied = await this.stores.messages.recordReport(r);
     if (!applied) this.log.warn({ connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome }, 'delivery report matches no sent message; kept');
-    else {
-      this.log.info({ id: applied.messageId, connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome, status: applied.status }, 'delivery report');
-      void this.hooks.status.call(applied.messageId, applied.status, r.detail);
-    }
+    else this.log.info({ id: applied.messageId, connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome, status: applied.status }, 'delivery report');
     return applied;
   }
 
@@ -192,6 +199,17 @@ export class Gateway {
     }
 
     await this.stores.queues.releaseLeases();
+    // Placed before the connections start, so that nothing they commit meanwhile is missed; run after.
+    const follower = new Follower(this.stores.events, this.log.child({ component: 'events' }));
+    follower.add(hooksReactor(this.hooks, (id) => this.dispatchers.get(id)?.kick()));
+    for (const r of this.reactors) follower.add(r);
+    try {
+      await follower.place();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    this.follower = follower;
     const ctx = (c: Connection): ConnectionContext => ({
       log: this.log.child({ connection: c.id }),
       stores: this.stores,
@@ -212,6 +230,7 @@ export class Gateway {
       await this.stop();
       throw e;
     }
+    follower.start();
     await this.routeWaiting();
 
     this.log.info({ connections: this.status() }, 'gateway started');
@@ -242,6 +261,8 @@ export class Gateway {
     if (this.state === 'stopped') return;
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
+    // Reactors first: their handlers may still use the connections; their cursors are saved here.
+    await this.follower?.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     if (wasRunning) {
       for (const c of [...this.conns].reverse()) {

@@ -113,11 +113,8 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
       { id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target },
       'message accepted',
     );
-    if (target?.kind === 'mailbox') void deps.hooks.delivered.call(message, target.user);
-    else if (message.direction === 'MT') {
-      void deps.hooks.enqueued.call(message, target);
-      if (target?.kind === 'connection') deps.kick(target.id);
-    }
+    // The hooks (inMailbox, enqueued, status) run from the event log; only the dispatcher is woken here, at once.
+    if (target?.kind === 'connection') deps.kick(target.id);
   }
   return accepted;
 }

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from './config.ts';
 import type { GatewayHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Auth } from './auth.ts';
+import type { Reactor } from './events.ts';
 import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
 /** The version of the plug-in API this core implements; plug-ins declare the range they support. */
@@ -27,6 +28,11 @@ export interface PluginApi {
   onClose(fn: () => Promise<void> | void): void;
   /** Route and commit messages (as ConnectionContext.submit). */
   submit(messages: NewMessage[]): Promise<Accepted[]>;
+  /**
+   * Follow the event log from start to stop: `reactor.handle` gets every change in order, whichever process
+   * committed it. `durable: true` keeps a cursor in the store (see core/README.md). Call it in setup().
+   */
+  follow(reactor: Reactor): void;
 }
 
 export interface NowsmsPlugin {
