@@ -41,10 +41,15 @@ export class Follower {
   private poll: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
 
+  private readonly pollMs: number;
+
   constructor(
     private readonly events: EventLog,
     private readonly log: Logger,
-  ) {}
+    opts: { pollMs?: number } = {},
+  ) {
+    this.pollMs = opts.pollMs ?? FOLLOW_POLL_MS;
+  }
 
   add(reactor: Reactor): void {
     this.subs.push(new Subscription(reactor, this, this.events, this.log.child({ reactor: reactor.name })));
@@ -117,7 +122,7 @@ export class Follower {
     clearTimeout(this.poll);
     if (!this.running) return;
     // Only while idle: a burst of this process's own commits wakes the tail without a timer.
-    this.poll = setTimeout(() => this.wake(), FOLLOW_POLL_MS);
+    this.poll = setTimeout(() => this.wake(), this.pollMs);
     this.poll.unref();
   }
 }
