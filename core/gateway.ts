@@ -135,7 +135,10 @@ export class Gateway {
       follow: (reactor) => {
         if (this.state !== 'new') throw new NowsmsError('NOWSMS_ERR_FROZEN', `plug-in ${plugin.name} followed the event log (${reactor.name}) after setup`);
         if (this.reactors.some((r) => r.name === reactor.name))
-          throw new NowsmsError('NOWSMS_ERR_PLUGIN', `two reactors are named ${reactor.name}: reactor names must be unique (a durable one's cursor is saved under it)`);
+          throw new NowsmsError(
+            'NOWSMS_ERR_PLUGIN',
+            `two reactors are named ${reactor.name}: reactor names must be unique (a durable one's cursor is saved under it)`,
+          );
         this.reactors.push(reactor);
       },
     };
@@ -154,7 +157,8 @@ export class Gateway {
   async report(r: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined> {
     const applied = await this.stores.messages.recordReport(r);
     if (!applied) this.log.warn({ connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome }, 'delivery report matches no sent message; kept');
-    else this.log.info({ id: applied.messageId, connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome, status: applied.status }, 'delivery report');
+    else
+      this.log.info({ id: applied.messageId, connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome, status: applied.status }, 'delivery report');
     return applied;
   }
 

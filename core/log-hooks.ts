@@ -29,4 +29,3 @@ export function hooksReactor(hooks: GatewayHooks, kick: (connectionId: string) =
     },
   };
 }
-

@@ -50,8 +50,7 @@ export function eventLog(reads: ReadQueue, writes: WriteQueue): EventLog {
 
     onAppend: (listener) => writes.onCommit(listener),
 
-    cursor: (name) =>
-      reads.read(async (sql) => (await sql.get<{ seq: number }>('SELECT seq FROM cursors WHERE name = ?', [name]))?.seq, { single: true }),
+    cursor: (name) => reads.read(async (sql) => (await sql.get<{ seq: number }>('SELECT seq FROM cursors WHERE name = ?', [name]))?.seq, { single: true }),
 
     saveCursor: (name, seq) =>
       writes.write(async (tx) => {

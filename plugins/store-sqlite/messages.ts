@@ -56,6 +56,5 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersC
       }),
 
     recordReport: (report) => writes.bulk(reportKind, report),
-
   };
 }

@@ -92,7 +92,7 @@ describe('event log follower', () => {
     const r = recorder('watcher');
     await follow(gateway, [r.reactor], 20);
     const id = await commitOne(cli, 'bob');
-    await r.until(() => r.seen.length === 1, 'the other process\'s change');
+    await r.until(() => r.seen.length === 1, "the other process's change");
     expect(r.seen[0]).toMatchObject({ messageId: id, status: 'in-mailbox', target: { kind: 'mailbox', user: 'bob' } });
   });
 

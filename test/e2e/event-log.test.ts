@@ -148,9 +148,7 @@ const answering = definePlugin({
     rmSync(stall);
     run = await startProcess(config);
     child = run.child;
-    expect(await waitForLine(run.lines, new RegExp(`"id":"${first}".*answering made its answer`), 'the change handed over again')).toMatch(
-      /"duplicate":true/,
-    );
+    expect(await waitForLine(run.lines, new RegExp(`"id":"${first}".*answering made its answer`), 'the change handed over again')).toMatch(/"duplicate":true/);
     const second = inject(config, '+15550003333', 'second');
     expect(await waitForLine(run.lines, new RegExp(`"id":"${second}".*answering made its answer`), 'the answer to the second')).toMatch(/"duplicate":false/);
     await stopProcess(child);

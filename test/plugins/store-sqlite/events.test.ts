@@ -90,7 +90,7 @@ describe('store-sqlite event log', () => {
     await Promise.all(order.map((id, n) => store.queues.complete(id, undefined, [`r${n}`])));
     await Promise.all(order.map((_, n) => store.messages.recordReport({ connectionId: 'c', remoteId: `r${n}`, outcome: 'delivered' })));
     const log: StatusChange[] = [];
-    for (let cursor = 0; ; ) {
+    for (let cursor = 0; ;) {
       const batch = await store.events.changesSince(cursor, 100);
       if (batch.length === 0) break;
       log.push(...batch);
