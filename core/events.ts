@@ -95,9 +95,12 @@ export class Follower {
       this.again = true;
       return;
     }
+    this.again = false;
     this.reading = this.read().finally(() => {
       this.reading = undefined;
-      this.schedulePoll();
+      // A wake that came as the read was ending must not wait for the poll.
+      if (this.again) this.wake();
+      else this.schedulePoll();
     });
   }
 
@@ -109,6 +112,8 @@ export class Follower {
         batch = await this.events.changesSince(this.head, FOLLOW_BATCH);
       } catch (err) {
         if (this.running) this.log.error({ err }, 'cannot read the event log; trying again');
+        // At the next poll, not at once: a store that fails now would fail again.
+        this.again = false;
         return;
       }
       if (batch.length === 0) continue;
