@@ -107,7 +107,6 @@ export class Dispatcher {
       const result = await this.connection.send!(entry, this.abort.signal);
       await stores.queues.complete(id, result.detail ?? (result.remoteIds?.length ? `remote id ${result.remoteIds.join(',')}` : undefined), result.remoteIds);
       this.counters.sent++;
-      void hooks.status.call(id, 'sent', result.detail);
       void hooks.sent.call(entry, result);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -131,7 +130,6 @@ export class Dispatcher {
         await stores.queues.fail(id, why);
         this.counters.failed++;
         log.warn({ connection: this.connection.id, id, reason: why }, 'message failed');
-        void hooks.status.call(id, 'failed', why);
         void hooks.failed.call(entry, e);
         return;
       }
@@ -139,7 +137,6 @@ export class Dispatcher {
       await stores.queues.retry(id, at, e.message, true);
       this.counters.retried++;
       log.info({ connection: this.connection.id, id, attempts, next: at.toISOString(), reason: e.message }, 'send failed; will retry');
-      void hooks.status.call(id, 'retrying', e.message);
     }
   }
 }

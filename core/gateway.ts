@@ -3,23 +3,26 @@
 import { normalizeAddress } from './address.ts';
 import { coreCommands, connectionViews } from './admin/commands.ts';
 import { connectionsTopic } from './admin/connections-topic.ts';
+import { messagesTopic } from './admin/messages-topic.ts';
 import type { SubscriberView } from './admin/protocol.ts';
 import { AdminRegistry } from './admin/registry.ts';
 import { adminSocketPath, listenAdmin, type AdminServer } from './admin/server.ts';
 import { createAuth, type Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { Follower, type Reactor } from './events.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
 import { assertOneCore } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
+import { hooksReactor } from './log-hooks.ts';
 import { submit, type PipelineDeps } from './pipeline.ts';
 import { CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 import { chooseConnection, userRoutes } from './routing.ts';
 import { applyConfigUsers } from './users.ts';
 import type { Accepted, Connection, ConnectionContext, ConnectionStatus, DeliveryReport, MessageStatus, NewMessage, Stores } from './types.ts';
 
-const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments'] as const;
+const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments', 'events'] as const;
 
 /** Dependencies first; a missing dependency or a cycle is a coded error naming the plug-in. */
 export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
@@ -63,6 +66,10 @@ export class Gateway {
   private readonly conns: Connection[] = [];
   private readonly closers: { name: string; fn: () => Promise<void> | void }[] = [];
   private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly reactors: Reactor[] = [];
+  private follower: Follower | undefined;
+  /** Subscribers of the admin `messages` topic, woken for each batch of changes. */
+  private readonly logWatchers = new Set<() => void>();
   private state: 'new' | 'open' | 'running' | 'stopped' = 'new';
 
   private constructor(
@@ -81,8 +88,17 @@ export class Gateway {
     });
     for (const c of coreCommands(this)) this.admin.addCommand(c);
     this.admin.addTopic(connectionsTopic(() => connectionViews(this)));
-    // The `messages` topic (the event log) goes here once the log's reader and follower are in core:
-    // this.admin.addTopic(messagesTopic(feed)), feed a ChangeFeed (core/admin/messages-topic.ts).
+    // The event log, streamed: read from the store, woken by the follower (which also sees other processes' commits).
+    this.admin.addTopic(
+      messagesTopic({
+        changesSince: (cursor, limit) => this.stores.events.changesSince(cursor, limit),
+        latest: () => this.stores.events.newestSeq(),
+        onChange: (wake) => {
+          this.logWatchers.add(wake);
+          return () => this.logWatchers.delete(wake);
+        },
+      }),
+    );
   }
 
   /** Set up every plug-in and open the stores. Config users are applied. */
@@ -143,6 +159,15 @@ export class Gateway {
       submit: (messages) => this.submit(messages),
       adminCommand: (command) => this.admin.addCommand({ ...command, name: `${plugin.name}.${command.name}` } as never, `plug-in ${plugin.name}`),
       adminTopic: (source) => this.admin.addTopic({ ...source, topic: `${plugin.name}.${source.topic}` } as never, `plug-in ${plugin.name}`),
+      follow: (reactor) => {
+        if (this.state !== 'new') throw new NowsmsError('NOWSMS_ERR_FROZEN', `plug-in ${plugin.name} followed the event log (${reactor.name}) after setup`);
+        if (this.reactors.some((r) => r.name === reactor.name))
+          throw new NowsmsError(
+            'NOWSMS_ERR_PLUGIN',
+            `two reactors are named ${reactor.name}: reactor names must be unique (a durable one's cursor is saved under it)`,
+          );
+        this.reactors.push(reactor);
+      },
     };
   }
 
@@ -159,10 +184,8 @@ export class Gateway {
   async report(r: DeliveryReport): Promise<{ messageId: string; status: MessageStatus } | undefined> {
     const applied = await this.stores.messages.recordReport(r);
     if (!applied) this.log.warn({ connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome }, 'delivery report matches no sent message; kept');
-    else {
+    else
       this.log.info({ id: applied.messageId, connection: r.connectionId, remoteId: r.remoteId, outcome: r.outcome, status: applied.status }, 'delivery report');
-      void this.hooks.status.call(applied.messageId, applied.status, r.detail);
-    }
     return applied;
   }
 
@@ -209,6 +232,23 @@ export class Gateway {
     }
 
     await this.stores.queues.releaseLeases();
+    // Placed before the connections start, so that nothing they commit meanwhile is missed; run after.
+    const follower = new Follower(this.stores.events, this.log.child({ component: 'events' }));
+    follower.add(hooksReactor(this.hooks, (id) => this.dispatchers.get(id)?.kick()));
+    follower.add({
+      name: 'core:admin-messages',
+      handle: () => {
+        for (const wake of this.logWatchers) wake();
+      },
+    });
+    for (const r of this.reactors) follower.add(r);
+    try {
+      await follower.place();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    this.follower = follower;
     const ctx = (c: Connection): ConnectionContext => ({
       log: this.log.child({ connection: c.id }),
       stores: this.stores,
@@ -229,6 +269,7 @@ export class Gateway {
       await this.stop();
       throw e;
     }
+    follower.start();
     await this.routeWaiting();
     if (!this.conns.some((c) => c.send))
       this.log.warn(
@@ -257,6 +298,8 @@ export class Gateway {
     if (this.state === 'stopped') return;
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
+    // Reactors first: their handlers may still use the connections; their cursors are saved here.
+    await this.follower?.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     if (wasRunning) {
       for (const c of [...this.conns].reverse()) {

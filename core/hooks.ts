@@ -2,7 +2,7 @@
 // so a plug-in author's autocomplete tells them how their handler is called.
 import { NowsmsError } from './errors.ts';
 import type { Logger } from './log.ts';
-import type { Message, QueueEntry, RouteTarget, SendResult, MessageStatus } from './types.ts';
+import type { Message, QueueEntry, RouteTarget, SendResult, StatusChange } from './types.ts';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -103,16 +103,16 @@ export interface GatewayHooks {
   normalize: WaterfallHook<Message>;
   /** Choose where a message goes (first result wins). Undefined from every handler: outbound routing by connection rules. */
   route: FirstResultHook<[Message], RouteTarget>;
-  /** After commit: a message entered a connection's queue (or waits with no route). */
-  enqueued: ParallelHook<[Message, RouteTarget | undefined]>;
-  /** After commit: a message entered a user's mailbox. */
-  delivered: ParallelHook<[Message, string]>;
-  /** A connection accepted a message. */
+  /** From the event log: a message entered a connection's queue (`queued`) or waits with no route (`no-route`). */
+  enqueued: ParallelHook<[StatusChange]>;
+  /** From the event log: a message entered a user's mailbox (status `in-mailbox`; `target.user` is the user). */
+  inMailbox: ParallelHook<[StatusChange]>;
+  /** This gateway's dispatcher: one of its connections accepted a message (after the store recorded it as sent). */
   sent: ParallelHook<[QueueEntry, SendResult]>;
-  /** A message failed for good. */
+  /** This gateway's dispatcher: a message failed for good (after the store recorded it). */
   failed: ParallelHook<[QueueEntry, Error]>;
-  /** Any status change recorded in a message's history. */
-  status: ParallelHook<[string, MessageStatus, string | undefined]>;
+  /** From the event log: every change, whichever process committed it. */
+  status: ParallelHook<[StatusChange]>;
 }
 
 export function createHooks(log?: Logger): GatewayHooks {
@@ -124,11 +124,11 @@ export function createHooks(log?: Logger): GatewayHooks {
   return Object.freeze({
     normalize: new WaterfallHook<Message>('normalize'),
     route: new FirstResultHook<[Message], RouteTarget>('route'),
-    enqueued: parallel<[Message, RouteTarget | undefined]>('enqueued'),
-    delivered: parallel<[Message, string]>('delivered'),
+    enqueued: parallel<[StatusChange]>('enqueued'),
+    inMailbox: parallel<[StatusChange]>('inMailbox'),
     sent: parallel<[QueueEntry, SendResult]>('sent'),
     failed: parallel<[QueueEntry, Error]>('failed'),
-    status: parallel<[string, MessageStatus, string | undefined]>('status'),
+    status: parallel<[StatusChange]>('status'),
   });
 }
 

@@ -2,6 +2,7 @@
 export * from './types.ts';
 export * from './errors.ts';
 export * from './hooks.ts';
+export { FOLLOW_BATCH, FOLLOW_POLL_MS, type Reactor } from './events.ts';
 export type { Logger, LogLevel } from './log.ts';
 export { envPort } from './env.ts';
 export { defineConfig, parseOptions, type NowsmsConfig, type ResolvedConfig, type ConfigUser } from './config.ts';

@@ -115,11 +115,8 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
     );
     if (message.direction === 'MT' && target === undefined)
       deps.log.warn({ id: message.id, to: message.to }, 'no connection carries this message: it waits as no-route until one does');
-    if (target?.kind === 'mailbox') void deps.hooks.delivered.call(message, target.user);
-    else if (message.direction === 'MT') {
-      void deps.hooks.enqueued.call(message, target);
-      if (target?.kind === 'connection') deps.kick(target.id);
-    }
+    // The hooks (inMailbox, enqueued, status) run from the event log; only the dispatcher is woken here, at once.
+    if (target?.kind === 'connection') deps.kick(target.id);
   }
   return accepted;
 }

@@ -5,6 +5,7 @@ import type { GatewayHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Auth } from './auth.ts';
 import type { AdminCommand, StreamSource } from './admin/registry.ts';
+import type { Reactor } from './events.ts';
 import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
 /** The version of the plug-in API this core implements; plug-ins declare the range they support. */
@@ -33,6 +34,11 @@ export interface PluginApi {
   adminCommand(command: AdminCommand): void;
   /** Add an admin stream topic, subscribed to as `<plug-in name>.<source.topic>` (setup only). */
   adminTopic(source: StreamSource): void;
+  /**
+   * Follow the event log from start to stop: `reactor.handle` gets every change in order, whichever process
+   * committed it. `durable: true` keeps a cursor in the store (see core/README.md). Call it in setup().
+   */
+  follow(reactor: Reactor): void;
 }
 
 export interface NowsmsPlugin {

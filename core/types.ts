@@ -182,12 +182,27 @@ export interface CommitItem {
   idempotencyKey?: string;
 }
 
-/** One entry of a message's status history. */
+/**
+ * One entry of the event log (the status history): something that happened to a message, in commit order.
+ * `seq` is the cursor: it only grows, and a change is visible to readers only with every smaller seq.
+ */
 export interface StatusChange {
+  seq: number;
   messageId: string;
   status: MessageStatus;
   detail?: string;
   at: Date;
+  /**
+   * Where the change put the message or happened: the mailbox for `in-mailbox` and `retrieved`, the
+   * connection for `queued`, `sent`, `retrying`, `failed` and delivery reports, the command for a message
+   * routed to one (status `received`). Absent for `no-route`, `deleted` and an MO no route claimed.
+   */
+  target?: Exclude<RouteTarget, { kind: 'reject' }>;
+  /** Facts of the message itself, so that a reactor can pass over what is not its own without reading it. */
+  direction: Direction;
+  via?: string;
+  /** The user who submitted it (SMTP, SMPP login), if any. */
+  user?: string;
 }
 
 /** What the store did with one CommitItem. */
@@ -246,11 +261,6 @@ export interface MessageStore {
   get(id: string): Promise<Message | undefined>;
   summary(id: string): Promise<MessageSummary | undefined>;
   list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
-  /**
-   * The newest `limit` entries of every message's status history, newest first: what happened just before
-   * a restart, for a plug-in whose reaction to the `status` hook must not be lost to a crash.
-   */
-  recentStatusChanges(limit: number): Promise<StatusChange[]>;
   /** Append to the status history (and set the current status). */
   setStatus(id: string, status: MessageStatus, detail?: string): Promise<void>;
   /**
@@ -318,6 +328,27 @@ export interface MailboxStore {
   remove(user: string, uids: string[]): Promise<void>;
 }
 
+/**
+ * The event log: the status history read in commit order, and the cursors of durable reactors. Every store
+ * write that changes a message appends its changes here in the same transaction (see core/README.md).
+ */
+export interface EventLog {
+  /** Changes with a seq above `cursor`, oldest first, at most `limit`. One read for the whole batch. */
+  changesSince(cursor: number, limit: number): Promise<StatusChange[]>;
+  /** The seq of the newest change (0 when the log is empty). */
+  newestSeq(): Promise<number>;
+  /**
+   * Call `listener` after each commit of this store, in this process, that may have appended changes (so a
+   * follower wakes at once for its own process's writes; other processes' writes are found by polling).
+   * Returns the function that removes it.
+   */
+  onAppend(listener: () => void): () => void;
+  /** A durable reactor's saved cursor; undefined if it never saved one. */
+  cursor(name: string): Promise<number | undefined>;
+  /** Save a durable reactor's cursor (durably; it never moves back). */
+  saveCursor(name: string, seq: number): Promise<void>;
+}
+
 /** All the stores, each a slot a store plug-in fills. */
 export interface Stores {
   users: UserStore;
@@ -325,6 +356,7 @@ export interface Stores {
   queues: QueueStore;
   mailboxes: MailboxStore;
   segments: SegmentStore;
+  events: EventLog;
 }
 
 /** What the store plug-in does besides the interfaces: open, migrate, close. */
@@ -396,6 +428,6 @@ export interface ConnectionContext {
   submit(messages: NewMessage[]): Promise<Accepted[]>;
   /** Wake the dispatcher of a connection (after it comes up, or after a throttle pause). */
   kick(connectionId?: string): void;
-  /** Record a delivery report; the status hook fires when it changes a message's status. */
+  /** Record a delivery report; its change reaches the `status` hook and reactors through the event log. */
   report(report: Omit<DeliveryReport, 'connectionId'>): Promise<{ messageId: string; status: MessageStatus } | undefined>;
 }

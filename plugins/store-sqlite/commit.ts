@@ -5,7 +5,7 @@ import { NowsmsError, type CommitItem, type Committed, type Message, type Messag
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
 import type { Param, Sql } from './sqlite.ts';
-import { HISTORY_COLUMNS } from './status.ts';
+import { HISTORY_COLUMNS, historyRow } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `messages.commit` call: all of it or nothing. */
@@ -187,7 +187,8 @@ function rowsOf({ message: m, target, consumesSegments, idempotencyKey }: Commit
     ...out,
     message: messageRow(m, status, target ? JSON.stringify(target) : null, idempotencyKey),
     parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
-    history: [m.id, now, status, detail],
+    // The change records the route too: the event log's readers learn the mailbox or connection from it.
+    history: historyRow({ messageId: m.id, status, detail, at: now, target }),
     ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
   };
 }

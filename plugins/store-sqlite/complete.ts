@@ -39,7 +39,13 @@ export const completeKind: BulkKind<CompleteJob, void> = {
         continue;
       }
       job.remoteIds.forEach((remoteId, idx) => remote.push([connectionId, remoteId, job.messageId, idx, now]));
-      sent.push({ messageId: job.messageId, status: 'sent', detail: job.detail, at: now });
+      sent.push({
+        messageId: job.messageId,
+        status: 'sent',
+        detail: job.detail,
+        at: now,
+        ...(connectionId ? { target: { kind: 'connection', id: connectionId } } : {}),
+      });
       outcomes.push({ ok: true, value: undefined });
     }
     if (sent.length === 0) return outcomes;

@@ -31,6 +31,7 @@ export function sqliteStore(options?: { file?: string; busyTimeoutMs?: number })
       api.store('queues', store.queues);
       api.store('mailboxes', store.mailboxes);
       api.store('segments', store.segments);
+      api.store('events', store.events);
     },
   });
 }

@@ -99,7 +99,11 @@ export function mailboxStore(reads: ReadQueue, writes: WriteQueue): MailboxStore
         const ids = JSON.stringify(gone.map((r) => r.message_id));
         const now = Date.now();
         await tx.run("UPDATE messages SET status = 'retrieved' WHERE id IN (SELECT value FROM json_each(?))", [ids]);
-        await tx.run("INSERT INTO status_history (message_id, at, status, detail) SELECT value, ?, 'retrieved', ? FROM json_each(?)", [now, user, ids]);
+        // In the order they left the mailbox: the seqs follow it.
+        await tx.run(
+          "INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id) SELECT value, ?, 'retrieved', ?, 'mailbox', ? FROM json_each(?) ORDER BY key",
+          [now, user, user, ids],
+        );
       }),
   };
 }

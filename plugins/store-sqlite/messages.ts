@@ -1,5 +1,5 @@
 // MessageStore: commit (group-committed through the writer queue), and reads of messages and their history.
-import type { Message, MessageStatus, MessageStore, StatusChange } from '../../core/index.ts';
+import type { Message, MessageStore } from '../../core/index.ts';
 import { Coalescer } from './coalesce.ts';
 import { commitKind } from './commit.ts';
 import { loadMessages, loadSummaries } from './loaders.ts';
@@ -59,19 +59,5 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersC
     recordReport: (report) => writes.bulk(reportKind, report),
 
     delete: (id, detail) => deleteMessage(writes, id, detail),
-
-    recentStatusChanges: (limit) =>
-      reads.read(async (sql) => {
-        const rows = await sql.all<{ message_id: string; status: MessageStatus; detail: string | null; at: number }>(
-          'SELECT message_id, status, detail, at FROM status_history ORDER BY id DESC LIMIT ?',
-          [limit],
-        );
-        return rows.map((r): StatusChange => ({
-          messageId: r.message_id,
-          status: r.status,
-          ...(r.detail !== null ? { detail: r.detail } : {}),
-          at: new Date(r.at),
-        }));
-      }),
   };
 }

@@ -1,7 +1,8 @@
-// Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the five stores.
+// Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the stores.
 import fs from 'node:fs/promises';
 import { NowsmsError, type StoreLifecycle, type Stores } from '../../core/index.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter } from './connection.ts';
+import { eventLog } from './events.ts';
 import { mailboxStore } from './mailboxes.ts';
 import { messageStore } from './messages.ts';
 import { migrate } from './migrate.ts';
@@ -42,6 +43,7 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
     queues: queueStore(reads, writes),
     mailboxes: mailboxStore(reads, writes),
     segments: segmentStore(reads, writes),
+    events: eventLog(reads, writes),
     close: () =>
       (closing ??= (async () => {
         await Promise.all([writes.close(), reads.close()]);

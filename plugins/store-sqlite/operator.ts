@@ -95,7 +95,7 @@ export function operatorQueue(reads: ReadQueue, writes: WriteQueue) {
         if (row!.connection_id === null)
           throw new NowsmsError('NOWSMS_ERR_CONFLICT', `message ${messageId} has no route: requeue it (route again) or move it to a connection`);
         await tx.run('UPDATE queue SET next_attempt_at = ? WHERE message_id = ?', [now, messageId]);
-        await recordStatus(tx, messageId, 'queued', detail, now);
+        await recordStatus(tx, messageId, 'queued', detail, { kind: 'connection', id: row!.connection_id }, now);
       }),
 
     move: (messageId: string, connectionId: string, detail: string, opts: { onlyUnrouted?: boolean } = {}) =>
@@ -107,7 +107,7 @@ export function operatorQueue(reads: ReadQueue, writes: WriteQueue) {
         if (opts.onlyUnrouted && row!.connection_id !== null)
           throw new NowsmsError('NOWSMS_ERR_CONFLICT', `message ${messageId} is ${row!.status} on ${row!.connection_id}, not waiting with no route`);
         await tx.run('UPDATE queue SET connection_id = ?, next_attempt_at = ?, leased_until = NULL WHERE message_id = ?', [connectionId, now, messageId]);
-        await recordStatus(tx, messageId, 'queued', detail, now);
+        await recordStatus(tx, messageId, 'queued', detail, { kind: 'connection', id: connectionId }, now);
       }),
   };
 }
@@ -125,6 +125,6 @@ export function deleteMessage(writes: WriteQueue, id: string, detail: string | u
       const { changes } = await tx.run('DELETE FROM mailbox WHERE message_id = ?', [id]);
       if (changes === 0) throw (await refuse(tx, id, undefined, now))!;
     }
-    await recordStatus(tx, id, 'deleted', detail, now);
+    await recordStatus(tx, id, 'deleted', detail, undefined, now);
   });
 }

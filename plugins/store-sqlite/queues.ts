@@ -6,7 +6,7 @@ import { loadMessages } from './loaders.ts';
 import { operatorQueue } from './operator.ts';
 import type { ReadQueue } from './read-queue.ts';
 import type { Sql } from './sqlite.ts';
-import { recordStatus } from './status.ts';
+import { recordStatus, type Target } from './status.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 /** Longer than any send should take; a lease past it is taken to belong to a worker that died. */
@@ -20,9 +20,11 @@ interface QueueRow {
   last_error: string | null;
 }
 
-async function mustChange(tx: Sql, sql: string, params: (string | number | null)[], messageId: string): Promise<void> {
-  const { changes } = await tx.run(sql, params);
-  if (changes === 0) throw new NowsmsError('NOWSMS_ERR_STORE', `message ${messageId} is not waiting in the queue`);
+/** Run a statement on the message's queue row (`RETURNING connection_id`): its connection, or NOWSMS_ERR_STORE when there is no row. */
+async function mustChange(tx: Sql, sql: string, params: (string | number | null)[], messageId: string): Promise<Target> {
+  const row = await tx.get<{ connection_id: string | null }>(sql, params);
+  if (!row) throw new NowsmsError('NOWSMS_ERR_STORE', `message ${messageId} is not waiting in the queue`);
+  return row.connection_id === null ? undefined : { kind: 'connection', id: row.connection_id };
 }
 
 export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
@@ -57,19 +59,20 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
 
     retry: (messageId, at, error, countAttempt) =>
       writes.write(async (tx) => {
-        await mustChange(
+        const target = await mustChange(
           tx,
-          'UPDATE queue SET leased_until = NULL, next_attempt_at = ?, attempts = attempts + ?, last_error = ? WHERE message_id = ?',
+          'UPDATE queue SET leased_until = NULL, next_attempt_at = ?, attempts = attempts + ?, last_error = ? WHERE message_id = ? RETURNING connection_id',
           [at.getTime(), countAttempt ? 1 : 0, error, messageId],
           messageId,
         );
-        await recordStatus(tx, messageId, 'retrying', error);
+        await recordStatus(tx, messageId, 'retrying', error, target);
       }),
 
     fail: (messageId, error) =>
       writes.write(async (tx) => {
-        await tx.run('DELETE FROM queue WHERE message_id = ?', [messageId]);
-        await recordStatus(tx, messageId, 'failed', error);
+        const row = await tx.get<{ connection_id: string | null }>('DELETE FROM queue WHERE message_id = ? RETURNING connection_id', [messageId]);
+        const target: Target = row?.connection_id ? { kind: 'connection', id: row.connection_id } : undefined;
+        await recordStatus(tx, messageId, 'failed', error, target);
       }),
 
     unrouted: (limit) =>
@@ -85,8 +88,13 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
 
     assign: (messageId, connectionId) =>
       writes.write(async (tx) => {
-        await mustChange(tx, 'UPDATE queue SET connection_id = ?, leased_until = NULL WHERE message_id = ?', [connectionId, messageId], messageId);
-        await recordStatus(tx, messageId, 'queued', connectionId);
+        const target = await mustChange(
+          tx,
+          'UPDATE queue SET connection_id = ?, leased_until = NULL WHERE message_id = ? RETURNING connection_id',
+          [connectionId, messageId],
+          messageId,
+        );
+        await recordStatus(tx, messageId, 'queued', connectionId, target);
       }),
 
     releaseLeases: () =>

@@ -64,7 +64,13 @@ export const reportKind: BulkKind<DeliveryReport, Applied> = {
       else if (all.every((p) => p.outcome === 'delivered')) next = 'delivered';
       status.set(m.messageId, next);
       const which = all.length > 1 ? `segment ${m.idx + 1} of ${all.length}: ` : '';
-      changes.push({ messageId: m.messageId, status: next, detail: `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`, at: now });
+      changes.push({
+        messageId: m.messageId,
+        status: next,
+        detail: `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`,
+        at: now,
+        target: { kind: 'connection', id: r.connectionId },
+      });
       outcomes.push({ ok: true, value: { messageId: m.messageId, status: next } });
     });
     await updateRows(

@@ -159,4 +159,16 @@ CREATE TABLE consumed_segments (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    description: 'the event log: where each status change put the message (target), and the cursors of durable reactors',
+    sql: `
+ALTER TABLE status_history ADD COLUMN target_kind TEXT CHECK (target_kind IN ('mailbox', 'connection', 'command'));
+ALTER TABLE status_history ADD COLUMN target_id TEXT;
+CREATE TABLE cursors (
+  name TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  saved_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

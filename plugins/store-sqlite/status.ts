@@ -1,26 +1,48 @@
-// Every status change goes through here, so the current status and the history never disagree.
-import { NowsmsError, type MessageStatus } from '../../core/index.ts';
+// Every status change goes through here, so the current status and the history never disagree. The
+// history is also the event log (events.ts): each row's id is its seq, so rows are appended in the order
+// of the changes, and a change records where it put the message (its target) for the reactors.
+import { NowsmsError, type MessageStatus, type StatusChange } from '../../core/index.ts';
 import { insertRows, updateRows } from './bulk.ts';
-import type { Sql } from './sqlite.ts';
+import type { Param, Sql } from './sqlite.ts';
 
-export const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail'] as const;
+export const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail', 'target_kind', 'target_id'] as const;
+
+export type Target = StatusChange['target'];
 
 export interface StatusRecord {
   messageId: string;
   status: MessageStatus;
   detail: string | undefined;
   at: number;
+  target?: Target;
 }
 
-export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, at = Date.now()): Promise<void> {
+/** The target_kind and target_id columns of a history row. */
+export function targetColumns(target: Target): [Param, Param] {
+  if (!target) return [null, null];
+  return target.kind === 'mailbox' ? ['mailbox', target.user] : [target.kind, target.id];
+}
+
+export function historyRow(r: StatusRecord): Param[] {
+  return [r.messageId, r.at, r.status, r.detail, ...targetColumns(r.target)];
+}
+
+export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, target?: Target, at = Date.now()): Promise<void> {
   const { changes } = await tx.run('UPDATE messages SET status = ? WHERE id = ?', [status, messageId]);
   if (changes === 0) throw new NowsmsError('NOWSMS_ERR_STORE', `message ${messageId} is not in the store`);
-  await tx.run('INSERT INTO status_history (message_id, at, status, detail) VALUES (?, ?, ?, ?)', [messageId, at, status, detail]);
+  await tx.run('INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id) VALUES (?, ?, ?, ?, ?, ?)', [
+    messageId,
+    at,
+    status,
+    detail,
+    ...targetColumns(target),
+  ]);
 }
 
 /**
- * Many changes at once, in order (a group of completions or reports): each goes into the history, and each
- * message keeps the last of its own as its status. The caller has made sure every message exists.
+ * Many changes at once, in order (a group of completions or reports): each goes into the history (seqs in
+ * the order of `records`), and each message keeps the last of its own as its status. The caller has made
+ * sure every message exists.
  */
 export async function recordStatuses(tx: Sql, records: StatusRecord[]): Promise<void> {
   await updateRows(
@@ -30,10 +52,5 @@ export async function recordStatuses(tx: Sql, records: StatusRecord[]): Promise<
     'status',
     records.map((r) => [r.messageId, r.status]),
   );
-  await insertRows(
-    tx,
-    'status_history',
-    HISTORY_COLUMNS,
-    records.map((r) => [r.messageId, r.at, r.status, r.detail]),
-  );
+  await insertRows(tx, 'status_history', HISTORY_COLUMNS, records.map(historyRow));
 }

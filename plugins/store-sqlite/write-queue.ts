@@ -38,8 +38,15 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
+  private readonly committed = new Set<() => void>();
 
   constructor(private readonly db: Db) {}
+
+  /** Call `listener` after every COMMIT (the event log wakes its followers so); returns the remover. */
+  onCommit(listener: () => void): () => void {
+    this.committed.add(listener);
+    return () => this.committed.delete(listener);
+  }
 
   /** Resolves with the job's result only after the COMMIT that holds it has returned. */
   write<T>(job: WriteJob<T>): Promise<T> {
@@ -112,6 +119,7 @@ export class WriteQueue {
       if (o.ok) p.resolve(o.value);
       else p.reject(o.error);
     });
+    for (const listener of this.committed) listener();
   }
 
   /** A plain job in its own savepoint: undone and reported alone if it throws. */

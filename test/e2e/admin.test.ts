@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { AdminClient } from '../../core/admin/client.ts';
 import type { AdminEventLine, ConnectionsEvent } from '../../core/admin/protocol.ts';
 import { adminSocketPath, STREAM_HIGH_WATER_BYTES } from '../../core/admin/server.ts';
-import { startProcess, stopProcess, writeConfig } from '../helpers/process.ts';
+import type { StatusChange } from '../../core/index.ts';
+import { cli, startProcess, stopProcess, writeConfig } from '../helpers/process.ts';
 
 let child: ChildProcess | undefined;
 const clients: AdminClient[] = [];
@@ -184,5 +185,38 @@ describe('admin socket', () => {
       const floods = (await client.call('links.floods', {})) as { open: number };
       return s.admin.subscribers.length === 0 && floods.open === 0 ? true : undefined;
     });
+  });
+  it('streams the event log: a subscriber from a cursor gets what happened since, then each change as it is committed', async () => {
+    const config = await writeConfig({ keys: "users: [{ name: 'bob', password: 'bob-pw', smtpLogin: true, recipients: ['+15550001111'] }]," });
+    child = (await startProcess(config)).child;
+    const inject = (text: string) => {
+      const r = cli(['inject', '--from', '+447700900123', '--to', '+15550001111', '--text', text, '--json', '--config', config.file]);
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { id: string }).id;
+    };
+    const first = inject('before the subscription');
+    const watcher = (await AdminClient.connect(adminSocketPath(config.dataDir)))!;
+    clients.push(watcher);
+    const changes: StatusChange[] = [];
+    await watcher.subscribe(
+      ['messages'],
+      (line: AdminEventLine) => {
+        if ('event' in line) changes.push(line.event as StatusChange);
+      },
+      { messages: 0 },
+    );
+    // Replayed from the cursor: the first message entered bob's mailbox.
+    await until('the replayed change', async () => changes.find((c) => c.messageId === first && c.status === 'in-mailbox'));
+    expect(changes.find((c) => c.messageId === first && c.status === 'in-mailbox')).toMatchObject({
+      target: { kind: 'mailbox', user: 'bob' },
+      direction: 'MO',
+    });
+    // Then live, with a higher seq.
+    const second = inject('after the subscription');
+    const live = await until('the live change', async () => changes.find((c) => c.messageId === second && c.status === 'in-mailbox'));
+    expect(live.seq).toBeGreaterThan(changes.find((c) => c.messageId === first)!.seq);
+    const seqs = changes.map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
   });
 });

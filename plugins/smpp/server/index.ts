@@ -6,7 +6,7 @@ import { dispatcher } from './dispatch.ts';
 import { Intake } from './intake.ts';
 import { SmppListener } from './listener.ts';
 import { optionsSchema, type SmppServerOptions } from './options.ts';
-import { Receipts } from './receipts.ts';
+import { Receipts, RECEIPTS_REACTOR } from './receipts.ts';
 import { Registry } from './registry.ts';
 import { Throttle } from './throttle.ts';
 
@@ -30,9 +30,20 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           `plugins.${CONNECTION_ID}.tlsPort needs a certificate: set tls in the config (or plugins.${CONNECTION_ID}.tls)`,
         );
 
-      // Hooks are tapped now (they freeze at start); until the connection starts they have nothing to do.
-      api.hooks.delivered.tap(CONNECTION_ID, (message, user) => parts?.registry.offer(user, message.id));
-      api.hooks.status.tap(CONNECTION_ID, (id, status) => parts?.receipts.onStatus(id, status));
+      // Both follow the event log, so what another process commits (`nowsms inject`, a report recorded while
+      // the gateway was down) reaches them too. The gateway hands changes over only while connections run.
+      api.hooks.inMailbox.tap(CONNECTION_ID, (change) => {
+        if (change.target?.kind === 'mailbox') parts?.registry.offer(change.target.user, change.messageId);
+      });
+      api.follow({
+        name: RECEIPTS_REACTOR,
+        durable: true,
+        handle: (changes) => {
+          // Not yet started (or stopping): the cursor stays, and the changes come again.
+          if (!parts) throw new Error('the smpp server is not running: its receipts wait for it');
+          return parts.receipts.handle(changes);
+        },
+      });
 
       api.connection({
         id: CONNECTION_ID,
@@ -97,9 +108,6 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           listener = l;
           parts = { registry, intake, receipts };
           intake.start();
-          // Receipts a crash cut off are made before the server counts as up (new ones meanwhile are not lost:
-          // the hook is live, and the two never make one receipt twice).
-          await receipts.replay();
           state = 'up';
           detail = undefined;
           ctx.log.info({ listening: l.listening }, 'smpp server listening');

@@ -18,6 +18,11 @@ class Refused extends Error {
 const SLOW_DOWN = new Set<number>([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
 /** How long a mailbox listing that failed waits before it is tried again. */
 const RELIST_MS = 5000;
+/**
+ * Messages delivered lately, remembered so that the event log's news of one (which may come after a bind's
+ * listing already delivered it) does not send it twice. A mailbox entry never comes back once removed.
+ */
+const REMEMBER_DELIVERED = 10_000;
 
 export class Outbox {
   private readonly sessions: Session[] = [];
@@ -27,6 +32,7 @@ export class Outbox {
   private readonly queued = new Set<string>();
   private readonly inFlight = new Set<string>();
   private readonly delayed = new Map<string, NodeJS.Timeout>();
+  private readonly delivered = new Set<string>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private turn = 0;
 
@@ -57,7 +63,7 @@ export class Outbox {
 
   /** A message entered the user's mailbox (uid = the store's mailbox uid). */
   offer(uid: string): void {
-    if (this.sessions.length === 0 || this.queued.has(uid) || this.inFlight.has(uid) || this.delayed.has(uid)) return;
+    if (this.sessions.length === 0 || this.queued.has(uid) || this.inFlight.has(uid) || this.delayed.has(uid) || this.delivered.has(uid)) return;
     this.queue.push(uid);
     this.queued.add(uid);
     this.pump();
@@ -129,6 +135,9 @@ export class Outbox {
         if (resp.command === 'generic_nack' || resp.command_status !== 0) throw new Refused(resp.command_status || smpp.ESME_RINVCMDID);
       }
       await stores.mailboxes.remove(this.user, [uid]);
+      this.delivered.add(uid);
+      // Sets iterate in insertion order: the first is the oldest.
+      if (this.delivered.size > REMEMBER_DELIVERED) this.delivered.delete(this.delivered.values().next().value!);
       counters.delivered++;
       this.inFlight.delete(uid);
       log.debug({ user: this.user, id: uid, session: session.id }, 'delivered over smpp');

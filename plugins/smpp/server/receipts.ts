@@ -1,7 +1,10 @@
-// The `status` hook, for users' submits: when one reaches a final status, its receipt is committed as a
-// message for the user (receipt-message.ts) and from there travels like any other message. Only what the
-// client asked for is sent (registered_delivery: 1 = any final outcome, 2 = failures only).
-import type { MessageStatus, NewMessage } from '../../../core/index.ts';
+// A durable reactor on the event log, for users' submits: when one reaches a final status, its receipt is
+// committed as a message for the user (receipt-message.ts) and from there travels like any other message.
+// Only what the client asked for is sent (registered_delivery: 1 = any final outcome, 2 = failures only).
+// The reactor's cursor is in the store: a status committed while the gateway was down, by another process
+// or just before a crash gets its receipt at the next start; the receipts' idempotency keys keep a change
+// handed over twice (at least once) from making two.
+import { isNowsmsError, type MessageStatus, type NewMessage, type StatusChange } from '../../../core/index.ts';
 import { smppMetaOf } from '../shared/meta.ts';
 import { CONNECTION_ID, type ServerContext } from './context.ts';
 import { receiptMessages, type FinalStatus } from './receipt-message.ts';
@@ -12,11 +15,8 @@ const FINAL = new Set<MessageStatus>(['delivered', 'undeliverable', 'failed']);
  * receipt); that no receipt is made twice rests on their idempotency keys, not on this.
  */
 const REMEMBER = 100_000;
-/**
- * Status changes looked at again at start: those whose receipt a crash may have cut off. The hook runs
- * right after each change is committed, so only the last moments before a crash can lack their receipt.
- */
-const REPLAY = 10_000;
+/** The name of the reactor, under which its cursor is saved. */
+export const RECEIPTS_REACTOR = 'smpp-server:receipts';
 
 function wanted(registeredDelivery: number, status: FinalStatus): boolean {
   switch (registeredDelivery & 0x03) {
@@ -28,9 +28,6 @@ function wanted(registeredDelivery: number, status: FinalStatus): boolean {
       return false;
   }
 }
-
-/** Replayed receipts go to the store this many at a time (one commit each; duplicates are found in bulk). */
-const REPLAY_BATCH = 200;
 
 interface Due {
   id: string;
@@ -44,27 +41,14 @@ export class Receipts {
 
   constructor(private readonly ctx: ServerContext) {}
 
-  /** The status hook: a final status of a user's submit that asked for it becomes its receipt. */
-  async onStatus(id: string, status: MessageStatus): Promise<void> {
-    const due = await this.due(id, status);
-    if (due) await this.commit([due]);
-  }
-
-  /**
-   * After a restart: the final statuses of the last moments before it, oldest first, as the hook would
-   * have seen them. A receipt already made is a duplicate by its idempotency key and is not made again.
-   */
-  async replay(): Promise<void> {
-    try {
-      const changes = (await this.ctx.stores.messages.recentStatusChanges(REPLAY)).reverse().filter((c) => FINAL.has(c.status));
-      for (let i = 0; i < changes.length; i += REPLAY_BATCH) {
-        // Looked up together: the store answers gets issued in one turn with one read.
-        const due = await Promise.all(changes.slice(i, i + REPLAY_BATCH).map((c) => this.due(c.messageId, c.status)));
-        await this.commit(due.filter((d): d is Due => d !== undefined));
-      }
-    } catch (err) {
-      this.ctx.log.error({ err }, 'cannot look for receipts a restart may have cut off');
-    }
+  /** A batch of the event log: the final statuses of users' submits that asked for them become receipts. */
+  async handle(changes: StatusChange[]): Promise<void> {
+    // Most changes are not about an SMPP user's submit reaching its end: passed over without a read.
+    const mine = changes.filter((c) => FINAL.has(c.status) && c.direction === 'MT' && c.via === CONNECTION_ID && c.user !== undefined);
+    if (mine.length === 0) return;
+    // Looked up together: the store answers gets issued in one turn with one read.
+    const due = await Promise.all(mine.map((c) => this.due(c.messageId, c.status)));
+    await this.commit(due.filter((d): d is Due => d !== undefined));
   }
 
   private async due(id: string, status: MessageStatus): Promise<Due | undefined> {
@@ -101,6 +85,8 @@ export class Receipts {
         return;
       }
       for (const d of due) this.made.delete(`${d.id}|${d.status}`);
+      // A store that cannot write now: the reactor is handed the change again later (its cursor stays).
+      if (isNowsmsError(err) && err.temporary) throw err;
       log.error({ err, ids: due.map((d) => d.id) }, 'cannot commit the smpp receipt; it is lost');
     }
   }

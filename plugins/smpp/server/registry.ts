@@ -1,6 +1,6 @@
-// Who is bound, and to which user's outbox each receiving session belongs. The gateway's `delivered` hook
-// lands here: a message for a user with a bound receiver is offered at once; for anyone else it simply
-// waits in the mailbox.
+// Who is bound, and to which user's outbox each receiving session belongs. The gateway's `inMailbox` hook
+// (driven from the event log, so a message another process committed comes too) lands here: a message for
+// a user with a bound receiver is offered at once; for anyone else it simply waits in the mailbox.
 import type { ServerContext } from './context.ts';
 import { Outbox } from './outbox.ts';
 import type { Session } from './session.ts';

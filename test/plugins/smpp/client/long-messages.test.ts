@@ -29,7 +29,11 @@ describe('long MT messages', () => {
     it(`longMessages '${mode}' sends ${expectParts} PDU(s) the SMSC joins back`, async () => {
       h = await startHarness({ client: { longMessages: mode, registeredDelivery: true }, sim: { receipts: true } });
       await h.mail('+447700900200', LONG_GSM);
-      const [msg] = await waitFor('the message', () => h!.sim.messages().length === 1 && h!.sim.messages());
+      // The simulator lists a message from its first part on: wait for all of them.
+      const [msg] = await waitFor(
+        'the message',
+        () => h!.sim.messages().length === 1 && h!.sim.messages()[0]!.parts.length >= expectParts && h!.sim.messages(),
+      );
       expect(msg!.text).toBe(LONG_GSM);
       expect(msg!.parts).toHaveLength(expectParts);
       expect(new Set(msg!.parts.map((p) => p.view.form))).toEqual(new Set([form]));
@@ -44,7 +48,7 @@ describe('long MT messages', () => {
   it('a three-part UCS-2 message with emoji keeps every surrogate pair within one segment', async () => {
     h = await startHarness({ client: { registeredDelivery: true }, sim: { receipts: true } });
     await h.mail('+447700900201', EMOJI_UCS2);
-    const [msg] = await waitFor('the message', () => h!.sim.messages().length === 1 && h!.sim.messages());
+    const [msg] = await waitFor('the message', () => h!.sim.messages().length === 1 && h!.sim.messages()[0]!.parts.length >= 3 && h!.sim.messages());
     expect(msg!.parts).toHaveLength(3);
     for (const p of msg!.parts) {
       expect(p.pdu.data_coding).toBe(8);
