@@ -10,6 +10,7 @@ import { isNowsmsError, NowsmsError } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, silentLogger } from './log.ts';
 import { addUser, publicView, removeUser, setUser, type UserFields } from './users.ts';
+import type { MessageSummary } from './types.ts';
 
 const HELP = `nowsms: an SMS/MMS gateway
 
@@ -199,10 +200,21 @@ async function messages(args: string[]): Promise<void> {
       all,
       Boolean(values.json),
       () =>
-        all.map((m) => `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}`).join('\n') ||
+        all
+          .map(
+            (m) =>
+              `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}${m.status === 'no-route' ? noRouteWhy(m) : ''}`,
+          )
+          .join('\n') ||
         'no messages',
     );
   });
+}
+
+/** Why a message waits: the detail its no-route entry recorded. */
+function noRouteWhy(m: MessageSummary): string {
+  const why = m.history.findLast((h) => h.status === 'no-route')?.detail;
+  return why ? ` (${why})` : '';
 }
 
 async function status(args: string[]): Promise<number> {

@@ -6,7 +6,7 @@ import { NowsmsError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
 import { newMessageId } from './ids.ts';
 import type { Logger } from './log.ts';
-import { chooseConnection } from './routing.ts';
+import { chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
 import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
 
@@ -48,8 +48,15 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   }
   const routed = routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message);
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
-  const target = routed ?? (message.direction === 'MT' ? connectionTarget(message, deps.connections()) : undefined);
-  return { message, target, ...(consumesSegments ? { consumesSegments } : {}), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+  const route = routed === undefined && message.direction === 'MT' ? chooseRoute(message, deps.connections()) : undefined;
+  const target = routed ?? (route && 'id' in route ? ({ kind: 'connection', id: route.id } as const) : undefined);
+  return {
+    message,
+    target,
+    ...(route && 'reason' in route ? { detail: route.reason } : {}),
+    ...(consumesSegments ? { consumesSegments } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+  };
 }
 
 async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget> {
@@ -73,11 +80,6 @@ function utf8Text(part: Part): Part {
     throw new NowsmsError('NOWSMS_ERR_REJECTED', `text part in unknown charset ${charset}`);
   }
   return { ...part, contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8') };
-}
-
-function connectionTarget(message: Message, connections: Connection[]) {
-  const id = chooseConnection(message, connections);
-  return id === undefined ? undefined : ({ kind: 'connection', id } as const);
 }
 
 /** One charge per submitting user: their MT messages count against their limits and credits. */

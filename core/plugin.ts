@@ -3,6 +3,7 @@ import type { ResolvedConfig } from './config.ts';
 import type { GatewayHooks } from './hooks.ts';
 import type { Logger } from './log.ts';
 import type { Auth } from './auth.ts';
+import type { ServiceMap, ServiceName } from './services.ts';
 import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
 /** The version of the plug-in API this core implements; plug-ins declare the range they support. */
@@ -27,12 +28,22 @@ export interface PluginApi {
   onClose(fn: () => Promise<void> | void): void;
   /** Route and commit messages (as ConnectionContext.submit). */
   submit(messages: NewMessage[]): Promise<Accepted[]>;
+  /** Offer a service named in this plug-in's `provides` (core/services.ts). */
+  provide<K extends ServiceName>(name: K, impl: ServiceMap[K]): void;
+  /** The one provider of a service named in `needs` (an error when several plug-ins provide it: use services). */
+  service<K extends ServiceName>(name: K): ServiceMap[K];
+  /** Every provider of a service named in `needs`, in setup order (one per modem for `modem-sms`). */
+  services<K extends ServiceName>(name: K): ServiceMap[K][];
 }
 
 export interface NowsmsPlugin {
   name: string;
   /** Names of plug-ins that must be set up before this one. */
   dependencies?: string[];
+  /** Services this plug-in offers with api.provide in setup (core/services.ts). */
+  provides?: ServiceName[];
+  /** Services this plug-in uses: checked at boot, their providers are set up first. */
+  needs?: ServiceName[];
   /** Core API versions this plug-in works with (default: [1]). */
   coreApi?: number[];
   setup(api: PluginApi): void | Promise<void>;
