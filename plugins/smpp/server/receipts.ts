@@ -1,8 +1,8 @@
 // The `status` hook, for users' submits: when one reaches a final status, its receipt is committed as a
 // message for the user (receipt-message.ts) and from there travels like any other message. Only what the
 // client asked for is sent (registered_delivery: 1 = any final outcome, 2 = failures only).
-import type { MessageStatus, NewMessage } from '../../../core/index.ts';
-import { smppMetaOf } from '../shared/meta.ts';
+import { smsOf, type MessageStatus, type NewMessage } from '../../../core/index.ts';
+import { registeredDeliveryOf } from '../shared/meta.ts';
 import { CONNECTION_ID, type ServerContext } from './context.ts';
 import { receiptMessages, type FinalStatus } from './receipt-message.ts';
 
@@ -74,7 +74,7 @@ export class Receipts {
     const { stores } = this.ctx;
     const message = await stores.messages.get(id);
     if (!message || message.direction !== 'MT' || message.via !== CONNECTION_ID || !message.user) return undefined;
-    if (!wanted(smppMetaOf(message.meta).registeredDelivery ?? 0, status as FinalStatus)) return undefined;
+    if (!wanted(registeredDeliveryOf(smsOf(message).receipt ?? 'none'), status as FinalStatus)) return undefined;
     const user = await stores.users.get(message.user);
     if (!user || user.removed || !user.smppLogin) return undefined;
     if (this.made.size >= REMEMBER) this.made.clear();

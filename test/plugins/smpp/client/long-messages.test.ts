@@ -30,6 +30,8 @@ describe('long MT messages', () => {
       h = await startHarness({ client: { longMessages: mode, registeredDelivery: true }, sim: { receipts: true } });
       await h.mail('+447700900200', LONG_GSM);
       const [msg] = await waitFor('the message', () => h!.sim.messages().length === 1 && h!.sim.messages());
+      await new Promise((r) => setTimeout(r, 500));
+      console.log('DEBUG', JSON.stringify(h.sim.submits.map((x) => [x.sequence, x.at.getTime() % 100000, Date.now() % 100000])));
       expect(msg!.text).toBe(LONG_GSM);
       expect(msg!.parts).toHaveLength(expectParts);
       expect(new Set(msg!.parts.map((p) => p.view.form))).toEqual(new Set([form]));
@@ -44,7 +46,7 @@ describe('long MT messages', () => {
   it('a three-part UCS-2 message with emoji keeps every surrogate pair within one segment', async () => {
     h = await startHarness({ client: { registeredDelivery: true }, sim: { receipts: true } });
     await h.mail('+447700900201', EMOJI_UCS2);
-    const [msg] = await waitFor('the message', () => h!.sim.messages().length === 1 && h!.sim.messages());
+    const [msg] = await waitFor('the message', () => h!.sim.submits.length === 3 && h!.sim.messages());
     expect(msg!.parts).toHaveLength(3);
     for (const p of msg!.parts) {
       expect(p.pdu.data_coding).toBe(8);
