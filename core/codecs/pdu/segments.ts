@@ -51,7 +51,8 @@ export function planContent(opts: ContentOptions): ContentPlan {
   const ref = concatRef(opts.concatRef, refBits);
   return {
     encoding,
-    segments: pieces.map((content, i) => ({ udh: buildUdh([concatElement(ref, pieces.length, i + 1, refBits), ...fixed]), content })),
+    // Ports before concatenation, as Kannel and libgammu lay a port-addressed long message out.
+    segments: pieces.map((content, i) => ({ udh: buildUdh([...fixed, concatElement(ref, pieces.length, i + 1, refBits)]), content })),
   };
 }
 

@@ -129,7 +129,7 @@ export type Content =
   | { kind: 'text'; text: string; messageClass?: 0 | 1 | 2 | 3 }
   /**
    * Binary user data. `header` holds user data header elements (ports, others; no UDHL, no concatenation)
-   * that every segment carries, before its concatenation element when it has one.
+   * that every segment carries, followed by its concatenation element when it has one.
    */
   | { kind: 'binary'; data: Buffer; dataCoding: number; header?: Buffer };
 
@@ -222,7 +222,8 @@ export function planSegments(content: Content, opts: { longMessages: LongMessage
       const ref = bits === 16 ? opts.ref & 0xffff : opts.ref & 0xff;
       return pieces.map((p, i) => {
         const concat = concatUdh({ ref, total, seq: i + 1, bits }).subarray(1);
-        return { dataCoding, esmClass: ESM_UDHI, shortMessage: withHeader(header ? [concat, header] : [concat], p) };
+        // Ports before concatenation, as Kannel and libgammu lay a port-addressed long message out.
+        return { dataCoding, esmClass: ESM_UDHI, shortMessage: withHeader(header ? [header, concat] : [concat], p) };
       });
     }
   }

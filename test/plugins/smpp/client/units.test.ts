@@ -88,7 +88,7 @@ describe('user data', () => {
     expect(payload[0]!.payload).toHaveLength(200);
   });
 
-  it('binary with ports: one segment with the port header when it fits, else each segment repeats it after the concatenation element', () => {
+  it('binary with ports: one segment with the port header when it fits, else each segment repeats it before the concatenation element', () => {
     const ports = Buffer.from('05040b8423f0', 'hex');
     const [one, ...none] = planSegments({ kind: 'binary', data: Buffer.alloc(133, 1), dataCoding: 0xf5, header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 1 });
     expect(none).toEqual([]);
@@ -101,7 +101,7 @@ describe('user data', () => {
     expect(segs).toHaveLength(3);
     for (const [i, s] of segs.entries()) {
       expect(s.shortMessage.length).toBeLessThanOrEqual(140);
-      expect(s.shortMessage.subarray(0, 12).toString('hex')).toBe(`0b00034203${(i + 1).toString(16).padStart(2, '0')}05040b8423f0`);
+      expect(s.shortMessage.subarray(0, 12).toString('hex')).toBe(`0b05040b8423f000034203${(i + 1).toString(16).padStart(2, '0')}`);
     }
     expect(Buffer.concat(segs.map((s) => s.shortMessage.subarray(12))).equals(long)).toBe(true);
 
