@@ -205,8 +205,7 @@ async function messages(args: string[]): Promise<void> {
             (m) =>
               `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}${m.status === 'no-route' ? noRouteWhy(m) : ''}`,
           )
-          .join('\n') ||
-        'no messages',
+          .join('\n') || 'no messages',
     );
   });
 }

@@ -100,7 +100,7 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
   for (const input of inputs) items.push(await prepare(deps, input));
   const committed = await deps.stores.messages.commit(items, await charges(items, deps.stores));
   const accepted: Accepted[] = [];
-  for (const [i, { message, target }] of items.entries()) {
+  for (const [i, { message, target, detail }] of items.entries()) {
     const c = committed[i]!;
     if (c.duplicate) {
       deps.log.info(
@@ -112,7 +112,16 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
     }
     accepted.push({ id: message.id, target });
     deps.log.info(
-      { id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target },
+      {
+        id: message.id,
+        direction: message.direction,
+        kind: message.kind,
+        from: message.from,
+        to: message.to,
+        via: message.via,
+        target,
+        ...(detail ? { noRoute: detail } : {}),
+      },
       'message accepted',
     );
     if (target?.kind === 'mailbox') void deps.hooks.delivered.call(message, target.user);

@@ -45,7 +45,9 @@ describe('plug-in services', () => {
 
   it('the declarations must be honest: providing or using an undeclared service, or declaring one never provided, is refused', async () => {
     const undeclared: NowsmsPlugin = { name: 'sneaky', setup: (api) => api.provide('modem-sms', fakeModemSms('x')) };
-    await expect(startTestGateway({ smtp: false, pop3: false, plugins: [undeclared] })).rejects.toThrow(/sneaky provides service modem-sms without declaring it/);
+    await expect(startTestGateway({ smtp: false, pop3: false, plugins: [undeclared] })).rejects.toThrow(
+      /sneaky provides service modem-sms without declaring it/,
+    );
     const user: NowsmsPlugin = { name: 'user', setup: (api) => void api.service('modem-sms') };
     await expect(startTestGateway({ smtp: false, pop3: false, plugins: [provider('m', 'm1'), user] })).rejects.toThrow(
       /user uses service modem-sms without declaring it: add 'modem-sms' to its needs/,

@@ -32,7 +32,13 @@ describe('SMS transport facts', () => {
   });
 
   it('the PDU encoder repeats further header elements after the ports in every segment', () => {
-    const pdus = encodeSubmit({ to: '+447700900123', data: Buffer.alloc(200, 7), ports: { source: 9200, destination: 2948 }, elements: Buffer.from('240101', 'hex'), concatRef: 9 });
+    const pdus = encodeSubmit({
+      to: '+447700900123',
+      data: Buffer.alloc(200, 7),
+      ports: { source: 9200, destination: 2948 },
+      elements: Buffer.from('240101', 'hex'),
+      concatRef: 9,
+    });
     expect(pdus).toHaveLength(2);
     for (const [i, p] of pdus.entries()) {
       const d = decodePdu(p.pdu, { direction: 'mo' });

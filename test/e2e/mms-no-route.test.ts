@@ -18,7 +18,10 @@ afterEach(async () => {
 });
 
 /** The smallest valid PNG: one transparent pixel. */
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082',
+  'hex',
+);
 
 function swaks(port: number, to: string, ...extra: string[]): Promise<{ code: number; out: string }> {
   const args = ['--server', '127.0.0.1', '--port', String(port), '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'alice-pw'];
@@ -54,7 +57,18 @@ describe.skipIf(missingPeer('swaks'))('an MMS with no MMS connection', () => {
 
     const image = path.join(config.dir, 'photo.png');
     writeFileSync(image, PNG);
-    const mms = await swaks(config.smtpPort, '447700900123@mms.localhost', '--header', 'Subject: holiday', '--body', 'a photo', '--attach-type', 'image/png', '--attach', `@${image}`);
+    const mms = await swaks(
+      config.smtpPort,
+      '447700900123@mms.localhost',
+      '--header',
+      'Subject: holiday',
+      '--body',
+      'a photo',
+      '--attach-type',
+      'image/png',
+      '--attach',
+      `@${image}`,
+    );
     expect(mms.code, mms.out).toBe(0);
     expect(mms.out).toMatch(/<-\s+250 /);
 
@@ -66,12 +80,19 @@ describe.skipIf(missingPeer('swaks'))('an MMS with no MMS connection', () => {
     // swaks adds a subject of its own, which the SMS carries before the body.
     expect(sent!.text).toMatch(/just text$/);
 
-    const list = () => JSON.parse(cli(['messages', 'list', '--json', '--config', config.file]).stdout) as { kind: string; status: string; history: { status: string; detail?: string }[] }[];
+    const list = () =>
+      JSON.parse(cli(['messages', 'list', '--json', '--config', config.file]).stdout) as {
+        kind: string;
+        status: string;
+        history: { status: string; detail?: string }[];
+      }[];
     const waiting = list().find((m) => m.kind === 'mms')!;
     expect(waiting.status).toBe('no-route');
     expect(waiting.history.at(-1)!.detail).toMatch(/carries MMS \(smsc carries text SMS, binary SMS, not MMS\): add a connection that carries MMS/);
     // The operator's view says it in words too.
-    expect(cli(['messages', 'list', '--config', config.file]).stdout).toMatch(/mms .*\+447700900123 no-route \(no connection that takes \+447700900123 carries MMS/);
+    expect(cli(['messages', 'list', '--config', config.file]).stdout).toMatch(
+      /mms .*\+447700900123 no-route \(no connection that takes \+447700900123 carries MMS/,
+    );
 
     // Nothing of the MMS reached the SMSC, even after the SMS went (same queue, same connection).
     expect(sim.submits).toHaveLength(1);

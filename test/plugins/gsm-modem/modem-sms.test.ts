@@ -94,9 +94,7 @@ json.dump(out, sys.stdout)
     expect(run.status, run.stderr).toBe(0);
     const views = JSON.parse(run.stdout) as { coding: string; udh: string; part: number; parts: number; text: string }[];
     const ref = decoded[0]!.udh!.concat!.ref.toString(16).padStart(2, '0');
-    expect(views.map((v) => [v.coding, v.udh, v.part, v.parts])).toEqual(
-      [1, 2, 3].map((n) => ['8bit', `0b05040b8423f00003${ref}030${n}`, n, 3]),
-    );
+    expect(views.map((v) => [v.coding, v.udh, v.part, v.parts])).toEqual([1, 2, 3].map((n) => ['8bit', `0b05040b8423f00003${ref}030${n}`, n, 3]));
     expect(Buffer.from(views.map((v) => v.text).join(''), 'hex').equals(data)).toBe(true);
   });
 

@@ -90,7 +90,10 @@ describe('user data', () => {
 
   it('binary with ports: one segment with the port header when it fits, else each segment repeats it before the concatenation element', () => {
     const ports = Buffer.from('05040b8423f0', 'hex');
-    const [one, ...none] = planSegments({ kind: 'binary', data: Buffer.alloc(133, 1), dataCoding: 0xf5, header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 1 });
+    const [one, ...none] = planSegments(
+      { kind: 'binary', data: Buffer.alloc(133, 1), dataCoding: 0xf5, header: ports },
+      { longMessages: 'udh', coding: 'gsm7', ref: 1 },
+    );
     expect(none).toEqual([]);
     expect([one!.dataCoding, one!.esmClass]).toEqual([0xf5, 0x40]);
     expect(one!.shortMessage.subarray(0, 7).toString('hex')).toBe('0605040b8423f0');
