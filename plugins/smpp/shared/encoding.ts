@@ -2,7 +2,7 @@
 // and how a long message is cut for each of the three SMPP forms (UDH concatenation, SAR TLVs,
 // message_payload). GSM 7-bit travels unpacked over SMPP (one septet per octet, SMPP v3.4 §5.2.19):
 // the SMSC packs it for the air interface.
-import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, isGsm7, planSms } from '../../../core/index.ts';
+import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, gsm7Length, isGsm7, planSms } from '../../../core/index.ts';
 
 export type Alphabet = 'gsm7' | 'ascii' | 'latin1' | 'ucs2' | 'binary';
 
@@ -126,11 +126,12 @@ export type LongMessages = 'udh' | 'udh16' | 'sar' | 'payload';
 export type TextCoding = 'gsm7' | 'latin1' | 'ucs2';
 
 export type Content =
-  | { kind: 'text'; text: string; messageClass?: 0 | 1 | 2 | 3 }
   /**
-   * Binary user data. `header` holds user data header elements (ports, others; no UDHL, no concatenation)
-   * that every segment carries, followed by its concatenation element when it has one.
+   * `header` (either kind) holds user data header elements (ports, others; no UDHL, no concatenation) that
+   * every segment carries, followed by its concatenation element when it has one.
    */
+  | { kind: 'text'; text: string; messageClass?: 0 | 1 | 2 | 3; header?: Buffer }
+  /** Binary user data: the octets after the header. */
   | { kind: 'binary'; data: Buffer; dataCoding: number; header?: Buffer };
 
 /** One submit_sm's worth. */
@@ -173,6 +174,31 @@ function textPieces(text: string, alphabet: 'gsm7' | 'latin1' | 'ucs2', udhBytes
   return out;
 }
 
+/** Split a text into pieces of at most `capacity` units (septets, UTF-16 units, Latin-1 octets), never inside an escape or surrogate pair. */
+function splitText(text: string, alphabet: 'gsm7' | 'latin1' | 'ucs2', capacity: number): string[] {
+  const cost = (ch: string) => (alphabet === 'gsm7' ? gsm7Length(ch) : ch.length);
+  const out: string[] = [];
+  let current = '';
+  let units = 0;
+  for (const ch of text) {
+    if (units + cost(ch) > capacity && current) {
+      out.push(current);
+      current = '';
+      units = 0;
+    }
+    current += ch;
+    units += cost(ch);
+  }
+  out.push(current);
+  return out;
+}
+
+/** Text units the user data holds after a header of `octets` octets (UDHL included). */
+function textCapacity(alphabet: 'gsm7' | 'latin1' | 'ucs2', octets: number): number {
+  const free = OCTETS - octets;
+  return alphabet === 'gsm7' ? Math.floor((free * 8) / 7) : alphabet === 'ucs2' ? Math.floor(free / 2) : free;
+}
+
 function chunks(data: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
@@ -192,16 +218,25 @@ export function planSegments(content: Content, opts: { longMessages: LongMessage
   const mode = opts.longMessages;
   let dataCoding: number;
   let pieces: Buffer[];
-  const header = content.kind === 'binary' && content.header?.length ? content.header : undefined;
+  const header = content.header?.length ? content.header : undefined;
+  const concatOctets = mode === 'udh' || mode === 'udh16' ? udhBytesFor(mode) - 1 : 0;
   if (content.kind === 'text') {
     const alphabet = textAlphabet(content.text, opts.coding);
     dataCoding = textDataCoding(alphabet, content.messageClass);
-    pieces = textPieces(content.text, alphabet, udhBytesFor(mode)).map((p) => encodeText(p, alphabet));
+    let texts: string[];
+    if (!header) texts = textPieces(content.text, alphabet, udhBytesFor(mode));
+    else {
+      // A text to an application port: the header takes room in every segment.
+      const own = 1 + header.length;
+      const whole = splitText(content.text, alphabet, textCapacity(alphabet, own));
+      texts = whole.length === 1 ? whole : splitText(content.text, alphabet, textCapacity(alphabet, own + concatOctets));
+    }
+    pieces = texts.map((p) => encodeText(p, alphabet));
   } else {
     dataCoding = content.dataCoding;
     const own = header ? 1 + header.length : 0;
-    // Every segment repeats the header; UDH concatenation adds its own element to it.
-    const per = OCTETS - own - (mode === 'udh' || mode === 'udh16' ? udhBytesFor(mode) - (header ? 1 : 0) : 0);
+    // A segment's header: UDHL, the elements, the concatenation element in the UDH modes.
+    const per = OCTETS - (header || concatOctets ? 1 + (header?.length ?? 0) + concatOctets : 0);
     pieces = content.data.length + own <= OCTETS ? [content.data] : chunks(content.data, per);
   }
   const esmClass = header ? ESM_UDHI : 0;

@@ -69,8 +69,9 @@ export function contentOf(message: Message): Content {
     const header = headerElements(bin.sms);
     return { kind: 'binary', data: bin.data, dataCoding: binaryDataCoding(bin.sms), ...(header ? { header } : {}) };
   }
-  const { messageClass } = smsOf(message);
+  const sms = smsOf(message);
+  const header = message.kind === 'sms' ? headerElements(sms) : undefined;
   // An MMS has no SMS form: its text, else its subject, is what can be given.
   const text = textOf(message) || (message.kind === 'mms' ? (message.subject ?? '') : '');
-  return { kind: 'text', text, ...(messageClass !== undefined ? { messageClass } : {}) };
+  return { kind: 'text', text, ...(sms.messageClass !== undefined ? { messageClass: sms.messageClass } : {}), ...(header ? { header } : {}) };
 }

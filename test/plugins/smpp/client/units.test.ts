@@ -112,6 +112,19 @@ describe('user data', () => {
     expect(sar.every((s) => s.esmClass === 0x40 && s.shortMessage.subarray(0, 7).toString('hex') === '0605040b8423f0' && s.sar?.ref === 7)).toBe(true);
   });
 
+  it('a text to an application port carries the port header in every segment, the text cut to the room left', () => {
+    const ports = Buffer.from('050415810000', 'hex');
+    const fits = 'x'.repeat(152);
+    const [one, ...none] = planSegments({ kind: 'text', text: fits, header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 3 });
+    expect(none).toEqual([]);
+    expect([one!.esmClass, one!.shortMessage.subarray(0, 7).toString('hex'), one!.shortMessage.length]).toEqual([0x40, '06050415810000', 7 + 152]);
+    // 153 septets no longer fit beside a 7-octet header: two segments of at most 146 septets (12 header octets).
+    const segs = planSegments({ kind: 'text', text: fits + 'y', header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 3 });
+    expect(segs.map((s) => s.shortMessage.subarray(0, 12).toString('hex'))).toEqual(['0b0504158100000003030201', '0b0504158100000003030202']);
+    expect(segs[0]!.shortMessage.length - 12).toBe(146);
+    expect(segs.map((s) => s.shortMessage.subarray(12).toString('latin1')).join('')).toBe(fits + 'y');
+  });
+
   it('reads concatenation from the UDH or from SAR TLVs', () => {
     const ud = Buffer.concat([Buffer.from('050003420302', 'hex'), Buffer.from('hello')]);
     const split = splitUdh(ud)!;
