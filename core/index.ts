@@ -15,7 +15,7 @@ export { textOf } from './text.ts';
 export { segmentKey, segmentKeyPrefix, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
 export { listenOn } from './listen.ts';
 export { loadCertificate, type CertificateFiles } from './tls.ts';
-export { chooseRoute, cannotCarry, DEFAULT_CARRIES } from './routing.ts';
+export { chooseRoute, cannotCarry, DEFAULT_CARRIES, type Routable } from './routing.ts';
 export * from './sms-transport.ts';
 export type { ServiceMap, ServiceName } from './services.ts';
 export type * from './modem-sms.ts';
