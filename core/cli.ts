@@ -13,6 +13,7 @@ import { isNowsmsError, NowsmsError } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, silentLogger } from './log.ts';
 import type { UserFields } from './users.ts';
+import type { MessageSummary } from './types.ts';
 
 const HELP = `nowsms: an SMS/MMS gateway
 
@@ -244,8 +245,12 @@ async function listMessages(args: string[]): Promise<void> {
       all,
       Boolean(values.json),
       () =>
-        all.map((m) => `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}`).join('\n') ||
-        'no messages',
+        all
+          .map(
+            (m) =>
+              `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}${m.status === 'no-route' ? noRouteWhy(m) : ''}`,
+          )
+          .join('\n') || 'no messages',
     );
   });
 }
@@ -298,6 +303,12 @@ async function admin(args: string[]): Promise<void> {
   const config = await loadConfig(values.config);
   const { via, result } = await operate(config, command as AdminCommandName, parsed as never);
   print({ via, result }, true, () => '');
+}
+
+/** Why a message waits: the detail its no-route entry recorded. */
+function noRouteWhy(m: MessageSummary): string {
+  const why = m.history.findLast((h) => h.status === 'no-route')?.detail;
+  return why ? ` (${why})` : '';
 }
 
 async function status(args: string[]): Promise<number> {

@@ -19,6 +19,7 @@ import { hooksReactor } from './log-hooks.ts';
 import { submit, type PipelineDeps } from './pipeline.ts';
 import { CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 import { chooseConnection, userRoutes } from './routing.ts';
+import { ServiceRegistry, serviceDependencies } from './services.ts';
 import { applyConfigUsers } from './users.ts';
 import type { Accepted, Connection, ConnectionContext, ConnectionStatus, DeliveryReport, MessageStatus, NewMessage, Stores } from './types.ts';
 
@@ -27,6 +28,7 @@ const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments', 'ev
 /** Dependencies first; a missing dependency or a cycle is a coded error naming the plug-in. */
 export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
   const byName = new Map(plugins.map((p) => [p.name, p]));
+  const needs = serviceDependencies(plugins);
   const done = new Set<string>();
   const visiting = new Set<string>();
   const out: NowsmsPlugin[] = [];
@@ -34,7 +36,7 @@ export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
     if (done.has(p.name)) return;
     if (visiting.has(p.name)) throw new NowsmsError('NOWSMS_ERR_PLUGIN', `plug-in ${p.name} depends on itself through its dependencies`);
     visiting.add(p.name);
-    for (const d of p.dependencies ?? []) {
+    for (const d of [...(p.dependencies ?? []), ...(needs.get(p.name) ?? [])]) {
       const dep = byName.get(d);
       if (!dep) throw new NowsmsError('NOWSMS_ERR_PLUGIN', `plug-in ${p.name} needs plug-in ${d}: add it to plugins in nowsms.config.ts`);
       visit(dep);
@@ -70,6 +72,7 @@ export class Gateway {
   private follower: Follower | undefined;
   /** Subscribers of the admin `messages` topic, woken for each batch of changes. */
   private readonly logWatchers = new Set<() => void>();
+  private readonly services = new ServiceRegistry();
   private state: 'new' | 'open' | 'running' | 'stopped' = 'new';
 
   private constructor(
@@ -107,7 +110,10 @@ export class Gateway {
     assertOneCore(config.plugins);
     const gw = new Gateway(config, log);
     try {
-      for (const plugin of orderPlugins([userRoutes(), ...config.plugins])) await plugin.setup(gw.apiFor(plugin));
+      for (const plugin of orderPlugins([userRoutes(), ...config.plugins])) {
+        await plugin.setup(gw.apiFor(plugin));
+        gw.services.checkProvided(plugin);
+      }
       const missing = STORE_SLOTS.filter((s) => !gw.storeSlots[s]);
       if (missing.length) throw new NowsmsError('NOWSMS_ERR_NO_STORE', `no store for ${missing.join(', ')}: add sqliteStore() to plugins in nowsms.config.ts`);
       await applyConfigUsers(gw.stores.users, gw.auth, config, log);
@@ -168,6 +174,9 @@ export class Gateway {
           );
         this.reactors.push(reactor);
       },
+      provide: (name, impl) => this.services.provide(plugin, name, impl),
+      service: (name) => this.services.one(plugin, name) as never,
+      services: (name) => this.services.all(plugin, name) as never,
     };
   }
 

@@ -22,3 +22,7 @@ export * from './admin/protocol.ts';
 export { AdminClient, askAdmin } from './admin/client.ts';
 export { adminSocketPath } from './admin/server.ts';
 export { messagesTopic, type ChangeFeed } from './admin/messages-topic.ts';
+export { chooseRoute, cannotCarry, DEFAULT_CARRIES, type Routable } from './routing.ts';
+export * from './sms-transport.ts';
+export type { ServiceMap, ServiceName } from './services.ts';
+export type * from './modem-sms.ts';

@@ -6,7 +6,7 @@ import { NowsmsError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
 import { newMessageId } from './ids.ts';
 import type { Logger } from './log.ts';
-import { chooseConnection } from './routing.ts';
+import { chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
 import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
 
@@ -48,8 +48,15 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   }
   const routed = routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message);
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
-  const target = routed ?? (message.direction === 'MT' ? connectionTarget(message, deps.connections()) : undefined);
-  return { message, target, ...(consumesSegments ? { consumesSegments } : {}), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+  const route = routed === undefined && message.direction === 'MT' ? chooseRoute(message, deps.connections()) : undefined;
+  const target = routed ?? (route && 'id' in route ? ({ kind: 'connection', id: route.id } as const) : undefined);
+  return {
+    message,
+    target,
+    ...(route && 'reason' in route ? { detail: route.reason } : {}),
+    ...(consumesSegments ? { consumesSegments } : {}),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+  };
 }
 
 async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget> {
@@ -75,11 +82,6 @@ function utf8Text(part: Part): Part {
   return { ...part, contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8') };
 }
 
-function connectionTarget(message: Message, connections: Connection[]) {
-  const id = chooseConnection(message, connections);
-  return id === undefined ? undefined : ({ kind: 'connection', id } as const);
-}
-
 /** One charge per submitting user: their MT messages count against their limits and credits. */
 function charges(items: CommitItem[], stores: Stores): Promise<UsageCharge | undefined> {
   const users = new Set(items.filter((i) => i.message.direction === 'MT' && i.message.user).map((i) => i.message.user as string));
@@ -98,7 +100,7 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
   for (const input of inputs) items.push(await prepare(deps, input));
   const committed = await deps.stores.messages.commit(items, await charges(items, deps.stores));
   const accepted: Accepted[] = [];
-  for (const [i, { message, target }] of items.entries()) {
+  for (const [i, { message, target, detail }] of items.entries()) {
     const c = committed[i]!;
     if (c.duplicate) {
       deps.log.info(
@@ -110,11 +112,23 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
     }
     accepted.push({ id: message.id, target });
     deps.log.info(
-      { id: message.id, direction: message.direction, kind: message.kind, from: message.from, to: message.to, via: message.via, target },
+      {
+        id: message.id,
+        direction: message.direction,
+        kind: message.kind,
+        from: message.from,
+        to: message.to,
+        via: message.via,
+        target,
+        ...(detail ? { noRoute: detail } : {}),
+      },
       'message accepted',
     );
     if (message.direction === 'MT' && target === undefined)
-      deps.log.warn({ id: message.id, to: message.to }, 'no connection carries this message: it waits as no-route until one does');
+      deps.log.warn(
+        { id: message.id, to: message.to, kind: message.kind, ...(detail ? { reason: detail } : {}) },
+        'no connection carries this message: it waits as no-route until one does',
+      );
     // The hooks (inMailbox, enqueued, status) run from the event log; only the dispatcher is woken here, at once.
     if (target?.kind === 'connection') deps.kick(target.id);
   }

@@ -6,6 +6,7 @@ import type { Logger } from './log.ts';
 import type { Auth } from './auth.ts';
 import type { AdminCommand, StreamSource } from './admin/registry.ts';
 import type { Reactor } from './events.ts';
+import type { ServiceMap, ServiceName } from './services.ts';
 import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
 /** The version of the plug-in API this core implements; plug-ins declare the range they support. */
@@ -39,12 +40,22 @@ export interface PluginApi {
    * committed it. `durable: true` keeps a cursor in the store (see core/README.md). Call it in setup().
    */
   follow(reactor: Reactor): void;
+  /** Offer a service named in this plug-in's `provides` (core/services.ts). */
+  provide<K extends ServiceName>(name: K, impl: ServiceMap[K]): void;
+  /** The one provider of a service named in `needs` (an error when several plug-ins provide it: use services). */
+  service<K extends ServiceName>(name: K): ServiceMap[K];
+  /** Every provider of a service named in `needs`, in setup order (one per modem for `modem-sms`). */
+  services<K extends ServiceName>(name: K): ServiceMap[K][];
 }
 
 export interface NowsmsPlugin {
   name: string;
   /** Names of plug-ins that must be set up before this one. */
   dependencies?: string[];
+  /** Services this plug-in offers with api.provide in setup (core/services.ts). */
+  provides?: ServiceName[];
+  /** Services this plug-in uses: checked at boot, their providers are set up first. */
+  needs?: ServiceName[];
   /** Core API versions this plug-in works with (default: [1]). */
   coreApi?: number[];
   setup(api: PluginApi): void | Promise<void>;

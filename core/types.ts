@@ -180,6 +180,8 @@ export interface CommitItem {
   consumesSegments?: string;
   /** See NewMessage.idempotencyKey. */
   idempotencyKey?: string;
+  /** Why an MT has no target (why it waits as `no-route`), for its status history. */
+  detail?: string;
 }
 
 /**
@@ -392,6 +394,20 @@ export interface DeliveryReport {
   detail?: string;
 }
 
+/**
+ * What a connection carries. Routing never gives a connection a message it cannot carry. Absent: text SMS
+ * only (`{ sms: true }`).
+ */
+export interface Carries {
+  /** Text SMS. */
+  sms?: boolean;
+  /** Binary SMS: 8-bit data, application ports, a user data header of its own (see SmsTransport). */
+  binary?: boolean;
+  /** Destination application ports it can send to; absent: any (when `binary`). */
+  ports?: number[];
+  mms?: boolean;
+}
+
 /** Anything that moves messages in or out: SMTP and POP3 servers, SMPP binds, modems, MMSC links. */
 export interface Connection {
   id: string;
@@ -404,6 +420,8 @@ export interface Connection {
   anyTraffic?: boolean;
   /** Outbound: at most this many sends at once (default 1). */
   window?: number;
+  /** What it carries (default: text SMS only). */
+  carries?: Carries;
   start(ctx: ConnectionContext): Promise<void>;
   stop(): Promise<void>;
   /** Outbound connections only. Throw SendError to classify a failure. */

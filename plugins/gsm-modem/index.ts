@@ -12,9 +12,12 @@ export function gsmModem(options: GsmModemOptions): NowsmsPlugin {
   const opts = parseOptions(name, optionsSchema, options);
   return definePlugin({
     name,
+    provides: ['modem-sms'],
     setup(api) {
       const number = opts.number === undefined ? undefined : api.normalizeAddress(opts.number);
-      api.connection(new Modem(opts, { log: api.log, normalize: (a) => api.normalizeAddress(a), number }));
+      const modem = new Modem(opts, { log: api.log, normalize: (a) => api.normalizeAddress(a), number });
+      api.connection(modem);
+      api.provide('modem-sms', modem.service);
     },
   });
 }

@@ -18,6 +18,7 @@ import { PinGuard } from './pin.ts';
 import { RateGate } from './rate.ts';
 import { indicationOf, Receiver } from './receive.ts';
 import { Sender } from './send.ts';
+import { ModemSms } from './service.ts';
 import { Session } from './session.ts';
 import { Upkeep } from './upkeep.ts';
 
@@ -43,6 +44,10 @@ export class Modem implements Connection {
   readonly numbers: string[];
   readonly recipients: string[];
   readonly anyTraffic: boolean;
+  /** Text and binary SMS (8-bit, ports); never MMS, whose attachments an SMS would lose. */
+  readonly carries = { sms: true, binary: true };
+  /** The `modem-sms` service other plug-ins use (see service.ts). */
+  readonly service: ModemSms;
 
   private state: ConnectionState = 'stopped';
   private detail: string | undefined;
@@ -101,6 +106,7 @@ export class Modem implements Connection {
       acknowledge: () => this.acknowledge(),
       log: this.log,
       counters: this.counters,
+      portSms: (id, port) => void this.track(this.service.received(id, port)),
     });
     this.sender = new Sender({
       id: opts.id,
@@ -111,6 +117,13 @@ export class Modem implements Connection {
       validityMinutes: opts.validityMinutes,
       throttlePauseMs: opts.throttlePauseSeconds * 1000,
       counters: this.counters,
+    });
+    this.service = new ModemSms({
+      id: opts.id,
+      sender: this.sender,
+      stores: () => this.ctx?.stores,
+      ownNumber: () => deps.number ?? this.reportedNumber ?? '',
+      log: this.log,
     });
     this.upkeep = new Upkeep({
       id: opts.id,

@@ -34,6 +34,8 @@ export interface ReceiverDeps {
   acknowledge: () => Promise<void>;
   log: Logger;
   counters: Record<'received' | 'segments' | 'reports' | 'undecodable' | 'kept', number>;
+  /** A port-addressed message was committed (whole): for the modem-sms service's subscribers. */
+  portSms?: (messageId: string, destinationPort: number) => void;
 }
 
 export class Receiver {
@@ -153,11 +155,11 @@ export class Receiver {
           idempotencyKey: this.idempotencyKey(pdu),
         });
         this.deps.counters.segments++;
-        if (whole && !whole.duplicate) this.deps.counters.received++;
+        if (whole && !whole.duplicate) this.received(whole.id, inbound);
       } else {
         const [accepted] = await this.submitter(ctx)([{ ...this.messageOf(inbound), idempotencyKey: this.idempotencyKey(pdu) }]);
         // Read again after a crash: already counted (and delivered) the first time.
-        if (!accepted?.duplicate) this.deps.counters.received++;
+        if (accepted && !accepted.duplicate) this.received(accepted.id, inbound);
       }
       return true;
     } catch (e) {
@@ -169,6 +171,12 @@ export class Receiver {
       );
       return false;
     }
+  }
+
+  private received(id: string, m: InboundDeliver): void {
+    this.deps.counters.received++;
+    const port = m.sms.ports?.destination;
+    if (port !== undefined) this.deps.portSms?.(id, port);
   }
 
   /**
@@ -201,6 +209,7 @@ export class Receiver {
       modem: this.deps.id,
       sentAt: m.sentAt,
       encoding: m.encoding,
+      sms: m.sms,
       ...(m.smsc ? { smsc: m.smsc } : {}),
       ...(m.warnings ? { pduWarnings: m.warnings } : {}),
     };

@@ -3,7 +3,7 @@
 // that went out: the retry sends only the rest, with the same concatenation reference, so the phone
 // reassembles one message instead of showing a torn copy and then a whole one.
 import { createHash } from 'node:crypto';
-import { encodeSubmit, planSms, SendError, textOf, type QueueEntry, type SendResult } from '../../core/index.ts';
+import { binarySmsOf, encodeSubmit, planSms, SendError, smsOf, textOf, type QueueEntry, type SendResult } from '../../core/index.ts';
 import { AtClosedError, AtCommandError, AtTimeoutError, explain, sendVerdict } from './at/errors.ts';
 import type { RateGate } from './rate.ts';
 import type { SmsCommands } from './sms/commands.ts';
@@ -72,17 +72,36 @@ export class Sender {
   }
 
   private encode(entry: QueueEntry) {
-    const text = textOf(entry.message);
+    const { message } = entry;
+    // Routing sends no MMS here; one queued before connections declared what they carry might come.
+    if (message.kind === 'mms') throw new SendError('permanent', `modem ${this.deps.id} cannot carry an MMS (its attachments would be lost)`);
+    const sms = smsOf(message);
+    const common = {
+      to: message.to,
+      statusReport: sms.receipt === undefined ? this.deps.statusReports : sms.receipt !== 'none',
+      validityMinutes: sms.validityMinutes ?? this.deps.validityMinutes,
+      concatRef: concatRefFor(entry.messageId),
+      ...(sms.messageClass !== undefined ? { messageClass: sms.messageClass } : {}),
+      ...(sms.protocolId !== undefined ? { protocolId: sms.protocolId } : {}),
+      // A text to an application port keeps its header too.
+      ...(sms.ports ? { ports: sms.ports } : {}),
+      ...(sms.udh ? { elements: Buffer.from(sms.udh, 'hex') } : {}),
+    };
     try {
-      const plan = planSms(text);
-      return encodeSubmit({
-        to: entry.message.to,
-        text,
-        encoding: plan.encoding,
-        statusReport: this.deps.statusReports,
-        validityMinutes: this.deps.validityMinutes,
-        concatRef: concatRefFor(entry.messageId),
-      });
+      const binary = binarySmsOf(message);
+      if (binary) {
+        const { ports, udh } = binary.sms;
+        return encodeSubmit({
+          ...common,
+          data: binary.data,
+          encoding: '8bit',
+          // A message stored before meta.sms kept its header in the octets: binarySmsOf split it off.
+          ...(ports ? { ports } : {}),
+          ...(udh ? { elements: Buffer.from(udh, 'hex') } : {}),
+        });
+      }
+      const text = textOf(message);
+      return encodeSubmit({ ...common, text, encoding: planSms(text).encoding });
     } catch (e) {
       // The recipient or text cannot be put in a PDU at all: no retry will change that.
       throw new SendError('permanent', `cannot encode the SMS: ${(e as Error).message}`, { cause: e });

@@ -150,7 +150,7 @@ interface ItemRows {
 }
 
 /** The rows one message adds; the message is stored with its first status, which the history also records. */
-function rowsOf({ message: m, target, consumesSegments, idempotencyKey }: CommitItem, now: number): ItemRows {
+function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why }: CommitItem, now: number): ItemRows {
   let status: MessageStatus;
   let detail: string | undefined;
   const out: Partial<ItemRows> = {};
@@ -171,7 +171,7 @@ function rowsOf({ message: m, target, consumesSegments, idempotencyKey }: Commit
       }
       // An MT no connection carries waits in the queue, visible, until assign() gives it one.
       out.queue = [m.id, null, 0, now];
-      [status, detail] = ['no-route', undefined];
+      [status, detail] = ['no-route', why];
       break;
     case 'command':
       // The two-way plug-in runs the command later; the target column keeps which one.

@@ -15,7 +15,7 @@ export interface ScriptedConnection extends Connection {
 
 export function scriptedConnection(
   id: string,
-  opts: Partial<Pick<Connection, 'numbers' | 'recipients' | 'anyTraffic' | 'window'>> & { pauseMs?: number } = {},
+  opts: Partial<Pick<Connection, 'numbers' | 'recipients' | 'anyTraffic' | 'window' | 'carries'>> & { pauseMs?: number } = {},
 ) {
   let state: ConnectionState = 'stopped';
   const conn: ScriptedConnection = {

@@ -20,6 +20,8 @@ export interface ContentOptions {
   concat16?: boolean;
   /** Application ports; 16-bit (IEI 0x05) unless bits is 8 (IEI 0x04). */
   ports?: { source: number; destination: number; bits?: 8 | 16 };
+  /** Further header elements (IEI, length, data, ...; no UDHL), repeated in every segment after the ports. */
+  elements?: Uint8Array;
 }
 
 export interface PlannedSegment {
@@ -37,7 +39,7 @@ export interface ContentPlan {
 const MAX_PARTS = 255;
 
 export function planContent(opts: ContentOptions): ContentPlan {
-  const fixed = opts.ports ? [ports(opts.ports)] : [];
+  const fixed = [...(opts.ports ? [ports(opts.ports)] : []), ...(opts.elements?.length ? [Buffer.from(opts.elements)] : [])];
   const fixedOctets = fixed.reduce((n, element) => n + element.length, 0);
   const refBits = opts.concat16 ? 16 : 8;
   const concatOctets = refBits === 16 ? 6 : 5;
@@ -49,7 +51,8 @@ export function planContent(opts: ContentOptions): ContentPlan {
   const ref = concatRef(opts.concatRef, refBits);
   return {
     encoding,
-    segments: pieces.map((content, i) => ({ udh: buildUdh([concatElement(ref, pieces.length, i + 1, refBits), ...fixed]), content })),
+    // Ports before concatenation, as Kannel and libgammu lay a port-addressed long message out.
+    segments: pieces.map((content, i) => ({ udh: buildUdh([...fixed, concatElement(ref, pieces.length, i + 1, refBits)]), content })),
   };
 }
 

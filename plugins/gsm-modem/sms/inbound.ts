@@ -1,7 +1,7 @@
 // A PDU read from the modem, decoded into what the gateway acts on: a received message (or one segment of
 // one), a status report, or a message of our own stored on the SIM (not ours to take). Decoding is
 // lenient: a receiver would rather show a slightly damaged text than leave it on the SIM forever.
-import { decodePdu, type DecodedPdu } from '../../../core/index.ts';
+import { decodePdu, transportOfUdh, type DecodedDeliver, type DecodedPdu, type SmsTransport } from '../../../core/index.ts';
 import { hasSmscPrefix } from './stored.ts';
 
 export interface InboundDeliver {
@@ -14,6 +14,8 @@ export interface InboundDeliver {
   /** The service centre's time stamp, as it wrote it (with its zone). */
   sentAt: string;
   encoding: string;
+  /** Ports, other header elements, class, PID: what an 8-bit WAP push needs kept. */
+  sms: SmsTransport;
   warnings?: string[];
 }
 
@@ -109,6 +111,17 @@ export function decodeInbound(pdu: string, length: number | undefined, stat?: nu
     ...(decoded.smsc ? { smsc: decoded.smsc.number } : {}),
     sentAt: decoded.serviceCentreTimestamp.iso,
     encoding: decoded.dcs.encoding,
+    sms: transportOf(decoded),
     ...(decoded.warnings?.length ? { warnings: decoded.warnings } : {}),
+  };
+}
+
+/** The SMS transport facts of a received SMS-DELIVER (concatenation is the reassembler's business). */
+function transportOf(d: DecodedDeliver): SmsTransport {
+  return {
+    ...(d.udh ? transportOfUdh(d.udh.raw) : {}),
+    coding: d.dcs.encoding,
+    ...(d.dcs.messageClass !== undefined ? { messageClass: d.dcs.messageClass } : {}),
+    ...(d.protocolId ? { protocolId: d.protocolId } : {}),
   };
 }

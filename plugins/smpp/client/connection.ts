@@ -168,6 +168,8 @@ export function smppClientConnection(api: PluginApi, opts: ResolvedClientOptions
     recipients: opts.recipients,
     anyTraffic: opts.anyTraffic,
     window: opts.window,
+    // SMPP carries SMS only: an MMS routed here would lose its attachments.
+    carries: { sms: true, binary: true },
 
     async start(c) {
       ctx = c;
@@ -194,6 +196,9 @@ export function smppClientConnection(api: PluginApi, opts: ResolvedClientOptions
     },
 
     async send(entry: QueueEntry, signal: AbortSignal): Promise<SendResult> {
+      // Routing never sends one here; a message queued before connections declared what they carry might.
+      if (entry.message.kind === 'mms')
+        throw new SendError('permanent', `${opts.id} is an SMPP connection and cannot carry an MMS (its attachments would be lost)`);
       if (!tx.bound) throw new SendError('throttled', `not bound to ${opts.host}:${opts.port}`, { pauseMs: NOT_BOUND_PAUSE_MS });
       ref = (ref + 1) & 0xffff;
       let pdus;

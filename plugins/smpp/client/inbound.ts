@@ -6,7 +6,7 @@ import { acceptSegment, isNowsmsError, segmentKey, type ConnectionContext, type 
 import { fromWire } from '../shared/address.ts';
 import { readUserData } from '../shared/encoding.ts';
 import type { GoodFrame } from '../shared/framing.ts';
-import { BINARY_CONTENT_TYPE, type SmppMeta } from '../shared/meta.ts';
+import { BINARY_CONTENT_TYPE, transportOf } from '../shared/meta.ts';
 import { parseReceipt, receiptOutcome, statForState } from '../shared/receipt.ts';
 import { TAG, tlvInt, tlvString, tlvValue } from '../shared/wire.ts';
 import type { ReceiptIds } from './receipts.ts';
@@ -117,12 +117,13 @@ async function handleMo(frame: GoodFrame, deps: InboundDeps): Promise<void> {
     ud.text !== undefined
       ? { contentType: 'text/plain; charset=utf-8', data: Buffer.from(ud.text, 'utf8') }
       : { contentType: BINARY_CONTENT_TYPE, data: ud.binary ?? Buffer.alloc(0) };
-  const smppMeta: SmppMeta = {
+  const sms = transportOf({
     dataCoding: pdu.data_coding ?? 0,
-    ...(ud.alphabet === 'binary' ? { esmClass: (pdu.esm_class ?? 0) & ~0x40 } : {}),
-    ...(ud.udh && ud.alphabet === 'binary' ? { udh: ud.udh.toString('hex') } : {}),
-  };
-  const meta = { smpp: smppMeta, alphabet: ud.alphabet };
+    protocolId: pdu.protocol_id ?? 0,
+    ...(ud.udh ? { udh: ud.udh } : {}),
+    alphabet: ud.alphabet,
+  });
+  const meta = { sms, alphabet: ud.alphabet };
   const submit = submitter(deps);
   if (ud.concat && ud.concat.total > 1) {
     counters.moSegments++;

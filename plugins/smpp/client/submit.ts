@@ -1,19 +1,11 @@
 // A queued message as submit_sm PDUs: sender and recipient with their TON/NPI, the user data cut in the
 // configured long-message form, registered_delivery from the message or the connection's default.
 import type { PDUFields } from 'smpp';
-import { textOf, type Message } from '../../../core/index.ts';
+import { smsOf, type Message } from '../../../core/index.ts';
 import { toWire, type AddressRules } from '../shared/address.ts';
-import { planSegments, type Content } from '../shared/encoding.ts';
-import { BINARY_CONTENT_TYPE, smppMetaOf } from '../shared/meta.ts';
+import { planSegments } from '../shared/encoding.ts';
+import { contentOf, registeredDeliveryOf } from '../shared/meta.ts';
 import type { ResolvedClientOptions } from './options.ts';
-
-function contentOf(message: Message): Content {
-  const meta = smppMetaOf(message.meta);
-  const hasText = message.parts.some((p) => /^text\/plain\b/i.test(p.contentType));
-  const binary = message.parts.find((p) => p.contentType.toLowerCase().startsWith(BINARY_CONTENT_TYPE));
-  if (!hasText && binary) return { kind: 'binary', data: binary.data, dataCoding: meta.dataCoding ?? 0x04, esmClass: meta.esmClass ?? 0 };
-  return { kind: 'text', text: textOf(message) };
-}
 
 export function senderOf(message: Message, opts: ResolvedClientOptions): string {
   if (!opts.allowSenderOverride && opts.defaultSender) return opts.defaultSender;
@@ -22,9 +14,8 @@ export function senderOf(message: Message, opts: ResolvedClientOptions): string 
 
 /** registered_delivery: the submitter's request wins, then the connection's default (1 = final receipt). */
 function registeredDelivery(message: Message, opts: ResolvedClientOptions): number {
-  const asked = smppMetaOf(message.meta).registeredDelivery;
-  if (asked !== undefined) return asked & 0xff;
-  if (typeof message.meta.receipt === 'boolean') return message.meta.receipt ? 1 : 0;
+  const asked = smsOf(message).receipt;
+  if (asked !== undefined) return registeredDeliveryOf(asked);
   return opts.registeredDelivery ? 1 : 0;
 }
 
@@ -33,6 +24,7 @@ export function submitPdus(message: Message, opts: ResolvedClientOptions, ref: n
   const source = toWire(senderOf(message, opts), rules, opts.addressing.source);
   const dest = toWire(message.to, rules, opts.addressing.destination);
   const rd = registeredDelivery(message, opts);
+  const protocolId = smsOf(message).protocolId;
   return planSegments(contentOf(message), { longMessages: opts.longMessages, coding: opts.dataCoding, ref }).map((seg) => {
     const fields: PDUFields = {
       service_type: opts.serviceType,
@@ -43,6 +35,7 @@ export function submitPdus(message: Message, opts: ResolvedClientOptions, ref: n
       dest_addr_npi: dest.npi,
       destination_addr: dest.addr,
       esm_class: seg.esmClass,
+      ...(protocolId !== undefined ? { protocol_id: protocolId } : {}),
       registered_delivery: rd,
       data_coding: seg.dataCoding,
       // A Buffer goes out as it is: the package's text filter never touches it.

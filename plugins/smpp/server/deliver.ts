@@ -4,8 +4,8 @@
 import type { PDUFields } from 'smpp';
 import { textOf, type Message } from '../../../core/index.ts';
 import { DEFAULT_ADDRESS_RULES, toWire } from '../shared/address.ts';
-import { planSegments, type Content, type LongMessages } from '../shared/encoding.ts';
-import { BINARY_CONTENT_TYPE, smppMetaOf } from '../shared/meta.ts';
+import { planSegments, type LongMessages } from '../shared/encoding.ts';
+import { contentOf } from '../shared/meta.ts';
 import { receiptMeta } from './receipt-message.ts';
 
 const ESM_RECEIPT = 0x04;
@@ -29,17 +29,6 @@ function addressFields(source: string, destination: string): PDUFields {
 /** Receipts travel as octets that read the same in ASCII and in unpacked GSM 7-bit: receipt parsers differ on which they expect. */
 function receiptSafe(text: string): string {
   return text.replace(/[^\x20-\x23\x25-\x3f\x41-\x5a\x61-\x7a]/g, '?');
-}
-
-function contentOf(message: Message): Content {
-  const text = textOf(message);
-  const binary = message.parts.find((p) => p.contentType.toLowerCase().startsWith(BINARY_CONTENT_TYPE));
-  if (text === '' && binary && message.kind === 'sms') {
-    const meta = smppMetaOf(message.meta);
-    return { kind: 'binary', data: binary.data, dataCoding: meta.dataCoding ?? 0x04, esmClass: meta.esmClass ?? 0 };
-  }
-  // An MMS has no SMS form: its subject and text are what a bound client can be given.
-  return { kind: 'text', text: text || (message.subject ?? '') };
 }
 
 export function deliverPdus(message: Message, longMessages: LongMessages): PDUFields[] {

@@ -4,8 +4,8 @@
 // The reactor's cursor is in the store: a status committed while the gateway was down, by another process
 // or just before a crash gets its receipt at the next start; the receipts' idempotency keys keep a change
 // handed over twice (at least once) from making two.
-import { isNowsmsError, type MessageStatus, type NewMessage, type StatusChange } from '../../../core/index.ts';
-import { smppMetaOf } from '../shared/meta.ts';
+import { isNowsmsError, smsOf, type MessageStatus, type NewMessage, type StatusChange } from '../../../core/index.ts';
+import { registeredDeliveryOf } from '../shared/meta.ts';
 import { CONNECTION_ID, type ServerContext } from './context.ts';
 import { receiptMessages, type FinalStatus } from './receipt-message.ts';
 
@@ -58,7 +58,7 @@ export class Receipts {
     const { stores } = this.ctx;
     const message = await stores.messages.get(id);
     if (!message || message.direction !== 'MT' || message.via !== CONNECTION_ID || !message.user) return undefined;
-    if (!wanted(smppMetaOf(message.meta).registeredDelivery ?? 0, status as FinalStatus)) return undefined;
+    if (!wanted(registeredDeliveryOf(smsOf(message).receipt ?? 'none'), status as FinalStatus)) return undefined;
     const user = await stores.users.get(message.user);
     if (!user || user.removed || !user.smppLogin) return undefined;
     if (this.made.size >= REMEMBER) this.made.clear();

@@ -5,7 +5,7 @@ import { senderFor, type NewMessage, type Part, type ResolvedConfig, type Stored
 import { fromWire } from '../shared/address.ts';
 import { alphabetOf, ESM_UDHI, readUserData, splitUdh, type Concat } from '../shared/encoding.ts';
 import type { GoodFrame } from '../shared/framing.ts';
-import { BINARY_CONTENT_TYPE, type SmppMeta } from '../shared/meta.ts';
+import { BINARY_CONTENT_TYPE, transportOf } from '../shared/meta.ts';
 import { TAG, tlvInt, tlvValue } from '../shared/wire.ts';
 import { CONNECTION_ID } from './context.ts';
 
@@ -79,16 +79,18 @@ export function readSubmit(deps: Deps, user: StoredUser, frame: GoodFrame): Subm
   };
   const ud = readUserData({ esmClass, dataCoding, shortMessage: short, ...(payload ? { payload } : {}), sar });
 
-  const smppMeta: SmppMeta = { ...(registered ? { registeredDelivery: registered } : {}) };
-  let part: Part;
-  if (ud.text !== undefined) part = { contentType: 'text/plain; charset=utf-8', data: Buffer.from(ud.text, 'utf8') };
-  else {
-    // A binary message that is not a segment keeps its own UDH (ports, WAP push) for the next hop.
-    const keepUdh = !ud.concat && ud.udh;
-    part = { contentType: BINARY_CONTENT_TYPE, data: keepUdh ? Buffer.concat([ud.udh!, ud.binary!]) : ud.binary! };
-    smppMeta.dataCoding = dataCoding;
-    if (keepUdh) smppMeta.esmClass = ESM_UDHI;
-  }
+  const sms = transportOf({
+    dataCoding,
+    protocolId: Number(pdu.protocol_id ?? 0),
+    registeredDelivery: registered,
+    ...(ud.udh ? { udh: ud.udh } : {}),
+    alphabet: ud.alphabet,
+  });
+  // A binary message's header (ports, WAP push) rides in meta.sms; the part holds the octets after it.
+  const part: Part =
+    ud.text !== undefined
+      ? { contentType: 'text/plain; charset=utf-8', data: Buffer.from(ud.text, 'utf8') }
+      : { contentType: BINARY_CONTENT_TYPE, data: ud.binary! };
   const message: NewMessage = {
     direction: 'MT',
     kind: 'sms',
@@ -97,7 +99,7 @@ export function readSubmit(deps: Deps, user: StoredUser, frame: GoodFrame): Subm
     user: user.name,
     via: CONNECTION_ID,
     parts: [part],
-    meta: { smpp: smppMeta },
+    meta: { sms },
   };
   return { ok: true, message, ...(ud.concat && ud.concat.total > 1 ? { concat: ud.concat } : {}) };
 }

@@ -2,7 +2,7 @@
 // and how a long message is cut for each of the three SMPP forms (UDH concatenation, SAR TLVs,
 // message_payload). GSM 7-bit travels unpacked over SMPP (one septet per octet, SMPP v3.4 §5.2.19):
 // the SMSC packs it for the air interface.
-import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, isGsm7, planSms } from '../../../core/index.ts';
+import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, gsm7Length, isGsm7, planSms } from '../../../core/index.ts';
 
 export type Alphabet = 'gsm7' | 'ascii' | 'latin1' | 'ucs2' | 'binary';
 
@@ -126,9 +126,13 @@ export type LongMessages = 'udh' | 'udh16' | 'sar' | 'payload';
 export type TextCoding = 'gsm7' | 'latin1' | 'ucs2';
 
 export type Content =
-  | { kind: 'text'; text: string }
-  /** Binary user data passed through as it is; with UDHI set in esmClass it already carries its own UDH. */
-  | { kind: 'binary'; data: Buffer; dataCoding: number; esmClass: number };
+  /**
+   * `header` (either kind) holds user data header elements (ports, others; no UDHL, no concatenation) that
+   * every segment carries, followed by its concatenation element when it has one.
+   */
+  | { kind: 'text'; text: string; messageClass?: 0 | 1 | 2 | 3; header?: Buffer }
+  /** Binary user data: the octets after the header. */
+  | { kind: 'binary'; data: Buffer; dataCoding: number; header?: Buffer };
 
 /** One submit_sm's worth. */
 export interface OutSegment {
@@ -150,6 +154,12 @@ export function textAlphabet(text: string, coding: TextCoding): 'gsm7' | 'latin1
   return 'ucs2';
 }
 
+/** A text's data_coding: SMPP's table, or 23.038's general group when a message class is asked for (Latin-1 has none). */
+function textDataCoding(alphabet: 'gsm7' | 'latin1' | 'ucs2', messageClass: number | undefined): number {
+  if (messageClass === undefined || alphabet === 'latin1') return DATA_CODING[alphabet];
+  return 0x10 | (alphabet === 'ucs2' ? 0x08 : 0x00) | messageClass;
+}
+
 function udhBytesFor(mode: LongMessages): number {
   return mode === 'udh16' ? 7 : 6;
 }
@@ -164,12 +174,40 @@ function textPieces(text: string, alphabet: 'gsm7' | 'latin1' | 'ucs2', udhBytes
   return out;
 }
 
-function binaryPieces(data: Buffer, udhBytes: number): Buffer[] {
-  if (data.length <= OCTETS) return [data];
-  const size = OCTETS - udhBytes;
+/** Split a text into pieces of at most `capacity` units (septets, UTF-16 units, Latin-1 octets), never inside an escape or surrogate pair. */
+function splitText(text: string, alphabet: 'gsm7' | 'latin1' | 'ucs2', capacity: number): string[] {
+  const cost = (ch: string) => (alphabet === 'gsm7' ? gsm7Length(ch) : ch.length);
+  const out: string[] = [];
+  let current = '';
+  let units = 0;
+  for (const ch of text) {
+    if (units + cost(ch) > capacity && current) {
+      out.push(current);
+      current = '';
+      units = 0;
+    }
+    current += ch;
+    units += cost(ch);
+  }
+  out.push(current);
+  return out;
+}
+
+/** Text units the user data holds after a header of `octets` octets (UDHL included). */
+function textCapacity(alphabet: 'gsm7' | 'latin1' | 'ucs2', octets: number): number {
+  const free = OCTETS - octets;
+  return alphabet === 'gsm7' ? Math.floor((free * 8) / 7) : alphabet === 'ucs2' ? Math.floor(free / 2) : free;
+}
+
+function chunks(data: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
   return out;
+}
+
+function withHeader(elements: Buffer[], body: Buffer): Buffer {
+  const header = Buffer.concat(elements);
+  return Buffer.concat([Buffer.from([header.length]), header, body]);
 }
 
 /**
@@ -179,39 +217,49 @@ function binaryPieces(data: Buffer, udhBytes: number): Buffer[] {
 export function planSegments(content: Content, opts: { longMessages: LongMessages; coding: TextCoding; ref: number }): OutSegment[] {
   const mode = opts.longMessages;
   let dataCoding: number;
-  let esmClass = 0;
   let pieces: Buffer[];
+  const header = content.header?.length ? content.header : undefined;
+  const concatOctets = mode === 'udh' || mode === 'udh16' ? udhBytesFor(mode) - 1 : 0;
   if (content.kind === 'text') {
     const alphabet = textAlphabet(content.text, opts.coding);
-    dataCoding = DATA_CODING[alphabet];
-    pieces = textPieces(content.text, alphabet, udhBytesFor(mode)).map((p) => encodeText(p, alphabet));
+    dataCoding = textDataCoding(alphabet, content.messageClass);
+    let texts: string[];
+    if (!header) texts = textPieces(content.text, alphabet, udhBytesFor(mode));
+    else {
+      // A text to an application port: the header takes room in every segment.
+      const own = 1 + header.length;
+      const whole = splitText(content.text, alphabet, textCapacity(alphabet, own));
+      texts = whole.length === 1 ? whole : splitText(content.text, alphabet, textCapacity(alphabet, own + concatOctets));
+    }
+    pieces = texts.map((p) => encodeText(p, alphabet));
   } else {
     dataCoding = content.dataCoding;
-    esmClass = content.esmClass;
-    // Data with its own UDH is the sender's business: it goes out in one piece, as it came.
-    pieces = esmClass & ESM_UDHI ? [content.data] : binaryPieces(content.data, udhBytesFor(mode));
+    const own = header ? 1 + header.length : 0;
+    // A segment's header: UDHL, the elements, the concatenation element in the UDH modes.
+    const per = OCTETS - (header || concatOctets ? 1 + (header?.length ?? 0) + concatOctets : 0);
+    pieces = content.data.length + own <= OCTETS ? [content.data] : chunks(content.data, per);
   }
-  if (pieces.length === 1) {
-    const data = pieces[0]!;
-    if (data.length <= MAX_SHORT_MESSAGE) return [{ dataCoding, esmClass, shortMessage: data }];
+  const esmClass = header ? ESM_UDHI : 0;
+  const framed = (p: Buffer) => (header ? withHeader([header], p) : p);
+  if (pieces.length === 1 || mode === 'payload') {
+    const data = framed(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+    if (data.length <= MAX_SHORT_MESSAGE && pieces.length === 1) return [{ dataCoding, esmClass, shortMessage: data }];
     return [{ dataCoding, esmClass, shortMessage: Buffer.alloc(0), payload: data }];
   }
   if (pieces.length > 255) throw new RangeError(`a message of ${pieces.length} segments cannot be concatenated (at most 255)`);
   const total = pieces.length;
   switch (mode) {
-    case 'payload':
-      return [{ dataCoding, esmClass, shortMessage: Buffer.alloc(0), payload: Buffer.concat(pieces) }];
     case 'sar':
-      return pieces.map((p, i) => ({ dataCoding, esmClass, shortMessage: p, sar: { ref: opts.ref & 0xffff, total, seq: i + 1 } }));
+      return pieces.map((p, i) => ({ dataCoding, esmClass, shortMessage: framed(p), sar: { ref: opts.ref & 0xffff, total, seq: i + 1 } }));
     case 'udh':
     case 'udh16': {
       const bits = mode === 'udh16' ? 16 : 8;
       const ref = bits === 16 ? opts.ref & 0xffff : opts.ref & 0xff;
-      return pieces.map((p, i) => ({
-        dataCoding,
-        esmClass: esmClass | ESM_UDHI,
-        shortMessage: Buffer.concat([concatUdh({ ref, total, seq: i + 1, bits }), p]),
-      }));
+      return pieces.map((p, i) => {
+        const concat = concatUdh({ ref, total, seq: i + 1, bits }).subarray(1);
+        // Ports before concatenation, as Kannel and libgammu lay a port-addressed long message out.
+        return { dataCoding, esmClass: ESM_UDHI, shortMessage: withHeader(header ? [header, concat] : [concat], p) };
+      });
     }
   }
 }

@@ -42,7 +42,12 @@ describe('the example nowsms.config.ts', () => {
     const modems = config.plugins.filter((p) => p.name.startsWith('gsm-modem:'));
     expect(modems.map((p) => p.name)).toEqual(['gsm-modem:modem1']);
     const registered: { id: string; anyTraffic?: boolean; numbers?: string[] }[] = [];
-    await modems[0]!.setup({ connection: (c: never) => registered.push(c), normalizeAddress: (a: string) => a, log: { child: () => ({}) } } as never);
+    await modems[0]!.setup({
+      connection: (c: never) => registered.push(c),
+      normalizeAddress: (a: string) => a,
+      log: { child: () => ({}) },
+      provide: () => {},
+    } as never);
     expect(registered[0]).toMatchObject({ id: 'modem1', anyTraffic: true, numbers: ['+15550001111'] });
   });
 });

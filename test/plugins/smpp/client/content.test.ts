@@ -13,7 +13,27 @@ afterEach(async () => {
 });
 
 describe('binary and TLS', () => {
-  it('binary MT passes through with its data_coding and UDH untouched', async () => {
+  it('binary MT with ports goes out with its data_coding class and port header', async () => {
+    h = await startHarness();
+    const payload = Buffer.from('01060403ae81ea', 'hex');
+    await h.gw.gateway.submit([
+      {
+        direction: 'MT',
+        kind: 'sms',
+        from: '+15550002222',
+        to: '+447700900700',
+        parts: [{ contentType: 'application/octet-stream', data: payload }],
+        meta: { sms: { coding: '8bit', messageClass: 1, ports: { source: 9200, destination: 2948 } } },
+      },
+    ]);
+    const [s] = await waitFor('the submit', () => h!.sim.submits.length === 1 && h!.sim.submits);
+    expect([s!.pdu.data_coding, s!.pdu.esm_class]).toEqual([0xf5, 0x40]);
+    const raw = s!.pdu.short_message as { udh?: Buffer[]; message: Buffer };
+    expect(Buffer.concat(raw.udh!).toString('hex')).toBe('05040b8423f0');
+    expect(raw.message.equals(payload)).toBe(true);
+  });
+
+  it('a binary MT stored before meta.sms (meta.smpp, its UDH in the octets) still goes out with its data_coding and UDH', async () => {
     h = await startHarness();
     // A WAP push style payload: its own UDH (port addressing), data_coding 0xF5.
     const octets = Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), Buffer.from('01060403ae81ea', 'hex')]);
@@ -49,7 +69,7 @@ describe('binary and TLS', () => {
     const message = (await h.gw.gateway.stores.messages.get(m!.id))!;
     expect(message.parts[0]!.contentType).toBe('application/octet-stream');
     expect(message.parts[0]!.data.toString('hex')).toBe('00ff10');
-    expect(message.meta.smpp).toMatchObject({ dataCoding: 4 });
+    expect(message.meta.sms).toEqual({ coding: '8bit' });
   });
 
   it('TLS to the SMSC', async () => {

@@ -88,12 +88,41 @@ describe('user data', () => {
     expect(payload[0]!.payload).toHaveLength(200);
   });
 
-  it('binary passes through; with its own UDH it is not cut', () => {
-    const own = Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), Buffer.alloc(200, 1)]);
-    const [seg, ...rest] = planSegments({ kind: 'binary', data: own, dataCoding: 0xf5, esmClass: 0x40 }, { longMessages: 'udh', coding: 'gsm7', ref: 1 });
-    expect(rest).toEqual([]);
-    expect(seg!.dataCoding).toBe(0xf5);
-    expect(seg!.shortMessage.equals(own)).toBe(true);
+  it('binary with ports: one segment with the port header when it fits, else each segment repeats it before the concatenation element', () => {
+    const ports = Buffer.from('05040b8423f0', 'hex');
+    const [one, ...none] = planSegments(
+      { kind: 'binary', data: Buffer.alloc(133, 1), dataCoding: 0xf5, header: ports },
+      { longMessages: 'udh', coding: 'gsm7', ref: 1 },
+    );
+    expect(none).toEqual([]);
+    expect([one!.dataCoding, one!.esmClass]).toEqual([0xf5, 0x40]);
+    expect(one!.shortMessage.subarray(0, 7).toString('hex')).toBe('0605040b8423f0');
+    expect(one!.shortMessage).toHaveLength(140);
+
+    const long = Buffer.alloc(300, 2);
+    const segs = planSegments({ kind: 'binary', data: long, dataCoding: 0x04, header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 0x42 });
+    expect(segs).toHaveLength(3);
+    for (const [i, s] of segs.entries()) {
+      expect(s.shortMessage.length).toBeLessThanOrEqual(140);
+      expect(s.shortMessage.subarray(0, 12).toString('hex')).toBe(`0b05040b8423f000034203${(i + 1).toString(16).padStart(2, '0')}`);
+    }
+    expect(Buffer.concat(segs.map((s) => s.shortMessage.subarray(12))).equals(long)).toBe(true);
+
+    const sar = planSegments({ kind: 'binary', data: long, dataCoding: 0x04, header: ports }, { longMessages: 'sar', coding: 'gsm7', ref: 7 });
+    expect(sar.every((s) => s.esmClass === 0x40 && s.shortMessage.subarray(0, 7).toString('hex') === '0605040b8423f0' && s.sar?.ref === 7)).toBe(true);
+  });
+
+  it('a text to an application port carries the port header in every segment, the text cut to the room left', () => {
+    const ports = Buffer.from('050415810000', 'hex');
+    const fits = 'x'.repeat(152);
+    const [one, ...none] = planSegments({ kind: 'text', text: fits, header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 3 });
+    expect(none).toEqual([]);
+    expect([one!.esmClass, one!.shortMessage.subarray(0, 7).toString('hex'), one!.shortMessage.length]).toEqual([0x40, '06050415810000', 7 + 152]);
+    // 153 septets no longer fit beside a 7-octet header: two segments of at most 146 septets (12 header octets).
+    const segs = planSegments({ kind: 'text', text: fits + 'y', header: ports }, { longMessages: 'udh', coding: 'gsm7', ref: 3 });
+    expect(segs.map((s) => s.shortMessage.subarray(0, 12).toString('hex'))).toEqual(['0b0504158100000003030201', '0b0504158100000003030202']);
+    expect(segs[0]!.shortMessage.length - 12).toBe(146);
+    expect(segs.map((s) => s.shortMessage.subarray(12).toString('latin1')).join('')).toBe(fits + 'y');
   });
 
   it('reads concatenation from the UDH or from SAR TLVs', () => {

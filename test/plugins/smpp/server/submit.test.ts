@@ -14,7 +14,7 @@ describe('smpp server submit_sm', () => {
     const m = await g.gateway.stores.messages.get(id);
     expect(m).toMatchObject({ id, direction: 'MT', kind: 'sms', from: ALICE.recipients[0], to: PHONE, user: 'alice', via: 'smpp-server' });
     expect(textOf(m!)).toBe('Hello from SMPP');
-    expect(m!.meta.smpp).toEqual({ registeredDelivery: 1 });
+    expect(m!.meta.sms).toEqual({ coding: 'gsm7', receipt: 'final' });
     // No connection carries it in this gateway: it waits, visible, as the core says.
     expect((await g.gateway.stores.messages.summary(id))?.status).toBe('no-route');
     expect(g.gateway.status()['smpp-server']?.counters.submitted).toBe(1);
@@ -51,12 +51,12 @@ describe('smpp server submit_sm', () => {
     expect(textOf(await text({ data_coding: 0, short_message: Buffer.from([0x00, 0x20, 0x1b, 0x65]) }))).toBe('@ €');
     const bin = await text({ data_coding: 4, short_message: Buffer.from([0xde, 0xad, 0xbe, 0xef]) });
     expect(bin.parts[0]).toMatchObject({ contentType: 'application/octet-stream', data: Buffer.from([0xde, 0xad, 0xbe, 0xef]) });
-    expect(bin.meta.smpp).toEqual({ dataCoding: 4 });
-    // A binary message with its own UDH (a port address) keeps it for the next hop.
+    expect(bin.meta.sms).toEqual({ coding: '8bit' });
+    // A binary message with its own UDH (a port address): the octets after it, the ports in meta.sms.
     const udh = Buffer.from([0x06, 0x05, 0x04, 0x0b, 0x84, 0x23, 0xf0]);
     const ported = await text({ data_coding: 4, esm_class: 0x40, short_message: Buffer.concat([udh, Buffer.from([1, 2, 3])]) });
-    expect(ported.parts[0]!.data).toEqual(Buffer.concat([udh, Buffer.from([1, 2, 3])]));
-    expect(ported.meta.smpp).toEqual({ dataCoding: 4, esmClass: 0x40 });
+    expect(ported.parts[0]!.data).toEqual(Buffer.from([1, 2, 3]));
+    expect(ported.meta.sms).toEqual({ coding: '8bit', ports: { source: 9200, destination: 2948 } });
   });
 
   it('routes a submit to a number of another user into that user’s mailbox', async () => {

@@ -74,4 +74,45 @@ describe('smpp server through the SMSC client to a simulated SMSC', () => {
     );
     expect(app.received[0]).toMatchObject({ source_addr: PHONE.slice(1), destination_addr: ALICE.recipients[0]!.slice(1) });
   });
+
+  it('a binary submit with application ports reaches the SMSC with its ports, data coding class and octets', async () => {
+    const { g, sim, app } = await setup();
+    const payload = Buffer.from('01060403ae81ea8d', 'hex');
+    const resp = await app.submit(
+      textSubmit('', { data_coding: 0xf5, esm_class: 0x40, short_message: Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), payload]) }),
+    );
+    expect(resp.command_status).toBe(0);
+    const [s] = await eventually(
+      async () => sim.submits,
+      (x) => x.length === 1,
+      'the submit at the SMSC',
+    );
+    expect([s!.pdu.data_coding, s!.pdu.esm_class]).toEqual([0xf5, 0x40]);
+    const sm = s!.pdu.short_message as { udh?: Buffer[]; message: Buffer };
+    expect(Buffer.concat(sm.udh!).toString('hex')).toBe('05040b8423f0');
+    expect(Buffer.from(sm.message).equals(payload)).toBe(true);
+    expect((await g.gateway.stores.messages.get(String(resp.message_id)))!.meta.sms).toMatchObject({ ports: { source: 9200, destination: 2948 } });
+  });
+
+  it('a binary MO with application ports reaches the bound application with its ports and octets', async () => {
+    const { sim, app } = await setup();
+    const payload = Buffer.from('0b0603ae81ea', 'hex');
+    await sim.deliver({
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: PHONE.slice(1),
+      dest_addr_ton: 1,
+      dest_addr_npi: 1,
+      destination_addr: ALICE.recipients[0]!.slice(1),
+      esm_class: 0x40,
+      data_coding: 0x04,
+      short_message: Buffer.concat([Buffer.from('0605040b8423f0', 'hex'), payload]),
+    });
+    await app.until(() => app.received.length === 1, 'the MO at the application');
+    const got = app.received[0]!;
+    expect([got.data_coding, got.esm_class]).toEqual([0x04, 0x40]);
+    const sm = got.short_message as { udh?: Buffer[]; message: Buffer };
+    expect(Buffer.concat(sm.udh!).toString('hex')).toBe('05040b8423f0');
+    expect(Buffer.from(sm.message).equals(payload)).toBe(true);
+  });
 });
