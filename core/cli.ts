@@ -9,7 +9,8 @@ import { loadConfig, type ResolvedConfig } from './config.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, silentLogger } from './log.ts';
-import { addUser, publicView, removeUser, setUser, type UserFields } from './users.ts';
+import type { StoredUser } from './types.ts';
+import { addUser, publicView, removeUser, setUser, smppPasswordWarning, type UserFields } from './users.ts';
 
 const HELP = `nowsms: an SMS/MMS gateway
 
@@ -118,6 +119,11 @@ function print(out: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(out, null, 2) + '\n' : human() + '\n');
 }
 
+function warnSmppPassword(user: StoredUser, password: string | undefined): void {
+  const warning = smppPasswordWarning(user, password);
+  if (warning) process.stderr.write(`nowsms: warning: ${warning}\n`);
+}
+
 async function users(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, options: { ...common, ...userOptions }, allowPositionals: true, strict: true });
@@ -132,13 +138,17 @@ async function users(args: string[]): Promise<void> {
     switch (sub) {
       case 'add': {
         if (!name) usage('users add needs a user name');
-        const u = await addUser(store, gw.auth, config, name, userFields(values));
+        const fields = userFields(values);
+        const u = await addUser(store, gw.auth, config, name, fields);
+        warnSmppPassword(u, fields.password);
         print(publicView(u), Boolean(values.json), () => `user ${u.name} added`);
         return;
       }
       case 'set': {
         if (!name) usage('users set needs a user name');
-        const u = await setUser(store, gw.auth, config, name, userFields(values));
+        const fields = userFields(values);
+        const u = await setUser(store, gw.auth, config, name, fields);
+        warnSmppPassword(u, fields.password);
         print(publicView(u), Boolean(values.json), () => `user ${u.name} updated`);
         return;
       }

@@ -6,6 +6,7 @@ export type { Logger, LogLevel } from './log.ts';
 export { defineConfig, parseOptions, type NowsmsConfig, type ResolvedConfig, type ConfigUser } from './config.ts';
 export { definePlugin, CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 export type { Auth, LoginContext, Service } from './auth.ts';
+export { isAuthLocked } from './auth-throttle.ts';
 export { normalizeAddress, matchesMask } from './address.ts';
 export { newMessageId } from './ids.ts';
 export { emailAddressFor, subjectFor, meaningfulSubject } from './email.ts';
@@ -15,3 +16,14 @@ export { textOf } from './text.ts';
 export { segmentKey, segmentKeyPrefix, joinSegments, acceptSegment, flushStaleSegments } from './reassembly.ts';
 export { listenOn } from './listen.ts';
 export { loadCertificate, type CertificateFiles } from './tls.ts';
+export {
+  serve,
+  serverOptionsShape,
+  refuseRenamedOptions,
+  isLoopback,
+  type ServeOptions,
+  type Server,
+  type ServerConnection,
+  type ServerSession,
+  type RefusalReason,
+} from './serve.ts';

@@ -24,6 +24,10 @@ export interface Pop3Context extends MaildropDeps {
   hostname: string;
   /** Whether STLS can be offered (a certificate is loaded). */
   tlsAvailable: boolean;
+  /** Refuse USER, PASS and APOP until the session runs over TLS. */
+  requireTLS?: boolean;
+  /** Failed logins in one session before it is closed (security.authFailuresPerSession). */
+  authFailuresPerSession?: number;
 }
 
 export function newCounters(): Pop3Counters {

@@ -31,6 +31,11 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             detail = 'tlsPort without a certificate';
             throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.pop3.tlsPort needs a certificate: set tls in the config (or plugins.pop3.tls)');
           }
+          if (opts.requireTLS && !cert) {
+            state = 'down';
+            detail = 'requireTLS without a certificate';
+            throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.pop3.requireTLS needs a certificate: set tls in the config (or plugins.pop3.tls)');
+          }
           const context: Pop3Context = {
             auth: api.auth,
             mailboxes: ctx.stores.mailboxes,
@@ -42,6 +47,8 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             counters,
             hostname: msgIdHost(opts.hostname ?? os.hostname()),
             tlsAvailable: cert !== undefined,
+            requireTLS: opts.requireTLS,
+            authFailuresPerSession: api.config.security.authFailuresPerSession,
           };
           let certificate: { key: Buffer; cert: Buffer } | undefined;
           try {
@@ -59,6 +66,8 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
             maxBadCommands: opts.maxBadCommands,
             maxSessions: opts.maxSessions,
+            maxSessionsPerIp: opts.maxSessionsPerIp,
+            loginTimeoutSeconds: opts.loginTimeoutSeconds,
           });
           try {
             await s.listen();

@@ -56,4 +56,6 @@ export interface ServerContext {
   normalizeAddress(address: string): string;
   log: Logger;
   counters: ServerCounters;
+  /** Failed binds on one connection before it is closed (security.authFailuresPerSession). */
+  authFailuresPerSession: number;
 }

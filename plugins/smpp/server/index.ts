@@ -1,6 +1,6 @@
 // The SMPP server: applications bind with a user's name and password, submit messages, and receive the
 // messages routed to that user and the receipts of their submits (see README.md).
-import { loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../../core/index.ts';
+import { loadCertificate, NowsmsError, parseOptions, refuseRenamedOptions, type ConnectionState, type NowsmsPlugin } from '../../../core/index.ts';
 import { CONNECTION_ID, newCounters, type ServerContext } from './context.ts';
 import { dispatcher } from './dispatch.ts';
 import { Intake } from './intake.ts';
@@ -13,6 +13,7 @@ import { Throttle } from './throttle.ts';
 export type { SmppServerOptions } from './options.ts';
 
 export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
+  refuseRenamedOptions(CONNECTION_ID, options, { bindTimeoutSeconds: 'loginTimeoutSeconds' });
   const opts = parseOptions(CONNECTION_ID, optionsSchema, options);
   return {
     name: CONNECTION_ID,
@@ -48,6 +49,7 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
             normalizeAddress: (a) => api.normalizeAddress(a),
             log: cctx.log,
             counters,
+            authFailuresPerSession: api.config.security.authFailuresPerSession,
           };
           const registry = new Registry(ctx);
           const intake = new Intake(ctx);
@@ -62,11 +64,18 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           }
           const l = new SmppListener(
             ctx,
-            { host: opts.host, port: opts.port, tlsPort: opts.tlsPort, certificate, maxSessions: opts.maxSessions },
+            {
+              host: opts.host,
+              port: opts.port,
+              tlsPort: opts.tlsPort,
+              certificate,
+              maxSessions: opts.maxSessions,
+              maxSessionsPerIp: opts.maxSessionsPerIp,
+              loginTimeoutSeconds: opts.loginTimeoutSeconds,
+            },
             {
               maxPending: opts.maxPending,
               maxBadPdus: opts.maxBadPdus,
-              bindTimeoutMs: opts.bindTimeoutSeconds * 1000,
               enquireLinkMs: opts.enquireLinkSeconds * 1000,
               idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
               responseTimeoutMs: opts.responseTimeoutSeconds * 1000,

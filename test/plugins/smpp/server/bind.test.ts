@@ -88,7 +88,7 @@ describe('smpp server binds', () => {
   });
 
   it('closes a connection that never binds', async () => {
-    const g = await gateway({ bindTimeoutSeconds: 0.3 });
+    const g = await gateway({ loginTimeoutSeconds: 0.3 });
     const c = await connect(g);
     await c.until(() => c.closed, 'the bind timeout');
   });
