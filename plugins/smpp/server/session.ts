@@ -135,8 +135,11 @@ export class Session {
       await work();
     } finally {
       if (this.state === 'binding') this.state = previous;
+      // Replayed in order, and only until one of them holds the session again (a second pipelined bind):
+      // the rest wait for that one's answer, as they waited for this one's.
       const held = this.backlog.splice(0);
-      for (const pdu of held) this.handle(pdu);
+      while (held.length > 0 && this.state !== 'binding') this.handle(held.shift()!);
+      this.backlog.unshift(...held);
       this.updateReading();
     }
   }

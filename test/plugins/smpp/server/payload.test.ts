@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { textOf } from '../../../../core/index.ts';
 import { bind, gateway, textSubmit } from './fixtures.ts';
 
-const payloadSubmit = (octets: number, char = 'x') => textSubmit('', { short_message: Buffer.alloc(0), message_payload: Buffer.from(char.repeat(octets), 'latin1') });
+const payloadSubmit = (octets: number, char = 'x') =>
+  textSubmit('', { short_message: Buffer.alloc(0), message_payload: Buffer.from(char.repeat(octets), 'latin1') });
 
 describe('smpp server message_payload sizes', () => {
   it.each([
