@@ -21,6 +21,7 @@ export {
   serverOptionsShape,
   refuseRenamedOptions,
   isLoopback,
+  cleartextWarning,
   type ServeOptions,
   type Server,
   type ServerConnection,

@@ -111,6 +111,14 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\./.test(host);
 }
 
+/** The start-up warning for a server that takes passwords in clear beyond loopback, or undefined. */
+export function cleartextWarning(name: string, host: string, hasCertificate: boolean, cleartextLogins: boolean): string | undefined {
+  if (isLoopback(host) || !cleartextLogins) return undefined;
+  return hasCertificate
+    ? `${name} listens on ${host} and lets clients log in without TLS: passwords may cross the network in clear (set requireTLS where the server has it, or listen on 127.0.0.1)`
+    : `${name} listens on ${host} without TLS: passwords cross the network in clear (set tls.keyFile and tls.certFile, or listen on 127.0.0.1)`;
+}
+
 export async function serve(opts: ServeOptions): Promise<Server> {
   const servers: net.Server[] = [];
   const addresses: string[] = [];
@@ -215,14 +223,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     await close();
     throw err;
   }
-  if (!isLoopback(opts.host) && opts.cleartextLogins) {
-    opts.log.warn(
-      { service: opts.name, host: opts.host },
-      opts.certificate
-        ? `${opts.name} listens on ${opts.host} and lets clients log in without TLS: passwords may cross the network in clear (set requireTLS, or listen on 127.0.0.1)`
-        : `${opts.name} listens on ${opts.host} without TLS: passwords cross the network in clear (set tls.keyFile and tls.certFile, or listen on 127.0.0.1)`,
-    );
-  }
+  const warning = cleartextWarning(opts.name, opts.host, opts.certificate !== undefined, opts.cleartextLogins);
+  if (warning) opts.log.warn({ service: opts.name, host: opts.host }, warning);
 
   return {
     get listening() {

@@ -2,6 +2,7 @@
 import smpp, { type PDU } from 'smpp';
 import { describe, expect, it } from 'vitest';
 import { ALICE, bind, CAROL, connect, DAVE, gateway, textSubmit } from './fixtures.ts';
+import { smppServer } from '../../../../plugins/smpp/index.ts';
 
 describe('smpp server binds', () => {
   it.each(['bind_transmitter', 'bind_receiver', 'bind_transceiver'] as const)('%s with the right password answers with our system_id', async (command) => {
@@ -85,6 +86,10 @@ describe('smpp server binds', () => {
     expect(resp.command_status).toBe(0);
     await c.until(() => c.closed, 'the server to close after unbind');
     expect(g.gateway.status()['smpp-server']?.counters.bound).toBe(0);
+  });
+
+  it('names loginTimeoutSeconds when a config still says bindTimeoutSeconds', () => {
+    expect(() => smppServer({ bindTimeoutSeconds: 5 } as never)).toThrow(/plugins\.smpp-server\.bindTimeoutSeconds is now called loginTimeoutSeconds/);
   });
 
   it('closes a connection that never binds', async () => {
