@@ -207,6 +207,31 @@ describe('the front door of a running gateway', () => {
     expect(r.pdus.map((p) => p.status)).toEqual([0x0e, 0x0e, 0x0e]); // ESME_RINVPASWD
   });
 
+  it('answers an over-long message_payload (2,000 characters, 60,000 octets) with ESME_RINVMSGLEN and keeps the session bound', async () => {
+    const r = await smppBind(g.smpp, '127.0.0.8', ALICE.name, ALICE.password);
+    open.push(r);
+    expect(r.pdus[0]?.status).toBe(0);
+    const submit = (sequence: number, payload: Buffer) => {
+      const tlv = Buffer.alloc(4);
+      tlv.writeUInt16BE(0x0424, 0); // message_payload
+      tlv.writeUInt16BE(payload.length, 2);
+      const fixed = Buffer.concat([cstr(''), Buffer.from([1, 1]), cstr('15550001111'), Buffer.from([1, 1]), cstr('15550002222')]);
+      // esm_class, protocol_id, priority_flag, two empty times, registered_delivery, replace, data_coding, sm_default_msg_id, sm_length 0
+      const rest = Buffer.concat([Buffer.from([0, 0, 0]), cstr(''), cstr(''), Buffer.from([0, 0, 0, 0, 0])]);
+      return pdu(0x04, sequence, Buffer.concat([fixed, rest, tlv, payload]));
+    };
+    r.write(submit(2, Buffer.alloc(2_000, 'x')));
+    r.write(submit(3, Buffer.alloc(60_000, 'y')));
+    r.write(pdu(0x15, 4)); // enquire_link: the session is still there
+    await r.until(() => r.pdus.length === 4, 'three answers');
+    expect(r.pdus.slice(1).map((p) => [p.commandId, p.status, p.sequence])).toEqual([
+      [0x80000004, 0x01, 2],
+      [0x80000004, 0x01, 3],
+      [0x80000015, 0, 4],
+    ]);
+    expect(r.closed).toBe(false);
+  });
+
   it('says in the bind failure log when a client cut a password longer than 8 characters', async () => {
     // What Kannel does with a 10-character password: it sends the first 8.
     const r = await smppBind(g.smpp, '127.0.0.7', 'kannel', 'abcdefgh');
