@@ -4,9 +4,12 @@
 // The whole of 127/8 is loopback: each "attacker" and "user" connects from an address of its own.
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, freePort, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
+import { missingPeer } from '../helpers/peers.ts';
+import { cli, freePort, ROOT, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
 import { cstr, pdu, RawSmpp } from '../plugins/smpp/server/raw.ts';
 
 const ALICE = { name: 'alice', password: 'alice-pw' };
@@ -187,6 +190,16 @@ describe('the front door of a running gateway', () => {
     await untilLogged(g, (e) => e.event === 'auth-lockout' && e.ip === attacker, 'the lockout');
     const refused = await untilLogged(g, (e) => e.event === 'auth-refused' && e.ip === attacker, 'refusals');
     expect(new Set(refused.map((e) => e.service))).toEqual(new Set(['smtp', 'pop3', 'smpp']));
+  });
+
+  it.skipIf(missingPeer('fail2ban-regex'))('gives fail2ban, with the filter in docs/config.md, the addresses that failed', async () => {
+    const filter = /```ini\n([\s\S]*?)```/.exec(readFileSync(path.join(ROOT, 'docs/config.md'), 'utf8'))![1]!;
+    writeFileSync(path.join(g.config.dir, 'nowsms.conf'), filter);
+    writeFileSync(path.join(g.config.dir, 'gateway.log'), g.lines.join('\n') + '\n');
+    const r = await run('fail2ban-regex', ['-o', 'ip', path.join(g.config.dir, 'gateway.log'), path.join(g.config.dir, 'nowsms.conf')]);
+    expect(r.code).toBe(0);
+    // The three guesses from the attacker of the test before, and nothing else (refusals are not failures).
+    expect(r.out.trim().split('\n')).toEqual(['127.0.0.3', '127.0.0.3', '127.0.0.3']);
   });
 
   it('closes a session after a few failed logins in it', async () => {
