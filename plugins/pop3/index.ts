@@ -74,10 +74,9 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
           } catch (err) {
             await s.close();
             state = 'down';
+            // The front door's error already names the address and the option (port or tlsPort) to change.
             detail = (err as Error).message;
-            throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.pop3.port or host)`, {
-              cause: err,
-            });
+            throw err;
           }
           server = s;
           state = 'up';

@@ -94,14 +94,9 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           } catch (err) {
             await l.close();
             state = 'down';
+            // The front door's error already names the address and the option (port or tlsPort) to change.
             detail = (err as Error).message;
-            throw new NowsmsError(
-              'NOWSMS_ERR_CONFIG',
-              `smpp-server cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.${CONNECTION_ID}.port or host)`,
-              {
-                cause: err,
-              },
-            );
+            throw err;
           }
           listener = l;
           parts = { registry, intake, receipts };
