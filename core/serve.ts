@@ -51,6 +51,8 @@ export interface ServeOptions {
   log: Logger;
   /** The line to send a refused client before closing (with its CRLF), or undefined to close in silence. */
   refusal(why: RefusalReason): string | undefined;
+  /** Told of every refused connection (for the plug-in's counters). */
+  refused?(why: RefusalReason): void;
   /** Start the protocol on a connection the door let in. */
   session(conn: ServerConnection): ServerSession;
   /** How long a stop waits for sessions to finish before cutting them off. */
@@ -131,6 +133,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   let closing = false;
 
   const refuse = (socket: net.Socket, ip: string, why: RefusalReason) => {
+    opts.refused?.(why);
     const t = Date.now();
     if ((lastRefusalLog.get(ip) ?? 0) + REFUSAL_LOG_EVERY_MS <= t) {
       if (lastRefusalLog.size > 10_000) lastRefusalLog.clear();

@@ -14,6 +14,8 @@ export interface Pop3Counters {
   retrieved: number;
   /** Messages removed at QUIT. */
   deleted: number;
+  /** Connections refused at the door (maxSessions, maxSessionsPerIp). */
+  refused: number;
 }
 
 export interface Pop3Context extends MaildropDeps {
@@ -31,5 +33,5 @@ export interface Pop3Context extends MaildropDeps {
 }
 
 export function newCounters(): Pop3Counters {
-  return { sessions: 0, active: 0, logins: 0, loginFailures: 0, retrieved: 0, deleted: 0 };
+  return { sessions: 0, active: 0, logins: 0, loginFailures: 0, retrieved: 0, deleted: 0, refused: 0 };
 }

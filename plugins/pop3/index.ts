@@ -90,12 +90,12 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
           state = 'stopped';
         },
         status() {
-          const { sessions, active, logins, loginFailures, retrieved, deleted } = counters;
+          const { sessions, active, logins, loginFailures, retrieved, deleted, refused } = counters;
           return {
             state,
             ...(detail ? { detail } : {}),
             listening: server?.listening ?? [],
-            counters: { sessions, active, logins, loginFailures, retrieved, deleted },
+            counters: { sessions, active, logins, loginFailures, retrieved, deleted, refused },
           };
         },
       });

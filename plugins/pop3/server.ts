@@ -48,6 +48,7 @@ export class Pop3Server {
       loginTimeoutSeconds: s.loginTimeoutSeconds ?? 30,
       cleartextLogins: !this.ctx.requireTLS,
       log: this.ctx.log,
+      refused: () => this.ctx.counters.refused++,
       // RFC 2449 response codes: [IN-USE] would say "your maildrop is locked"; a full server is [SYS/TEMP].
       refusal: (why) =>
         why === 'busy'

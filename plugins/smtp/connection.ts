@@ -10,7 +10,7 @@ export type Certificate = CertificateFiles;
 export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, certificate: Certificate | undefined): Connection {
   let state: ConnectionState = 'stopped';
   let listener: Listener | undefined;
-  const counters: Counters = { sessions: 0, accepted: 0, rejected: 0, authFailures: 0 };
+  const counters: Counters = { sessions: 0, accepted: 0, rejected: 0, authFailures: 0, refused: 0 };
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     inflight.add(p);
@@ -62,6 +62,7 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
           serverOptions,
           api.log,
           drain,
+          () => counters.refused++,
         );
       } catch (e) {
         state = 'down';

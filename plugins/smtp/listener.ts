@@ -30,7 +30,13 @@ const SHUTTING_DOWN = '4.3.2 the gateway is shutting down, try again later';
  * Sessions that stop: the mails being stored get their answer first (a mail the store committed must not
  * go without its 250), then the session gets 421 and is closed.
  */
-export async function listen(settings: ListenSettings, options: SMTPServerOptions, log: Logger, drain: () => Promise<void>): Promise<Listener> {
+export async function listen(
+  settings: ListenSettings,
+  options: SMTPServerOptions,
+  log: Logger,
+  drain: () => Promise<void>,
+  refused: () => void,
+): Promise<Listener> {
   const plain = new SMTPServer({ ...options, secure: false });
   const implicit = new SMTPServer({ ...options, secure: true });
   for (const s of [plain, implicit]) s.on('error', (e) => log.debug({ err: e }, 'smtp: connection error'));
@@ -47,6 +53,7 @@ export async function listen(settings: ListenSettings, options: SMTPServerOption
     loginTimeoutSeconds: settings.loginTimeoutSeconds,
     cleartextLogins: !settings.requireTLS,
     log,
+    refused,
     refusal: (why) =>
       why === 'busy' ? '421 4.3.2 too many connections, try again later\r\n' : '421 4.7.0 too many connections from your address, try again later\r\n',
     session: (conn) => {

@@ -15,6 +15,8 @@ export interface Counters {
   accepted: number;
   rejected: number;
   authFailures: number;
+  /** Connections refused at the door (maxSessions, maxSessionsPerIp). */
+  refused: number;
 }
 
 export type Handlers = Required<Pick<SMTPServerOptions, 'onConnect' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>>;

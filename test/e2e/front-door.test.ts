@@ -163,6 +163,11 @@ describe('the front door of a running gateway', () => {
       const [line] = await untilLogged(g, (e) => e.event === 'connection-refused' && e.service === service, `${service} refusal`);
       expect(line).toMatchObject({ ip: '127.0.0.1', reason: 'too-many-from-ip', msg: expect.stringContaining('connection from 127.0.0.1 refused') });
     }
+    // And the operator sees the refusals in `nowsms status`.
+    const status = cli(['status', '--json', '--config', g.config.file]);
+    expect(status.status).toBe(0);
+    const connections = (JSON.parse(status.stdout) as { connections: Record<string, { counters: { refused?: number } }> }).connections;
+    for (const id of ['smtp', 'pop3', 'smpp-server']) expect(connections[id]?.counters.refused).toBe(1);
   });
 
   it('locks an address out of every service after too many failed logins, logging each for fail2ban', async () => {

@@ -36,6 +36,7 @@ export class SmppListener {
       // SMPP has no STARTTLS: the plain port always takes passwords in clear.
       cleartextLogins: true,
       log: this.ctx.log,
+      refused: () => this.ctx.counters.refused++,
       // SMPP has no greeting to refuse in: a refused client is closed before it can bind.
       refusal: () => undefined,
       // Unbinding a bound client can take a second; a stop waits for all of them together.

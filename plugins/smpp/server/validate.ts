@@ -72,10 +72,7 @@ export function readSubmit(deps: Deps, user: StoredUser, frame: GoodFrame): Subm
   // refused before it is decoded. The pipeline makes the exact check on what fits.
   const most = deps.config.sms.maxSegments * 160;
   if (data.length > most)
-    return refuse(
-      smpp.ESME_RINVMSGLEN,
-      `a message of ${data.length} octets cannot fit in ${deps.config.sms.maxSegments} segments (sms.maxSegments)`,
-    );
+    return refuse(smpp.ESME_RINVMSGLEN, `a message of ${data.length} octets cannot fit in ${deps.config.sms.maxSegments} segments (sms.maxSegments)`);
   const split = esmClass & ESM_UDHI && data.length > 0 ? splitUdh(data) : undefined;
   if (esmClass & ESM_UDHI && data.length > 0 && !split) return refuse(smpp.ESME_RINVMSGLEN, 'the UDH length does not fit the message');
   if (alphabetOf(dataCoding) === 'ucs2' && (split ? split.body : data).length % 2 !== 0)
