@@ -49,7 +49,7 @@ export interface ServeOptions {
   /** A password can cross this server's plain port unencrypted (no TLS, or TLS not required): warned about beyond loopback. */
   cleartextLogins: boolean;
   log: Logger;
-  /** The line to send a refused client before closing (with its CRLF), or undefined to close in silence. */
+  /** The line to send a refused client before closing (with its CRLF), or undefined to close in silence. On the implicit-TLS port a refused client is closed in silence. */
   refusal(why: RefusalReason): string | undefined;
   /** Told of every refused connection (for the plug-in's counters). */
   refused?(why: RefusalReason): void;
@@ -105,6 +105,7 @@ export const DEFAULT_LOGIN_TIMEOUT_SECONDS = 30;
 
 /** After our goodbye, a client that does not close its side is cut off. */
 const LINGER_MS = 5_000;
+const REFUSED_LINGER_MS = 1_000;
 const STOP_GRACE_MS = 10_000;
 /** One "refused" log line per address per this long: a flood must not flood the log too. */
 const REFUSAL_LOG_EVERY_MS = 60_000;
@@ -132,7 +133,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const secureContext = opts.certificate && tls.createSecureContext(opts.certificate);
   let closing = false;
 
-  const refuse = (socket: net.Socket, ip: string, why: RefusalReason) => {
+  const refuse = (socket: net.Socket, ip: string, why: RefusalReason, reply = true) => {
     opts.refused?.(why);
     const t = Date.now();
     if ((lastRefusalLog.get(ip) ?? 0) + REFUSAL_LOG_EVERY_MS <= t) {
@@ -145,10 +146,12 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           : `${opts.name}: connection from ${ip} refused: ${opts.maxSessionsPerIp} connections from this address already (maxSessionsPerIp)`,
       );
     }
+    if (!reply) return void socket.destroy();
     const line = opts.refusal(why);
     if (line) socket.end(line);
     else socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    // Short: refused sockets are not counted, so a flood of them must not pile up.
+    setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
   };
 
   const admit = (raw: net.Socket, secure: boolean) => {
@@ -159,6 +162,11 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     // A refused connection counts for nothing: refusals must not fill the server either.
     const from = perIp.get(ip) ?? 0;
     const over: RefusalReason | undefined = open.size >= opts.maxSessions ? 'busy' : from >= opts.maxSessionsPerIp ? 'too-many-from-ip' : undefined;
+    if (over && secure) {
+      // A reply on the TLS port would cost a handshake per refusal, which is what a flood wants: close at once.
+      refuse(raw, ip, over, false);
+      return;
+    }
     if (over) {
       refused.add(raw);
       raw.once('close', () => refused.delete(raw));

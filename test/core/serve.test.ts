@@ -128,14 +128,16 @@ describe('serve', () => {
     expect(user.closed).toBe(false);
   });
 
-  it('speaks TLS from the first byte on tlsPort', async () => {
+  it('speaks TLS from the first byte on tlsPort, and refuses there without a handshake', async () => {
     const files = makeCertificate();
     const certificate = { key: readFileSync(files.keyFile), cert: readFileSync(files.certFile) };
-    const s = await start({ tlsPort: 0, certificate });
+    const s = await start({ tlsPort: 0, certificate, maxSessionsPerIp: 1 });
     expect(s.listening).toHaveLength(2);
     const p = await peer(portOf(s, 1), '127.0.0.1', { ca: certificate.cert });
     await p.until(() => p.text.length > 0, 'the greeting');
     expect(p.text).toBe('hello true 127.0.0.1\r\n');
+    // Over the cap on the TLS port: closed before any handshake (a reply would cost one per refusal).
+    await expect(Peer.open(portOf(s, 1), '127.0.0.1', { ca: certificate.cert })).rejects.toThrow(/disconnected|ECONNRESET/);
   });
 
   it('on stop, takes no one new and lets a session finish its work before closing it', async () => {
