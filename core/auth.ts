@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
 import path from 'node:path';
+import { AuthThrottle, logSafeName, plainIp, type AuthLimits } from './auth-throttle.ts';
 import { NowsmsError } from './errors.ts';
 import type { Logger } from './log.ts';
 import type { Credentials, StoredUser, UserStore } from './types.ts';
@@ -84,7 +85,11 @@ export interface LoginContext {
 }
 
 export interface Auth {
-  /** The user, when the password is right, the service is allowed and the IP is on the allow-list; else undefined after a delay. */
+  /**
+   * The user, when the password is right, the service is allowed and the IP is on the allow-list; else
+   * undefined after a delay. Throws NOWSMS_ERR_AUTH_LOCKED (temporary) without checking anything when the
+   * address or the account is locked out after too many failures (see auth-throttle.ts).
+   */
   login(name: string, password: string, ctx: LoginContext): Promise<StoredUser | undefined>;
   /** RFC 1939 APOP: digest = md5(timestamp + secret) in lower-case hex. */
   apop(name: string, timestamp: string, digest: string, ctx: LoginContext): Promise<StoredUser | undefined>;
@@ -114,31 +119,48 @@ function serviceAllowed(user: StoredUser, service: Service): boolean {
   return user.smtpLogin; // the seed: SMTP login is needed for both SMTP and POP3
 }
 
-export function createAuth(opts: { users: () => UserStore; dataDir: string; apop: boolean; failureDelayMs: number; log: Logger }): Auth {
+/** Defaults of the security.authFailure* keys (config.ts repeats them in its schema). */
+export const DEFAULT_AUTH_LIMITS: AuthLimits = { failuresPerIp: 10, failuresPerUser: 20, windowSeconds: 600, lockoutSeconds: 900 };
+
+export function createAuth(opts: { users: () => UserStore; dataDir: string; apop: boolean; failureDelayMs: number; limits?: AuthLimits; log: Logger }): Auth {
   let key: Buffer | undefined;
   const secretKey = () => (key ??= loadSecretKey(opts.dataDir));
-  const failures = new Map<string, { count: number; last: number }>();
+  const throttle = new AuthThrottle(opts.limits ?? DEFAULT_AUTH_LIMITS, opts.log);
 
-  // Slow down guessing: the delay doubles per recent failure from the same address, up to 8x.
+  // The log line is the interface to fail2ban (docs/config.md): keep its wording and fields stable. The
+  // name is the attacker's choice, so the message carries it only when it looks like a user name.
   const fail = async (ctx: LoginContext, name: string, why: string): Promise<undefined> => {
-    const now = Date.now();
-    const f = failures.get(ctx.ip);
-    const count = f && now - f.last < 15 * 60_000 ? f.count + 1 : 1;
-    failures.set(ctx.ip, { count, last: now });
-    if (failures.size > 10_000) failures.clear();
-    opts.log.warn({ user: name, ip: ctx.ip, service: ctx.service, why }, 'login failed');
+    const count = throttle.failed(name, ctx.ip, ctx.service);
+    opts.log.warn(
+      { event: 'auth-failure', user: name, ip: ctx.ip, service: ctx.service, why },
+      `authentication failed for user ${logSafeName(name)} from ${ctx.ip} (${ctx.service})`,
+    );
+    // Slow down guessing within a session too: the delay doubles per recent failure from the address, up to 8x.
     const delay = opts.failureDelayMs * Math.min(8, 2 ** (count - 1));
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     return undefined;
   };
 
-  const check = async (name: string, ctx: LoginContext, verify: (u: StoredUser) => Promise<boolean> | boolean) => {
+  // SMPP 3.4 carries 8 characters of password; a client that cut a longer one sends its first 8. The
+  // encrypted APOP copy (when kept) tells whether that is what happened, so the log can say so.
+  const badPasswordWhy = (user: StoredUser, given: string | undefined, service: Service): string => {
+    if (service !== 'smpp' || given === undefined || !user.credentials.apopSecret) return 'bad password';
+    const secret = decryptSecret(secretKey(), user.credentials.apopSecret);
+    if (secret === undefined || secret.length <= 8) return 'bad password';
+    return secret.startsWith(given)
+      ? `bad password: the client sent the first ${given.length} characters of the user's ${secret.length}-character password (SMPP 3.4 carries at most 8): give the user a password of at most 8 characters`
+      : `bad password (the user's password has ${secret.length} characters; SMPP 3.4 carries at most 8)`;
+  };
+
+  const check = async (name: string, raw: LoginContext, verify: (u: StoredUser) => Promise<boolean> | boolean, given?: string) => {
+    const ctx = { ...raw, ip: plainIp(raw.ip) };
+    throttle.check(name, ctx.ip, ctx.service);
     const user = await opts.users().get(name);
     if (!user || user.removed) return fail(ctx, name, 'unknown user');
-    if (!(await verify(user))) return fail(ctx, name, 'bad password');
+    if (!(await verify(user))) return fail(ctx, name, badPasswordWhy(user, given, ctx.service));
     if (!serviceAllowed(user, ctx.service)) return fail(ctx, name, `no ${ctx.service} login`);
     if (!ipAllowed(ctx.ip, user.allowIps)) return fail(ctx, name, 'address not allowed');
-    failures.delete(ctx.ip);
+    throttle.succeeded(name, ctx.ip);
     return user;
   };
 
@@ -160,7 +182,7 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
 
   return {
     apopEnabled: opts.apop,
-    login: (name, password, ctx) => check(name, ctx, (u) => verifyCached(name, password, u.credentials.passwordHash)),
+    login: (name, password, ctx) => check(name, ctx, (u) => verifyCached(name, password, u.credentials.passwordHash), password),
     apop: (name, timestamp, digest, ctx) =>
       check(name, ctx, (u) => {
         if (!opts.apop || !u.credentials.apopSecret) return false;

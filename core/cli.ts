@@ -12,7 +12,7 @@ import { loadConfig, type ResolvedConfig } from './config.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, silentLogger } from './log.ts';
-import type { UserFields } from './users.ts';
+import { smppPasswordWarning, type UserFields } from './users.ts';
 import type { MessageSummary } from './types.ts';
 
 const HELP = `nowsms: an SMS/MMS gateway
@@ -146,6 +146,11 @@ function print(out: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? JSON.stringify(out, null, 2) + '\n' : human() + '\n');
 }
 
+function warnSmppPassword(user: { name: string; smppLogin: boolean }, password: string | undefined): void {
+  const warning = smppPasswordWarning(user, password);
+  if (warning) process.stderr.write(`nowsms: warning: ${warning}\n`);
+}
+
 async function users(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, options: { ...common, ...userOptions }, allowPositionals: true, strict: true });
@@ -159,13 +164,17 @@ async function users(args: string[]): Promise<void> {
   switch (sub) {
     case 'add': {
       if (!name) usage('users add needs a user name');
-      const { via, result: u } = await operate(config, 'users.add', { name, ...userFields(values) });
+      const fields = userFields(values);
+      const { via, result: u } = await operate(config, 'users.add', { name, ...fields });
+      warnSmppPassword(u, fields.password);
       print({ ...u, via }, json, () => `user ${u.name} added`);
       return;
     }
     case 'set': {
       if (!name) usage('users set needs a user name');
-      const { via, result: u } = await operate(config, 'users.set', { name, ...userFields(values) });
+      const fields = userFields(values);
+      const { via, result: u } = await operate(config, 'users.set', { name, ...fields });
+      warnSmppPassword(u, fields.password);
       print({ ...u, via }, json, () => `user ${u.name} updated`);
       return;
     }

@@ -77,8 +77,24 @@ export const configSchema = z.strictObject({
       authFailureDelayMs: z.number().int().min(0).default(1000),
       /** Keep the APOP secret (encrypted) so users can log in with APOP. */
       apop: z.boolean().default(true),
+      /** Failed logins from one address within the window before it is locked out (every service). */
+      authFailuresPerIp: z.number().int().min(1).default(10),
+      /** Failed logins against one account within the window before it is locked out for addresses it never logged in from. */
+      authFailuresPerUser: z.number().int().min(1).default(20),
+      authFailureWindowSeconds: z.number().positive().default(600),
+      authLockoutSeconds: z.number().positive().default(900),
+      /** Failed logins in one connection before the server closes it. */
+      authFailuresPerSession: z.number().int().min(1).default(3),
     })
-    .default({ authFailureDelayMs: 1000, apop: true }),
+    .default({
+      authFailureDelayMs: 1000,
+      apop: true,
+      authFailuresPerIp: 10,
+      authFailuresPerUser: 20,
+      authFailureWindowSeconds: 600,
+      authLockoutSeconds: 900,
+      authFailuresPerSession: 3,
+    }),
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -87,6 +87,12 @@ export class Gateway {
       dataDir: config.dataDir,
       apop: config.security.apop,
       failureDelayMs: config.security.authFailureDelayMs,
+      limits: {
+        failuresPerIp: config.security.authFailuresPerIp,
+        failuresPerUser: config.security.authFailuresPerUser,
+        windowSeconds: config.security.authFailureWindowSeconds,
+        lockoutSeconds: config.security.authLockoutSeconds,
+      },
       log: log.child({ component: 'auth' }),
     });
     for (const c of coreCommands(this)) this.admin.addCommand(c);

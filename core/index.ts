@@ -8,6 +8,7 @@ export { envPort } from './env.ts';
 export { defineConfig, parseOptions, type NowsmsConfig, type ResolvedConfig, type ConfigUser } from './config.ts';
 export { definePlugin, CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
 export type { Auth, LoginContext, Service } from './auth.ts';
+export { isAuthLocked } from './auth-throttle.ts';
 export { normalizeAddress, matchesMask } from './address.ts';
 export { newMessageId } from './ids.ts';
 export { emailAddressFor, subjectFor, meaningfulSubject } from './email.ts';
@@ -26,3 +27,15 @@ export { chooseRoute, cannotCarry, DEFAULT_CARRIES, type Routable } from './rout
 export * from './sms-transport.ts';
 export type { ServiceMap, ServiceName } from './services.ts';
 export type * from './modem-sms.ts';
+export {
+  serve,
+  serverOptionsShape,
+  refuseRenamedOptions,
+  isLoopback,
+  cleartextWarning,
+  type ServeOptions,
+  type Server,
+  type ServerConnection,
+  type ServerSession,
+  type RefusalReason,
+} from './serve.ts';

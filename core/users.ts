@@ -118,8 +118,19 @@ export async function applyConfigUsers(store: UserStore, auth: Auth, config: Res
       log.warn({ user: name }, 'config now declares a user created with the CLI; the declaration replaces it');
     else if (existing) log.info({ user: name }, 'config declaration changed; applied');
     else log.info({ user: name }, 'user created from config');
+    const smppWarning = smppPasswordWarning(user, declared.password);
+    if (smppWarning) log.warn({ user: name }, smppWarning);
     await store.put(user);
   }
+}
+
+/** SMPP 3.4 carries a password of at most 8 characters (section 5.2.4: 9 octets with the NUL). */
+export const SMPP_MAX_PASSWORD = 8;
+
+/** Why a password will not work over SMPP, or undefined: clients such as Kannel cut it to 8 and fail to bind. */
+export function smppPasswordWarning(user: { name: string; smppLogin: boolean }, password: string | undefined): string | undefined {
+  if (!user.smppLogin || password === undefined || password.length <= SMPP_MAX_PASSWORD) return undefined;
+  return `user ${user.name} has SMPP login and a password of ${password.length} characters: SMPP 3.4 carries at most ${SMPP_MAX_PASSWORD}, and clients such as Kannel cut it and fail to bind ("Invalid Password"); choose a password of at most ${SMPP_MAX_PASSWORD} characters`;
 }
 
 /** What `users list` shows: never the credentials. */

@@ -14,6 +14,8 @@ export interface Pop3Counters {
   retrieved: number;
   /** Messages removed at QUIT. */
   deleted: number;
+  /** Connections refused at the door (maxSessions, maxSessionsPerIp). */
+  refused: number;
 }
 
 export interface Pop3Context extends MaildropDeps {
@@ -24,8 +26,12 @@ export interface Pop3Context extends MaildropDeps {
   hostname: string;
   /** Whether STLS can be offered (a certificate is loaded). */
   tlsAvailable: boolean;
+  /** Refuse USER, PASS and APOP until the session runs over TLS. */
+  requireTLS?: boolean;
+  /** Failed logins in one session before it is closed (security.authFailuresPerSession). */
+  authFailuresPerSession?: number;
 }
 
 export function newCounters(): Pop3Counters {
-  return { sessions: 0, active: 0, logins: 0, loginFailures: 0, retrieved: 0, deleted: 0 };
+  return { sessions: 0, active: 0, logins: 0, loginFailures: 0, retrieved: 0, deleted: 0, refused: 0 };
 }

@@ -1,6 +1,6 @@
 // The POP3 plug-in: users fetch the SMS and MMS routed to their mailbox as e-mails (RFC 1939).
 import os from 'node:os';
-import { loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
 import { newCounters, type Pop3Context } from './context.ts';
 import { locksFor } from './locks.ts';
 import { optionsSchema, type Pop3Options } from './options.ts';
@@ -12,7 +12,7 @@ export { renderMessage } from './render.ts';
 
 export function pop3(options?: Pop3Options): NowsmsPlugin {
   const opts = parseOptions('pop3', optionsSchema, options);
-  return {
+  return definePlugin({
     name: 'pop3',
     setup(api) {
       const counters = newCounters();
@@ -31,6 +31,11 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             detail = 'tlsPort without a certificate';
             throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.pop3.tlsPort needs a certificate: set tls in the config (or plugins.pop3.tls)');
           }
+          if (opts.requireTLS && !cert) {
+            state = 'down';
+            detail = 'requireTLS without a certificate';
+            throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.pop3.requireTLS needs a certificate: set tls in the config (or plugins.pop3.tls)');
+          }
           const context: Pop3Context = {
             auth: api.auth,
             mailboxes: ctx.stores.mailboxes,
@@ -42,6 +47,8 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             counters,
             hostname: msgIdHost(opts.hostname ?? os.hostname()),
             tlsAvailable: cert !== undefined,
+            requireTLS: opts.requireTLS,
+            authFailuresPerSession: api.config.security.authFailuresPerSession,
           };
           let certificate: { key: Buffer; cert: Buffer } | undefined;
           try {
@@ -59,16 +66,17 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
             maxBadCommands: opts.maxBadCommands,
             maxSessions: opts.maxSessions,
+            maxSessionsPerIp: opts.maxSessionsPerIp,
+            loginTimeoutSeconds: opts.loginTimeoutSeconds,
           });
           try {
             await s.listen();
           } catch (err) {
             await s.close();
             state = 'down';
+            // The front door's error already names the address and the option (port or tlsPort) to change.
             detail = (err as Error).message;
-            throw new NowsmsError('NOWSMS_ERR_CONFIG', `pop3 cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.pop3.port or host)`, {
-              cause: err,
-            });
+            throw err;
           }
           server = s;
           state = 'up';
@@ -82,15 +90,15 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
           state = 'stopped';
         },
         status() {
-          const { sessions, active, logins, loginFailures, retrieved, deleted } = counters;
+          const { sessions, active, logins, loginFailures, retrieved, deleted, refused } = counters;
           return {
             state,
             ...(detail ? { detail } : {}),
             listening: server?.listening ?? [],
-            counters: { sessions, active, logins, loginFailures, retrieved, deleted },
+            counters: { sessions, active, logins, loginFailures, retrieved, deleted, refused },
           };
         },
       });
     },
-  };
+  });
 }

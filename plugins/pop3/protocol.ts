@@ -1,6 +1,6 @@
 // The RFC 1939 state machine (with RFC 2449 CAPA and response codes, RFC 2595 STLS), apart from sockets:
 // it reads one command line at a time and answers through SessionIo.
-import type { StoredUser } from '../../core/index.ts';
+import { isAuthLocked, type StoredUser } from '../../core/index.ts';
 import type { Pop3Context } from './context.ts';
 import { openMaildrop, type Maildrop, type MaildropEntry } from './maildrop.ts';
 import { multiline, topOf } from './octets.ts';
@@ -18,6 +18,8 @@ export interface SessionIo {
   startTls(line: string): void;
   /** Close the connection once everything written has been sent. */
   end(): void;
+  /** The client logged in (the front door's login deadline stops). */
+  loggedIn(): void;
 }
 
 export type State = 'authorization' | 'transaction' | 'update';
@@ -25,6 +27,7 @@ export type State = 'authorization' | 'transaction' | 'update';
 type Handler = (args: string[], rest: string) => Promise<void>;
 
 const IMPLEMENTATION = 'nowsms';
+const NEEDS_TLS = '-ERR [AUTH] this server takes passwords over TLS only: issue STLS first';
 const BANNER = 'nowsms POP3 server ready';
 
 export class Protocol {
@@ -35,6 +38,7 @@ export class Protocol {
   private user: StoredUser | undefined;
   private drop: Maildrop | undefined;
   private unlock: (() => void) | undefined;
+  private loginFailures = 0;
 
   constructor(
     private readonly ctx: Pop3Context,
@@ -72,6 +76,7 @@ export class Protocol {
     CAPA: (args) => this.capa(args),
     QUIT: (args) => (args.length ? this.syntax('QUIT') : this.bye('+OK nowsms POP3 server signing off')),
     USER: async (args) => {
+      if (this.needsTls()) return this.io.fail(NEEDS_TLS);
       if (args.length !== 1) return this.syntax('USER name');
       this.pendingUser = args[0];
       await this.io.reply('+OK send PASS');
@@ -79,17 +84,20 @@ export class Protocol {
     PASS: async (_args, rest) => {
       const name = this.pendingUser;
       this.pendingUser = undefined;
+      if (this.needsTls()) return this.io.fail(NEEDS_TLS);
       if (name === undefined) return this.io.fail('-ERR send USER first');
       // RFC 1939 lets a password hold spaces: everything after "PASS " is the password.
       if (!rest) return this.syntax('PASS password');
-      await this.loggedIn(await this.ctx.auth.login(name, rest, this.loginContext()));
+      await this.login(() => this.ctx.auth.login(name, rest, this.loginContext()));
     },
     APOP: async (args) => {
       this.pendingUser = undefined;
       if (!this.timestamp) return this.io.fail('-ERR APOP is not available here: use USER and PASS');
+      if (this.needsTls()) return this.io.fail(NEEDS_TLS);
       const [name, digest] = args;
       if (args.length !== 2 || !name || !digest || !/^[0-9a-f]{32}$/i.test(digest)) return this.syntax('APOP name digest');
-      await this.loggedIn(await this.ctx.auth.apop(name, this.timestamp, digest, this.loginContext()));
+      const timestamp = this.timestamp;
+      await this.login(() => this.ctx.auth.apop(name, timestamp, digest, this.loginContext()));
     },
     // Mail clients probe for SASL (RFC 5034); saying no is an answer, not a client error.
     AUTH: () => this.io.reply('-ERR SASL is not offered: use USER and PASS, or APOP'),
@@ -185,10 +193,34 @@ export class Protocol {
 
   private async capa(args: string[]): Promise<void> {
     if (args.length) return this.syntax('CAPA');
-    const caps = ['TOP', 'UIDL', 'USER', 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', `IMPLEMENTATION ${IMPLEMENTATION}`];
+    // RFC 2595 section 4: USER is not advertised where plaintext logins are refused.
+    const caps = ['TOP', 'UIDL', ...(this.needsTls() ? [] : ['USER']), 'RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', `IMPLEMENTATION ${IMPLEMENTATION}`];
     // RFC 2595: STLS only before login, and never twice.
     if (this.state === 'authorization' && this.ctx.tlsAvailable && !this.io.secure) caps.push('STLS');
     await this.io.reply('+OK capability list follows', Buffer.from(caps.map((c) => `${c}\r\n`).join('') + '.\r\n'));
+  }
+
+  /** With requireTLS, no credentials before STLS (or the POP3S port). */
+  private needsTls(): boolean {
+    return this.ctx.requireTLS === true && !this.io.secure;
+  }
+
+  /** A login attempt: a locked-out address or account, and too many failures in one session, end the session. */
+  private async login(attempt: () => Promise<StoredUser | undefined>): Promise<void> {
+    let user: StoredUser | undefined;
+    try {
+      user = await attempt();
+    } catch (err) {
+      if (!isAuthLocked(err)) throw err;
+      this.ctx.counters.loginFailures++;
+      // [SYS/TEMP], not [AUTH]: the password may be right; asking the user for another one would not help.
+      return this.bye(`-ERR [SYS/TEMP] ${(err as Error).message}`);
+    }
+    if (!user && ++this.loginFailures >= (this.ctx.authFailuresPerSession ?? Infinity)) {
+      this.ctx.counters.loginFailures++;
+      return this.bye('-ERR [AUTH] invalid user name or password; too many failures, closing the connection');
+    }
+    return this.loggedIn(user);
   }
 
   private async loggedIn(user: StoredUser | undefined): Promise<void> {
@@ -211,6 +243,7 @@ export class Protocol {
     this.unlock = unlock;
     this.state = 'transaction';
     this.ctx.counters.logins++;
+    this.io.loggedIn();
     this.ctx.log.info({ user: user.name, ip: this.io.remoteAddress }, 'pop3 login');
     const { count, octets } = drop.stat();
     await this.io.reply(`+OK ${user.name}'s maildrop has ${messages(count)} (${octets} octets)`);

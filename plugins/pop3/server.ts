@@ -1,10 +1,9 @@
-// The listening side: a plain POP3 port (with STLS when a certificate is loaded) and an optional implicit-TLS
-// POP3S port, the session limit, and an orderly stop that lets a committing QUIT finish.
-import net from 'node:net';
+// The listening side: the core's front door (plain POP3 port with STLS when a certificate is loaded, an
+// optional implicit-TLS POP3S port, session caps, login deadline, drain) running POP3 sessions.
 import tls from 'node:tls';
+import { serve, type Server } from '../../core/index.ts';
 import type { Pop3Context } from './context.ts';
 import { Session } from './session.ts';
-import { listenOn } from '../../core/index.ts';
 
 export interface ServerSettings {
   host: string;
@@ -16,15 +15,13 @@ export interface ServerSettings {
   idleTimeoutMs: number;
   maxBadCommands: number;
   maxSessions: number;
+  maxSessionsPerIp?: number;
+  /** Time to log in after connecting (default 30 s). */
+  loginTimeoutSeconds?: number;
 }
 
-// A stop waits this long for sessions still talking to the store, then leaves them.
-const STOP_GRACE_MS = 10_000;
-
 export class Pop3Server {
-  private readonly servers: net.Server[] = [];
-  private readonly sessions = new Set<Session>();
-  private addresses: string[] = [];
+  private server: Server | undefined;
   private readonly secureContext: tls.SecureContext | undefined;
 
   constructor(
@@ -35,56 +32,42 @@ export class Pop3Server {
   }
 
   get listening(): string[] {
-    return [...this.addresses];
+    return this.server?.listening ?? [];
   }
 
   async listen(): Promise<string[]> {
-    const plain = net.createServer((socket) => this.accept(socket, false));
-    await this.bind(plain, this.settings.port);
-    if (this.settings.tlsPort !== undefined) {
-      if (!this.settings.certificate) throw new Error('tlsPort needs a certificate');
-      const secure = tls.createServer(this.settings.certificate, (socket) => this.accept(socket, true));
-      secure.on('tlsClientError', (err) => this.ctx.log.debug({ err }, 'pop3s handshake failed'));
-      await this.bind(secure, this.settings.tlsPort);
-    }
+    const s = this.settings;
+    this.server = await serve({
+      name: 'pop3',
+      host: s.host,
+      port: s.port,
+      tlsPort: s.tlsPort,
+      certificate: s.certificate,
+      maxSessions: s.maxSessions,
+      maxSessionsPerIp: s.maxSessionsPerIp ?? s.maxSessions,
+      loginTimeoutSeconds: s.loginTimeoutSeconds ?? 30,
+      cleartextLogins: !this.ctx.requireTLS,
+      log: this.ctx.log,
+      refused: () => this.ctx.counters.refused++,
+      // RFC 2449 response codes: [IN-USE] would say "your maildrop is locked"; a full server is [SYS/TEMP].
+      refusal: (why) =>
+        why === 'busy'
+          ? '-ERR [SYS/TEMP] too many sessions; try again later\r\n'
+          : '-ERR [SYS/TEMP] too many connections from your address; try again later\r\n',
+      session: (conn) => {
+        const session = new Session(conn, this.ctx, { ...s, secureContext: this.secureContext });
+        this.ctx.counters.sessions++;
+        this.ctx.counters.active++;
+        void session.done.then(() => this.ctx.counters.active--);
+        return session;
+      },
+    });
     return this.listening;
   }
 
   async close(): Promise<void> {
-    const closing = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-    for (const session of this.sessions) session.shutdown();
-    const sessions = Promise.all([...this.sessions].map((s) => s.done));
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
-    await Promise.race([sessions, grace]);
-    clearTimeout(timer);
-    for (const session of this.sessions) session.kill();
-    await Promise.all(closing);
-    this.servers.length = 0;
-    this.addresses = [];
-  }
-
-  private async bind(server: net.Server, port: number): Promise<void> {
-    const option = port === this.settings.port ? 'port' : 'tlsPort';
-    this.addresses.push(await listenOn(server, port, this.settings.host, { plugin: 'pop3', option, log: this.ctx.log }));
-    this.servers.push(server);
-  }
-
-  private accept(socket: net.Socket, secure: boolean): void {
-    socket.on('error', () => {});
-    if (this.sessions.size >= this.settings.maxSessions) {
-      this.ctx.log.warn({ ip: socket.remoteAddress, max: this.settings.maxSessions }, 'pop3 session refused: too many sessions');
-      socket.end('-ERR [SYS/TEMP] too many sessions; try again later\r\n');
-      setTimeout(() => socket.destroy(), 1_000).unref();
-      return;
-    }
-    const session = new Session(socket, this.ctx, { ...this.settings, secureContext: this.secureContext }, secure);
-    this.sessions.add(session);
-    this.ctx.counters.sessions++;
-    this.ctx.counters.active = this.sessions.size;
-    void session.done.then(() => {
-      this.sessions.delete(session);
-      this.ctx.counters.active = this.sessions.size;
-    });
+    const server = this.server;
+    this.server = undefined;
+    await server?.close();
   }
 }

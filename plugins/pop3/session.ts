@@ -2,6 +2,7 @@
 // are answered in order), enforces the idle timer and the bad-command limit, and performs the STLS switch.
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import type { ServerConnection, ServerSession } from '../../core/index.ts';
 import type { Pop3Context } from './context.ts';
 import { LineReader, type Line } from './lines.ts';
 import { Protocol, type SessionIo } from './protocol.ts';
@@ -18,7 +19,7 @@ const LOW_WATER = 8;
 // After our FIN, a client that never closes its side is cut off.
 const LINGER_MS = 5_000;
 
-export class Session implements SessionIo {
+export class Session implements SessionIo, ServerSession {
   readonly remoteAddress: string;
   secure: boolean;
   /** Resolves once the connection is closed and no command is running any more. */
@@ -36,14 +37,14 @@ export class Session implements SessionIo {
   private resolveDone!: () => void;
 
   constructor(
-    socket: Socket,
+    private readonly conn: ServerConnection,
     private readonly ctx: Pop3Context,
     private readonly settings: SessionSettings,
-    secure: boolean,
   ) {
+    const socket = conn.socket;
     this.socket = socket;
-    this.secure = secure;
-    this.remoteAddress = socket.remoteAddress ?? '';
+    this.secure = conn.secure;
+    this.remoteAddress = conn.ip;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.protocol = new Protocol(ctx, this);
     this.idle = setTimeout(() => this.onIdle(), settings.idleTimeoutMs);
@@ -58,6 +59,17 @@ export class Session implements SessionIo {
 
   kill(): void {
     this.socket.destroy();
+  }
+
+  /** The front door's login deadline passed. */
+  loginTimeout(): void {
+    if (this.closed || this.protocol.state !== 'authorization') return;
+    this.write('-ERR autologout: no login in time\r\n');
+    this.end();
+  }
+
+  loggedIn(): void {
+    this.conn.loggedIn();
   }
 
   async reply(line: string, body?: Buffer): Promise<void> {

@@ -1,7 +1,7 @@
 // The SMTP server as a gateway connection: started and stopped by the gateway, visible in its status.
 import type { SMTPServerOptions } from 'smtp-server';
 import { loadCertificate, type CertificateFiles, type Connection, type ConnectionState, type PluginApi } from '../../core/index.ts';
-import { close, listen, type Listener, type ListenerSpec } from './listener.ts';
+import { listen, type Listener } from './listener.ts';
 import type { ResolvedSmtpOptions } from './options.ts';
 import { sessionHandlers, type Counters } from './session.ts';
 
@@ -9,8 +9,8 @@ export type Certificate = CertificateFiles;
 
 export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, certificate: Certificate | undefined): Connection {
   let state: ConnectionState = 'stopped';
-  let listeners: Listener[] = [];
-  const counters: Counters = { sessions: 0, accepted: 0, rejected: 0, authFailures: 0 };
+  let listener: Listener | undefined;
+  const counters: Counters = { sessions: 0, accepted: 0, rejected: 0, authFailures: 0, refused: 0 };
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     inflight.add(p);
@@ -31,6 +31,7 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
     async start() {
       state = 'starting';
       const tls = certificate ? loadCertificate(certificate, api.config.configDir, 'smtp') : undefined;
+      let current: Listener | undefined;
       const serverOptions: SMTPServerOptions = {
         ...(options.hostname ? { name: options.hostname } : {}),
         banner: 'nowsms: send SMS and MMS by e-mail',
@@ -42,34 +43,45 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
         disabledCommands: tls ? [] : ['STARTTLS'],
         ...(tls ?? {}),
         size: options.maxSizeBytes,
-        maxClients: options.maxClients,
         disableReverseLookup: true,
         logger: false,
-        ...sessionHandlers(api, options, counters, track),
+        ...sessionHandlers(api, options, counters, track, (id) => current?.connectionOf(id)),
       };
-      const specs: ListenerSpec[] = [{ port: options.port, host: options.host, secure: false, option: 'port' }];
-      if (options.tlsPort !== undefined) specs.push({ port: options.tlsPort, host: options.host, secure: true, option: 'tlsPort' });
       try {
-        for (const spec of specs) listeners.push(await listen(spec, serverOptions, api.log));
+        current = await listen(
+          {
+            host: options.host,
+            port: options.port,
+            tlsPort: options.tlsPort,
+            certificate: tls,
+            maxSessions: options.maxSessions,
+            maxSessionsPerIp: options.maxSessionsPerIp,
+            loginTimeoutSeconds: options.loginTimeoutSeconds,
+            requireTLS: options.requireTLS,
+          },
+          serverOptions,
+          api.log,
+          drain,
+          () => counters.refused++,
+        );
       } catch (e) {
-        await Promise.all(listeners.map((l) => close(l, drain)));
-        listeners = [];
         state = 'down';
         throw e;
       }
+      listener = current;
       state = 'up';
-      api.log.info({ listening: listeners.map((l) => l.address), tls: Boolean(tls) }, 'smtp: listening');
+      api.log.info({ listening: listener.server.listening, tls: Boolean(tls) }, 'smtp: listening');
     },
 
     async stop() {
-      const closing = listeners;
-      listeners = [];
-      await Promise.all(closing.map((l) => close(l, drain)));
+      const closing = listener;
+      listener = undefined;
+      await closing?.server.close();
       state = 'stopped';
     },
 
     status() {
-      return { state, listening: listeners.map((l) => l.address), counters: { ...counters } };
+      return { state, listening: listener?.server.listening ?? [], counters: { ...counters } };
     },
   };
 }

@@ -1,16 +1,17 @@
 // The SMTP server through which users send SMS and MMS from their e-mail clients (see README.md).
-import { NowsmsError, parseOptions, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, NowsmsError, parseOptions, refuseRenamedOptions, type NowsmsPlugin } from '../../core/index.ts';
 import { smtpConnection } from './connection.ts';
 import { optionsSchema, type SmtpOptions } from './options.ts';
 
 export type { SmtpOptions } from './options.ts';
 
 export function smtp(options?: SmtpOptions): NowsmsPlugin {
+  refuseRenamedOptions('smtp', options, { maxClients: 'maxSessions' });
   const opts = parseOptions('smtp', optionsSchema, options);
-  return {
+  return definePlugin({
     name: 'smtp',
     setup(api) {
-      const certificate = opts.tls ?? api.config.tls;
+      const certificate = opts.tls === false ? undefined : (opts.tls ?? api.config.tls);
       if (!certificate && opts.requireTLS) {
         throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.smtp.requireTLS needs a certificate: set tls (or plugins.smtp.tls) with keyFile and certFile');
       }
@@ -19,5 +20,5 @@ export function smtp(options?: SmtpOptions): NowsmsPlugin {
       }
       api.connection(smtpConnection(api, opts, certificate));
     },
-  };
+  });
 }

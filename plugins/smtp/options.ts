@@ -1,16 +1,12 @@
 // The plug-in's options, validated at config load so a typo names its field (plugins.smtp.<field>).
 import { z } from 'zod';
-
-const port = z.number().int().min(0).max(65535);
+import { serverOptionsShape } from '../../core/index.ts';
 
 export const optionsSchema = z.strictObject({
-  /** 0 takes any free port (tests read it back from the connection's status). */
-  port: port.default(2525),
-  host: z.string().min(1).default('127.0.0.1'),
-  /** Overrides the gateway's `tls` certificate for this server. */
-  tls: z.strictObject({ keyFile: z.string().min(1), certFile: z.string().min(1) }).optional(),
-  /** A second listener that speaks TLS from the first byte (port 465 style). */
-  tlsPort: port.optional(),
+  // port (default 2525), host, tls (overrides the gateway's certificate; false turns TLS off here),
+  // tlsPort (port 465 style), maxSessions, maxSessionsPerIp, loginTimeoutSeconds: the same keys as every
+  // server (core/serve.ts).
+  ...serverOptionsShape({ port: 2525, maxSessions: 100 }),
   /** Refuse AUTH and MAIL until the client has run STARTTLS, so passwords never cross the wire in clear. */
   requireTLS: z.boolean().default(false),
   maxSizeBytes: z
@@ -23,7 +19,6 @@ export const optionsSchema = z.strictObject({
   stripSignatures: z.boolean().default(true),
   /** The name in the greeting and EHLO reply (default: the machine's host name). */
   hostname: z.string().min(1).optional(),
-  maxClients: z.number().int().positive().default(100),
 });
 
 export type SmtpOptions = z.input<typeof optionsSchema>;

@@ -2,7 +2,7 @@
 // is sent only once the gateway's store has committed every message of the mail.
 import { simpleParser } from 'mailparser';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
-import { senderFor, type PluginApi, type StoredUser } from '../../core/index.ts';
+import { isAuthLocked, senderFor, type PluginApi, type ServerConnection, type StoredUser } from '../../core/index.ts';
 import { mailContent } from './content.ts';
 import { buildMessages } from './messages.ts';
 import type { ResolvedSmtpOptions } from './options.ts';
@@ -15,6 +15,8 @@ export interface Counters {
   accepted: number;
   rejected: number;
   authFailures: number;
+  /** Connections refused at the door (maxSessions, maxSessionsPerIp). */
+  refused: number;
 }
 
 export type Handlers = Required<Pick<SMTPServerOptions, 'onConnect' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>>;
@@ -22,7 +24,15 @@ export type Handlers = Required<Pick<SMTPServerOptions, 'onConnect' | 'onAuth' |
 const NEEDS_TLS = '5.7.0 must issue a STARTTLS command first: this server takes passwords and mail over TLS only';
 const NO_SENDER = '5.7.1 no sender address: give the user a forced sender or a recipient address, or set sms.defaultSender';
 
-export function sessionHandlers(api: PluginApi, options: ResolvedSmtpOptions, counters: Counters, track: <T>(p: Promise<T>) => Promise<T>): Handlers {
+export function sessionHandlers(
+  api: PluginApi,
+  options: ResolvedSmtpOptions,
+  counters: Counters,
+  track: <T>(p: Promise<T>) => Promise<T>,
+  connectionOf: (sessionId: string) => ServerConnection | undefined = () => undefined,
+): Handlers {
+  const failures = new WeakMap<SMTPServerSession, number>();
+  const perSession = api.config.security.authFailuresPerSession;
   const userOf = (session: SMTPServerSession) => session.user as StoredUser;
   const senderOf = (session: SMTPServerSession) => {
     const from = senderFor(userOf(session), api.config);
@@ -47,11 +57,22 @@ export function sessionHandlers(api: PluginApi, options: ResolvedSmtpOptions, co
       const name = auth.username ?? '';
       track(api.auth.login(name, auth.password ?? '', { service: 'smtp', ip: session.remoteAddress })).then(
         (user) => {
-          if (user) return callback(null, { user });
+          if (user) {
+            connectionOf(session.id)?.loggedIn();
+            return callback(null, { user });
+          }
           counters.authFailures++;
+          const n = (failures.get(session) ?? 0) + 1;
+          failures.set(session, n);
+          // 421 closes the connection (smtp-server does it): a guesser must reconnect, and the per-IP limits count that.
+          if (n >= perSession) return callback(reply(421, '4.7.0 authentication failed too many times, closing the connection'));
           callback(reply(535, '5.7.8 authentication failed: check the user name and password; the account also needs SMTP login enabled'));
         },
-        (e: unknown) => callback(replyFor(e, api.log)),
+        (e: unknown) => {
+          if (!isAuthLocked(e)) return callback(replyFor(e, api.log));
+          counters.authFailures++;
+          callback(reply(421, `4.7.0 ${(e as Error).message}`));
+        },
       );
     },
 

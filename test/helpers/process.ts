@@ -39,6 +39,8 @@ export interface ConfigText {
   plugins?: string[];
   /** Leave the SMTP and POP3 servers out. */
   withoutEmail?: boolean;
+  /** The `security` object, as TypeScript text (default: a 20 ms failure delay, APOP on). */
+  security?: string;
 }
 
 /** A nowsms.config.ts in a temp dir that uses the repo's plug-ins: the store, SMTP and POP3 on free ports, and what `text` adds. */
@@ -63,7 +65,7 @@ export async function writeConfig(text: ConfigText = {}): Promise<ConfigFile> {
 ${text.preamble ?? ''}
 export default defineConfig({
   dataDir: './data',
-  security: { authFailureDelayMs: 20, apop: true },
+  security: ${text.security ?? '{ authFailureDelayMs: 20, apop: true }'},
   log: { level: 'info', pretty: false },
   ${text.keys ?? ''}
   plugins: [${plugins.join(', ')}],

@@ -9,8 +9,11 @@
 //                                               we cannot say which without the core's reason)
 //   - a system_id longer than 15 characters  -> ESME_RINVSYSID (0x0F), before any lookup
 //   - a bind on a session already bound      -> ESME_RALYBND (0x05)
+//   - the address or the account is locked out after too many failed logins (core auth throttle)
+//                                            -> ESME_RBINDFAIL, and the connection is closed
+// After security.authFailuresPerSession failed binds on one connection, it is closed too.
 import smpp, { type PDU } from 'smpp';
-import type { StoredUser } from '../../../core/index.ts';
+import { isAuthLocked, type StoredUser } from '../../../core/index.ts';
 import type { ServerContext } from './context.ts';
 import type { BindMode, Session } from './session.ts';
 
@@ -45,22 +48,46 @@ export function handleBind(ctx: ServerContext, session: Session, pdu: PDU, onBou
     const password = String(pdu.password ?? '');
     let user: StoredUser | undefined;
     let status: number = smpp.ESME_ROK;
+    let locked = false;
     if (name === '' || name.length > 15) status = smpp.ESME_RINVSYSID;
     else {
-      user = await ctx.auth.login(name, password, { service: 'smpp', ip: session.ip });
-      if (!user) status = await refusal(ctx, name);
+      try {
+        user = await ctx.auth.login(name, password, { service: 'smpp', ip: session.ip });
+        if (!user) status = await refusal(ctx, name);
+      } catch (err) {
+        if (!isAuthLocked(err)) throw err;
+        locked = true;
+        status = smpp.ESME_RBINDFAIL;
+      }
     }
     if (session.state === 'closed') return; // the client left while its password was checked
     if (status !== smpp.ESME_ROK || !user) {
       ctx.counters.bindFailures++;
-      ctx.log.info({ user: name, ip: session.ip, mode, status }, 'smpp bind refused');
+      const closing = locked || ++session.bindFailures >= ctx.authFailuresPerSession;
+      ctx.log.info(
+        {
+          user: name,
+          ip: session.ip,
+          mode,
+          status,
+          ...(locked ? { lockedOut: true } : {}),
+          ...(closing ? { closing: true } : {}),
+          // A client that cuts a longer password (Kannel does) sends exactly 8 characters.
+          ...(password.length === 8 && status === smpp.ESME_RINVPASWD
+            ? { hint: "the client sent 8 characters of password: if the user's password is longer, the client cut it (SMPP 3.4 carries at most 8)" }
+            : {}),
+        },
+        'smpp bind refused',
+      );
       session.respond(pdu, { command_status: status });
+      if (closing) session.end();
       return;
     }
     session.user = user;
     session.mode = mode;
     session.interfaceVersion = Number(pdu.interface_version ?? 0);
     session.state = 'bound';
+    session.loggedIn();
     ctx.counters.binds++;
     // sc_interface_version tells a 3.4 client that TLVs are understood (SMPP 3.4 section 4.1.2).
     session.respond(pdu, { system_id: ctx.opts.systemId, ...(session.interfaceVersion >= 0x34 ? { sc_interface_version: 0x34 } : {}) });

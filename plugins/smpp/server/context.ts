@@ -28,6 +28,8 @@ export interface ServerCounters {
   receipts: number;
   /** Malformed or unknown PDUs (answered with generic_nack). */
   badPdus: number;
+  /** Connections refused at the door (maxSessions, maxSessionsPerIp). */
+  refused: number;
 }
 
 export function newCounters(): ServerCounters {
@@ -44,6 +46,7 @@ export function newCounters(): ServerCounters {
     deliverFailures: 0,
     receipts: 0,
     badPdus: 0,
+    refused: 0,
   };
 }
 
@@ -56,4 +59,6 @@ export interface ServerContext {
   normalizeAddress(address: string): string;
   log: Logger;
   counters: ServerCounters;
+  /** Failed binds on one connection before it is closed (security.authFailuresPerSession). */
+  authFailuresPerSession: number;
 }

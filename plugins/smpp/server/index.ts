@@ -1,6 +1,14 @@
 // The SMPP server: applications bind with a user's name and password, submit messages, and receive the
 // messages routed to that user and the receipts of their submits (see README.md).
-import { loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../../core/index.ts';
+import {
+  definePlugin,
+  loadCertificate,
+  NowsmsError,
+  parseOptions,
+  refuseRenamedOptions,
+  type ConnectionState,
+  type NowsmsPlugin,
+} from '../../../core/index.ts';
 import { CONNECTION_ID, newCounters, type ServerContext } from './context.ts';
 import { dispatcher } from './dispatch.ts';
 import { Intake } from './intake.ts';
@@ -13,8 +21,9 @@ import { Throttle } from './throttle.ts';
 export type { SmppServerOptions } from './options.ts';
 
 export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
+  refuseRenamedOptions(CONNECTION_ID, options, { bindTimeoutSeconds: 'loginTimeoutSeconds' });
   const opts = parseOptions(CONNECTION_ID, optionsSchema, options);
-  return {
+  return definePlugin({
     name: CONNECTION_ID,
     setup(api) {
       const counters = newCounters();
@@ -61,6 +70,7 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
             normalizeAddress: (a) => api.normalizeAddress(a),
             log: cctx.log,
             counters,
+            authFailuresPerSession: api.config.security.authFailuresPerSession,
           };
           const registry = new Registry(ctx);
           const intake = new Intake(ctx);
@@ -75,11 +85,18 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           }
           const l = new SmppListener(
             ctx,
-            { host: opts.host, port: opts.port, tlsPort: opts.tlsPort, certificate, maxSessions: opts.maxSessions },
+            {
+              host: opts.host,
+              port: opts.port,
+              tlsPort: opts.tlsPort,
+              certificate,
+              maxSessions: opts.maxSessions,
+              maxSessionsPerIp: opts.maxSessionsPerIp,
+              loginTimeoutSeconds: opts.loginTimeoutSeconds,
+            },
             {
               maxPending: opts.maxPending,
               maxBadPdus: opts.maxBadPdus,
-              bindTimeoutMs: opts.bindTimeoutSeconds * 1000,
               enquireLinkMs: opts.enquireLinkSeconds * 1000,
               idleTimeoutMs: opts.idleTimeoutSeconds * 1000,
               responseTimeoutMs: opts.responseTimeoutSeconds * 1000,
@@ -98,14 +115,9 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
           } catch (err) {
             await l.close();
             state = 'down';
+            // The front door's error already names the address and the option (port or tlsPort) to change.
             detail = (err as Error).message;
-            throw new NowsmsError(
-              'NOWSMS_ERR_CONFIG',
-              `smpp-server cannot listen on ${opts.host}:${opts.port}: ${detail} (change plugins.${CONNECTION_ID}.port or host)`,
-              {
-                cause: err,
-              },
-            );
+            throw err;
           }
           listener = l;
           parts = { registry, intake, receipts };
@@ -127,5 +139,5 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
         },
       });
     },
-  };
+  });
 }

@@ -1,27 +1,20 @@
 // The plug-in's options, validated at boot so a typo names its field (plugins.smpp-server.<field>).
 import { z } from 'zod';
+import { serverOptionsShape } from '../../../core/index.ts';
 
-const port = z.number().int().min(0).max(65535);
 const seconds = z.number().positive();
 
 export const optionsSchema = z.strictObject({
-  /** 0 picks any free port (tests read the real one from status().listening). */
-  port: port.default(2775),
-  host: z.string().min(1).default('127.0.0.1'),
-  /** Certificate for tlsPort; default the gateway's `tls`; false turns TLS off here. */
-  tls: z.union([z.strictObject({ keyFile: z.string().min(1), certFile: z.string().min(1) }), z.literal(false)]).optional(),
-  /** Also listen with TLS (SMPP over TLS, conventionally 3550) on this port. */
-  tlsPort: port.optional(),
+  // port (default 2775), host, tls (false turns TLS off here), tlsPort (SMPP over TLS, conventionally
+  // 3550), maxSessions, maxSessionsPerIp, loginTimeoutSeconds (a connection must bind within it): the
+  // same keys as every server (core/serve.ts).
+  ...serverOptionsShape({ port: 2775, maxSessions: 100 }),
   /** The server's own system_id, sent in bind responses (SMPP 3.4 allows 15 characters). */
   systemId: z.string().min(1).max(15).default('nowsms'),
-  /** Connections at once, bound or not; more are closed at once. */
-  maxSessions: z.number().int().min(1).default(100),
   /** submit_sm per second per user, across all the user's sessions; over it, submit_sm_resp 0x58 (throttled). */
   throughput: z.number().positive().optional(),
   /** Per-user overrides of `throughput`, by user name. */
   userThroughput: z.record(z.string(), z.number().positive()).default({}),
-  /** A connection must bind within this time. */
-  bindTimeoutSeconds: seconds.default(30),
   /** After this much silence from a bound client, the server sends enquire_link. */
   enquireLinkSeconds: seconds.default(30),
   /** With nothing at all from the client for this long (enquire_link unanswered included), the session is closed. */

@@ -13,7 +13,6 @@ export type BindMode = 'transmitter' | 'receiver' | 'transceiver';
 export interface SessionSettings {
   maxPending: number;
   maxBadPdus: number;
-  bindTimeoutMs: number;
   enquireLinkMs: number;
   idleTimeoutMs: number;
   responseTimeoutMs: number;
@@ -25,6 +24,8 @@ export interface SessionEvents {
   /** A PDU we could not take: counted, and logged with its bytes. */
   bad(session: Session, reason: string, bytes: Buffer): void;
   closed(session: Session): void;
+  /** The session is bound (the front door's bind deadline stops). */
+  bound?(session: Session): void;
 }
 
 interface Outstanding {
@@ -47,6 +48,8 @@ export class Session {
   state: 'open' | 'binding' | 'bound' | 'closing' | 'closed' = 'open';
   mode: BindMode | undefined;
   user: StoredUser | undefined;
+  /** Failed binds on this connection. */
+  bindFailures = 0;
   /** The client's interface_version at bind (0x34 for SMPP 3.4). */
   interfaceVersion = 0;
   readonly done: Promise<void>;
@@ -59,7 +62,6 @@ export class Session {
   private badPdus = 0;
   private lastHeard = Date.now();
   private lastEnquire = 0;
-  private readonly openedAt = Date.now();
   private readonly ticker: NodeJS.Timeout;
   private readingPaused = false;
   private finish!: () => void;
@@ -76,9 +78,14 @@ export class Session {
     socket.on('drain', () => this.updateReading());
     socket.on('error', () => {});
     socket.on('close', () => this.onClose());
-    const shortest = Math.min(settings.bindTimeoutMs, settings.enquireLinkMs, settings.idleTimeoutMs, settings.responseTimeoutMs);
+    const shortest = Math.min(settings.enquireLinkMs, settings.idleTimeoutMs, settings.responseTimeoutMs);
     this.ticker = setInterval(() => this.tick(), Math.max(20, Math.min(1000, shortest / 4)));
     this.ticker.unref();
+  }
+
+  /** Bound: tell the listener (its bind deadline stops). */
+  loggedIn(): void {
+    this.events.bound?.(this);
   }
 
   get bound(): boolean {
@@ -128,8 +135,11 @@ export class Session {
       await work();
     } finally {
       if (this.state === 'binding') this.state = previous;
+      // Replayed in order, and only until one of them holds the session again (a second pipelined bind):
+      // the rest wait for that one's answer, as they waited for this one's.
       const held = this.backlog.splice(0);
-      for (const pdu of held) this.handle(pdu);
+      while (held.length > 0 && this.state !== 'binding') this.handle(held.shift()!);
+      this.backlog.unshift(...held);
       this.updateReading();
     }
   }
@@ -149,6 +159,15 @@ export class Session {
     forced.unref();
     await this.done;
     clearTimeout(forced);
+  }
+
+  /** Close without unbinding (never bound): what we wrote is sent first. */
+  end(): void {
+    if (this.state === 'closed' || this.state === 'closing') return;
+    this.state = 'closing';
+    flushWrites(this.socket);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), UNBIND_GRACE_MS).unref();
   }
 
   destroy(): void {
@@ -233,10 +252,6 @@ export class Session {
     if (this.state === 'closed' || this.state === 'closing') return;
     // A paused socket is silent because of us, not the client.
     const silentFor = this.readingPaused ? 0 : now - this.lastHeard;
-    if (this.state === 'open' && now - this.openedAt > this.settings.bindTimeoutMs) {
-      this.socket.destroy();
-      return;
-    }
     if (silentFor > this.settings.idleTimeoutMs) {
       this.socket.destroy();
       return;

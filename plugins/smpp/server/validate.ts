@@ -67,6 +67,12 @@ export function readSubmit(deps: Deps, user: StoredUser, frame: GoodFrame): Subm
   const payload = tlvValue(frame, TAG.message_payload);
   if (short.length > 0 && payload && payload.length > 0) return refuse(smpp.ESME_RINVMSGLEN, 'both short_message and message_payload are set');
   const data = short.length > 0 ? short : (payload ?? Buffer.alloc(0));
+  // No coding puts more than 160 octets of message_payload into one segment (GSM text, one septet per
+  // octet): beyond that times sms.maxSegments the message cannot be sent, whatever it says, so it is
+  // refused before it is decoded. The pipeline makes the exact check on what fits.
+  const most = deps.config.sms.maxSegments * 160;
+  if (data.length > most)
+    return refuse(smpp.ESME_RINVMSGLEN, `a message of ${data.length} octets cannot fit in ${deps.config.sms.maxSegments} segments (sms.maxSegments)`);
   const split = esmClass & ESM_UDHI && data.length > 0 ? splitUdh(data) : undefined;
   if (esmClass & ESM_UDHI && data.length > 0 && !split) return refuse(smpp.ESME_RINVMSGLEN, 'the UDH length does not fit the message');
   if (alphabetOf(dataCoding) === 'ucs2' && (split ? split.body : data).length % 2 !== 0)

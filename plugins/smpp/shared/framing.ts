@@ -6,8 +6,14 @@ import smpp, { type PDU } from 'smpp';
 import { inspectBody, PduFormatError, type BodyLayout, type InspectOptions } from './wire.ts';
 
 const HEADER = 16;
-/** The package refuses anything longer (its PDU.maxLength); message_payload of up to ~16 KiB fits. */
-export const MAX_PDU_LENGTH = smpp.PDU.maxLength;
+/**
+ * SMPP 3.4 lets message_payload carry up to 64 KiB (section 5.3.2.32): the header, the mandatory fields
+ * (a few hundred octets at most) and a full payload with other TLVs fit in this. The package's own limit
+ * (PDU.maxLength, 16 KiB) is raised to match, or a legal PDU would kill the session as a framing error;
+ * whether its message fits an SMS is the submit's question, answered with a submit_sm_resp.
+ */
+export const MAX_PDU_LENGTH = 16 + 65_536 + 4_096;
+if (smpp.PDU.maxLength < MAX_PDU_LENGTH) smpp.PDU.maxLength = MAX_PDU_LENGTH;
 
 export interface GoodFrame extends BodyLayout {
   ok: true;

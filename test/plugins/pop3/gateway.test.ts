@@ -154,7 +154,11 @@ describe('pop3 in the gateway', () => {
   });
 
   it('answers [AUTH] on a bad password and refuses a user without SMTP login', async () => {
-    const g = await gateway({ users: [BOB, { name: 'nosmtp', password: 'pw-x', smtpLogin: false, recipients: ['+15550004444'] }] });
+    const g = await gateway({
+      users: [BOB, { name: 'nosmtp', password: 'pw-x', smtpLogin: false, recipients: ['+15550004444'] }],
+      // Three failures in one session, then a login: one more than the default allows before closing.
+      config: { security: { authFailureDelayMs: 20, apop: true, authFailuresPerSession: 4 } },
+    });
     const { c, greeting } = await open(g.pop3Port);
     await c.cmd('USER bob');
     expect(await c.cmd('PASS wrong')).toBe('-ERR [AUTH] invalid user name or password');

@@ -12,6 +12,21 @@ describe('options', () => {
     expect(() => smtp({ port: -1 })).toThrow(/plugins\.smtp\.port/);
     expect(() => smtp({ colour: 'red' } as never)).toThrow(/plugins\.smtp/);
   });
+
+  it('names maxSessions when a config still says maxClients (one name for the three servers)', () => {
+    expect(() => smtp({ maxClients: 50 } as never)).toThrow(/plugins\.smtp\.maxClients is now called maxSessions/);
+  });
+
+  it('takes tls: false, like the other servers: no STARTTLS even with the gateway certificate', async () => {
+    const gw = await startTestGateway({ pop3: false, tls: true, smtp: { tls: false } });
+    try {
+      const { client } = await RawSmtp.connect(gw.smtpPort);
+      expect((await client.command('EHLO c.test')).text).not.toMatch(/STARTTLS/);
+      client.close();
+    } finally {
+      await gw.stop();
+    }
+  });
 });
 
 describe('stop', () => {

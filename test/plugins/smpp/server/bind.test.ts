@@ -2,6 +2,7 @@
 import smpp, { type PDU } from 'smpp';
 import { describe, expect, it } from 'vitest';
 import { ALICE, bind, CAROL, connect, DAVE, gateway, textSubmit } from './fixtures.ts';
+import { smppServer } from '../../../../plugins/smpp/index.ts';
 
 describe('smpp server binds', () => {
   it.each(['bind_transmitter', 'bind_receiver', 'bind_transceiver'] as const)('%s with the right password answers with our system_id', async (command) => {
@@ -87,8 +88,12 @@ describe('smpp server binds', () => {
     expect(g.gateway.status()['smpp-server']?.counters.bound).toBe(0);
   });
 
+  it('names loginTimeoutSeconds when a config still says bindTimeoutSeconds', () => {
+    expect(() => smppServer({ bindTimeoutSeconds: 5 } as never)).toThrow(/plugins\.smpp-server\.bindTimeoutSeconds is now called loginTimeoutSeconds/);
+  });
+
   it('closes a connection that never binds', async () => {
-    const g = await gateway({ bindTimeoutSeconds: 0.3 });
+    const g = await gateway({ loginTimeoutSeconds: 0.3 });
     const c = await connect(g);
     await c.until(() => c.closed, 'the bind timeout');
   });

@@ -33,9 +33,10 @@ export class RawSmpp {
     socket.on('close', () => (this.closed = true));
   }
 
-  static open(port: number): Promise<RawSmpp> {
+  /** `localAddress`: another loopback address (127.0.0.2, ...) to connect from. */
+  static open(port: number, localAddress?: string): Promise<RawSmpp> {
     return new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve(new RawSmpp(s)));
+      const s = net.connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) }, () => resolve(new RawSmpp(s)));
       s.once('error', reject);
     });
   }
