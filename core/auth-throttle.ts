@@ -10,7 +10,7 @@
 // A refused attempt does not check the password (no oracle while locked) and does not extend an account's
 // lock (an attacker can keep it locked for new addresses only for as long as they keep failing fresh ones).
 // State lives in this process: a restart forgets it, and two gateways on one database do not share it.
-import { NowsmsError } from './errors.ts';
+import { isNowsmsError, NowsmsError } from './errors.ts';
 import type { Logger } from './log.ts';
 
 export interface AuthLimits {
@@ -41,9 +41,9 @@ export function logSafeName(name: string): string {
   return /^[\w.@+-]{1,64}$/.test(name) ? name : '?';
 }
 
-/** A login refused because of a lockout, recognised by its code (the error may come from another copy of core). */
+/** A login refused because of a lockout (by brand and code: the error may come from another copy of core). */
 export function isAuthLocked(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'NOWSMS_ERR_AUTH_LOCKED';
+  return isNowsmsError(e, 'NOWSMS_ERR_AUTH_LOCKED');
 }
 
 export class AuthThrottle {

@@ -27,6 +27,11 @@ export interface Reactor {
 export const FOLLOW_BATCH = 500;
 /** How often the tail looks for changes another process committed, when nothing woke it. */
 export const FOLLOW_POLL_MS = 200;
+/**
+ * A busy durable reactor saves its cursor at most this often (a write each time): a crash hands over again at
+ * most this much of the log, which its idempotent work absorbs, instead of a store write after every batch.
+ */
+export const CURSOR_SAVE_MS = 1000;
 /** How long a reactor whose handler failed waits before it is handed the same changes again. */
 const RETRY_MS = 1000;
 /** A reactor this far behind the tail reads from the store instead of holding the changes in memory. */
@@ -146,6 +151,8 @@ class Subscription {
   private retryWake: (() => void) | undefined;
   private saved = 0;
   private saving: Promise<void> | undefined;
+  private lastSaveAt = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly reactor: Reactor,
@@ -204,6 +211,7 @@ class Subscription {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.saveTimer);
     this.retryWake?.();
     await this.running;
     await this.saving;
@@ -256,9 +264,19 @@ class Subscription {
     });
   }
 
-  /** One save at a time, of the newest cursor: saves never hold up the next batch. */
+  /** One save at a time, of the newest cursor, at most every CURSOR_SAVE_MS: saves never hold up the next batch. */
   private saveSoon(): void {
-    if (this.saving) return;
+    if (this.saving || this.saveTimer || this.stopped) return;
+    const wait = this.lastSaveAt + CURSOR_SAVE_MS - Date.now();
+    if (wait > 0) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        this.saveSoon();
+      }, wait);
+      this.saveTimer.unref();
+      return;
+    }
+    this.lastSaveAt = Date.now();
     this.saving = this.save().finally(() => {
       this.saving = undefined;
       if (this.cursor > this.saved && !this.stopped) this.saveSoon();

@@ -15,6 +15,7 @@ import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
 import { assertOneCore } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
+import { NoRouteNotice } from './no-route-notice.ts';
 import { hooksReactor } from './log-hooks.ts';
 import { submit, type PipelineDeps } from './pipeline.ts';
 import { CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
@@ -70,6 +71,7 @@ export class Gateway {
   private readonly dispatchers = new Map<string, Dispatcher>();
   private readonly reactors: Reactor[] = [];
   private follower: Follower | undefined;
+  private readonly noRouteNotice: NoRouteNotice;
   /** Subscribers of the admin `messages` topic, woken for each batch of changes. */
   private readonly logWatchers = new Set<() => void>();
   private readonly services = new ServiceRegistry();
@@ -81,6 +83,7 @@ export class Gateway {
   ) {
     this.log = log;
     this.hooks = createHooks(log);
+    this.noRouteNotice = new NoRouteNotice(log);
     for (const h of Object.values(this.hooks)) h.timeoutMs = config.hookTimeoutMs;
     this.auth = createAuth({
       users: () => this.stores.users,
@@ -187,7 +190,15 @@ export class Gateway {
   }
 
   private pipelineDeps(): PipelineDeps {
-    return { hooks: this.hooks, stores: this.stores, config: this.config, log: this.log, connections: () => this.conns, kick: (id) => this.kick(id) };
+    return {
+      hooks: this.hooks,
+      stores: this.stores,
+      config: this.config,
+      log: this.log,
+      connections: () => this.conns,
+      kick: (id) => this.kick(id),
+      noRoute: (m, reason) => this.noRouteNotice.note(m, reason),
+    };
   }
 
   /** Route and commit; resolves once durable. */

@@ -18,6 +18,8 @@ export interface PipelineDeps {
   connections: () => Connection[];
   /** Wake the dispatcher of a connection that has new work. */
   kick: (connectionId?: string) => void;
+  /** An MT message was committed with no route (the operator is told, a line a minute at most). */
+  noRoute?: (message: Message, reason: string | undefined) => void;
 }
 
 export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
@@ -124,11 +126,7 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
       },
       'message accepted',
     );
-    if (message.direction === 'MT' && target === undefined)
-      deps.log.warn(
-        { id: message.id, to: message.to, kind: message.kind, ...(detail ? { reason: detail } : {}) },
-        'no connection carries this message: it waits as no-route until one does',
-      );
+    if (message.direction === 'MT' && target === undefined) deps.noRoute?.(message, detail);
     // The hooks (inMailbox, enqueued, status) run from the event log; only the dispatcher is woken here, at once.
     if (target?.kind === 'connection') deps.kick(target.id);
   }

@@ -9,8 +9,12 @@ import type { Reactor } from './events.ts';
 import type { ServiceMap, ServiceName } from './services.ts';
 import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
-/** The version of the plug-in API this core implements; plug-ins declare the range they support. */
-export const CORE_API_VERSION = 1;
+/**
+ * The version of the plug-in API this core implements; plug-ins declare the range they support. 2: the
+ * `status`, `inMailbox` (was `delivered`) and `enqueued` hooks are driven from the event log and take a
+ * StatusChange; stores fill the `events` slot.
+ */
+export const CORE_API_VERSION = 2;
 
 export interface PluginApi {
   /** Every hook, typed; tap them in setup(). */
@@ -56,7 +60,7 @@ export interface NowsmsPlugin {
   provides?: ServiceName[];
   /** Services this plug-in uses: checked at boot, their providers are set up first. */
   needs?: ServiceName[];
-  /** Core API versions this plug-in works with (default: [1]). */
+  /** Core API versions this plug-in works with (default: this core's, CORE_API_VERSION). */
   coreApi?: number[];
   setup(api: PluginApi): void | Promise<void>;
 }

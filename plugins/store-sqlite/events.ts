@@ -48,7 +48,7 @@ export function eventLog(reads: ReadQueue, writes: WriteQueue): EventLog {
     newestSeq: () =>
       reads.read(async (sql) => (await sql.get<{ seq: number }>('SELECT coalesce(max(id), 0) AS seq FROM status_history'))!.seq, { single: true }),
 
-    onAppend: (listener) => writes.onCommit(listener),
+    onAppend: (listener) => writes.onLogAppend(listener),
 
     cursor: (name) => reads.read(async (sql) => (await sql.get<{ seq: number }>('SELECT seq FROM cursors WHERE name = ?', [name]))?.seq, { single: true }),
 

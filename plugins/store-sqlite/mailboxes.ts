@@ -4,6 +4,7 @@ import type { MailboxEntry, MailboxStore } from '../../core/index.ts';
 import { updateRows } from './bulk.ts';
 import { Coalescer } from './coalesce.ts';
 import type { ReadQueue } from './read-queue.ts';
+import { noteAppended } from './status.ts';
 import type { BulkKind, WriteQueue } from './write-queue.ts';
 
 interface MailboxRow {
@@ -104,6 +105,7 @@ export function mailboxStore(reads: ReadQueue, writes: WriteQueue): MailboxStore
           "INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id) SELECT value, ?, 'retrieved', ?, 'mailbox', ? FROM json_each(?) ORDER BY key",
           [now, user, user, ids],
         );
+        noteAppended(tx);
       }),
   };
 }

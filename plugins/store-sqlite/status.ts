@@ -27,9 +27,25 @@ export function historyRow(r: StatusRecord): Param[] {
   return [r.messageId, r.at, r.status, r.detail, ...targetColumns(r.target)];
 }
 
+const appended = new WeakSet<Sql>();
+
+/**
+ * The transaction on `tx` appended to the log: its COMMIT wakes the log's followers (write-queue.ts). Every
+ * write of history rows says so; one that forgot would only be seen later, at the followers' next poll.
+ */
+export function noteAppended(tx: Sql): void {
+  appended.add(tx);
+}
+
+/** Whether the transaction just ended appended to the log; clears the mark. */
+export function takeAppended(tx: Sql): boolean {
+  return appended.delete(tx);
+}
+
 export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, target?: Target, at = Date.now()): Promise<void> {
   const { changes } = await tx.run('UPDATE messages SET status = ? WHERE id = ?', [status, messageId]);
   if (changes === 0) throw new NowsmsError('NOWSMS_ERR_STORE', `message ${messageId} is not in the store`);
+  noteAppended(tx);
   await tx.run('INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id) VALUES (?, ?, ?, ?, ?, ?)', [
     messageId,
     at,
@@ -53,4 +69,5 @@ export async function recordStatuses(tx: Sql, records: StatusRecord[]): Promise<
     records.map((r) => [r.messageId, r.status]),
   );
   await insertRows(tx, 'status_history', HISTORY_COLUMNS, records.map(historyRow));
+  if (records.length > 0) noteAppended(tx);
 }

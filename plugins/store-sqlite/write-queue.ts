@@ -8,6 +8,7 @@
 //   fails, the group is undone and each of its jobs runs alone in its own SAVEPOINT, so only the culprit fails.
 import { NowsmsError } from '../../core/index.ts';
 import { storeError, type Db, type Sql } from './sqlite.ts';
+import { takeAppended } from './status.ts';
 
 export type WriteJob<T> = (tx: Sql) => Promise<T>;
 
@@ -42,8 +43,8 @@ export class WriteQueue {
 
   constructor(private readonly db: Db) {}
 
-  /** Call `listener` after every COMMIT (the event log wakes its followers so); returns the remover. */
-  onCommit(listener: () => void): () => void {
+  /** Call `listener` after every COMMIT that appended to the event log (it wakes the followers); returns the remover. */
+  onLogAppend(listener: () => void): () => void {
     this.committed.add(listener);
     return () => this.committed.delete(listener);
   }
@@ -110,6 +111,7 @@ export class WriteQueue {
       }
       await db.run('COMMIT');
     } catch (e) {
+      takeAppended(db);
       await db.run('ROLLBACK').catch(() => undefined);
       for (const p of batch) p.reject(e);
       return;
@@ -119,7 +121,8 @@ export class WriteQueue {
       if (o.ok) p.resolve(o.value);
       else p.reject(o.error);
     });
-    for (const listener of this.committed) listener();
+    // Commits that wrote no history (leases, cursors) wake nobody: a follower's read would find nothing.
+    if (takeAppended(db)) for (const listener of this.committed) listener();
   }
 
   /** A plain job in its own savepoint: undone and reported alone if it throws. */

@@ -130,8 +130,14 @@ describe('store-sqlite event log', () => {
     await other.messages.commit([{ message: foreign, target: undefined }]);
     expect(woken).toBe(seen);
     expect((await mine.events.changesSince(0, 10)).map((c) => c.messageId)).toEqual([own.id, foreign.id]);
+    // Writes that append nothing to the log (a lease, a cursor) wake nobody: a read would find nothing new.
+    await mine.queues.lease('smsc', new Date(), 10);
+    await mine.events.saveCursor('r', 1);
+    expect(woken).toBe(seen);
+    await mine.messages.setStatus(own.id, 'deleted', 'by a test');
+    expect(woken).toBe(seen + 1);
     stop();
     await mine.messages.commit([{ message: sms(), target: undefined }]);
-    expect(woken).toBe(seen);
+    expect(woken).toBe(seen + 1);
   });
 });
