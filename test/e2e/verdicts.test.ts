@@ -44,6 +44,13 @@ function swaks(port: number, to: string, body: string): { status: number | null;
   return { status: s.status, out: s.stdout + s.stderr };
 }
 
+/** Alice's SMTP client (nodemailer), closed after the test. */
+function aliceMailer(port: number) {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, auth: { user: 'alice', pass: 'alice-pw' } });
+  cleanups.push(async () => transport.close());
+  return transport;
+}
+
 /** Every message in the store, read as `nowsms messages list --json` reads it. */
 async function openStore(dataDir: string): Promise<SqliteStore> {
   const store = await openSqliteStore(path.join(dataDir, 'nowsms.db'));
@@ -119,14 +126,7 @@ async function smscGateway(sim: SmscSimulator, maxAttempts: number): Promise<{ c
     ],
   });
   await gatewayProcess(config);
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: config.smtpPort,
-    secure: false,
-    ignoreTLS: true,
-    auth: { user: 'alice', pass: 'alice-pw' },
-  });
-  cleanups.push(async () => transport.close());
+  const transport = aliceMailer(config.smtpPort);
   return {
     config,
     store: await openStore(config.dataDir),
@@ -187,14 +187,7 @@ describe.skipIf(missingPeer('socat'))('modem verdicts in a gateway process', () 
     });
     await gatewayProcess(config);
     const store = await openStore(config.dataDir);
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: config.smtpPort,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: 'alice', pass: 'alice-pw' },
-    });
-    cleanups.push(async () => transport.close());
+    const transport = aliceMailer(config.smtpPort);
 
     rig.sim.failNextSends(1, 1);
     await transport.sendMail({ from: 'alice@example.com', to: '15550000001@sms.localhost', text: 'to nobody' });
