@@ -61,8 +61,6 @@ export class Receipts {
     if (!wanted(registeredDeliveryOf(smsOf(message).receipt ?? 'none'), status as FinalStatus)) return undefined;
     const user = await stores.users.get(message.user);
     if (!user || user.removed || !user.smppLogin) return undefined;
-    if (this.made.size >= REMEMBER) this.made.clear();
-    this.made.add(once);
     return { id, status: status as FinalStatus, user: user.name, receipts: receiptMessages(message, status as FinalStatus, user.name) };
   }
 
@@ -71,6 +69,9 @@ export class Receipts {
     const { log, counters } = this.ctx;
     try {
       const accepted = await this.ctx.submit(due.flatMap((d) => d.receipts));
+      // Remembered only once committed: a batch that fails comes again whole, and none of it is skipped then.
+      if (this.made.size + due.length > REMEMBER) this.made.clear();
+      for (const d of due) this.made.add(`${d.id}|${d.status}`);
       let at = 0;
       for (const d of due) {
         const mine = accepted.slice(at, (at += d.receipts.length)).filter((a) => !a.duplicate);
@@ -84,7 +85,6 @@ export class Receipts {
         for (const d of due) await this.commit([d]);
         return;
       }
-      for (const d of due) this.made.delete(`${d.id}|${d.status}`);
       // A store that cannot write now: the reactor is handed the change again later (its cursor stays).
       if (isNowsmsError(err) && err.temporary) throw err;
       log.error({ err, ids: due.map((d) => d.id) }, 'cannot commit the smpp receipt; it is lost');
