@@ -7,8 +7,8 @@
 //     for `lockoutSeconds`, except from addresses it logged in from successfully since the gateway started.
 //     This is what stops a guesser that rotates addresses; the exception is what keeps a legitimate user
 //     working from their usual machines while someone else hammers the account.
-// A refused attempt does not check the password (no oracle while locked) and does not extend an account's
-// lock (an attacker can keep it locked for new addresses only for as long as they keep failing fresh ones).
+// A refused attempt does not check the password (no oracle while locked) and extends no lock, of an account
+// or of an address (an attacker can keep it locked only by failing with fresh attempts after it ends).
 // State lives in this process: a restart forgets it, and two gateways on one database do not share it.
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -67,8 +67,8 @@ export class AuthThrottle {
     if (!ipLocked && !userLocked) return;
     const until = ipLocked ? byIp.lockedUntil : byUser!.lockedUntil;
     const seconds = Math.ceil((until - t) / 1000);
-    // A refusal from a locked address counts: a guesser that keeps going stays locked out.
-    if (ipLocked) this.bump(this.ips, ip, t);
+    // A refusal is not counted: it checked no password, and neighbours behind the same NAT whose clients keep
+    // polling during the lockout must not keep the address locked after it ends.
     this.log.warn(
       { event: 'auth-refused', ip, service, user: name, lockedOut: ipLocked ? 'address' : 'user', retryAfterSeconds: seconds },
       `authentication refused for user ${logSafeName(name)} from ${ip} (${service}): ${ipLocked ? 'address' : 'account'} locked out`,
@@ -103,9 +103,12 @@ export class AuthThrottle {
     return ipCount;
   }
 
-  /** A successful login: the name's failures are forgotten and the address becomes one of its own. The address's count stays (a guesser with one valid account must not reset it). */
+  /**
+   * A successful login: the address becomes one of the account's own. Neither count is reset: a guesser with
+   * one valid account must not reset its address's, and the owner's poll must not lift the account's lock for
+   * the guesser who rotates addresses.
+   */
   succeeded(name: string, ip: string): void {
-    this.users.delete(name);
     const list = (this.trusted.get(name) ?? []).filter((a) => a !== ip);
     list.push(ip);
     if (list.length > MAX_TRUSTED) list.shift();
@@ -133,10 +136,8 @@ export class AuthThrottle {
     const keep = Math.max(this.limits.failuresPerIp, this.limits.failuresPerUser);
     if (c.times.length > keep) c.times.splice(0, c.times.length - keep);
     map.set(key, c);
-    if (map.size > MAX_ENTRIES) {
-      const oldest = map.keys().next().value!;
-      if (oldest !== key && (map.get(oldest)?.lockedUntil ?? 0) <= t) map.delete(oldest);
-    }
+    // A hard cap: under a spray of more addresses than this, the oldest is forgotten even if it is locked.
+    if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value!);
     return c.times.length;
   }
 

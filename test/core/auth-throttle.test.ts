@@ -51,12 +51,28 @@ describe('auth throttle', () => {
     for (let i = 1; i <= 5; i++) t.failed('alice', `10.0.1.${i}`, 'smtp');
     expect(refused(() => t.check('alice', '10.0.2.1', 'smtp'))).toBe(true);
     expect(refused(() => t.check('alice', '192.0.2.7', 'pop3'))).toBe(false);
+    // Her phone's poll from her own address does not lift the lock for the guesser's new addresses.
+    t.succeeded('alice', '192.0.2.7');
+    expect(refused(() => t.check('alice', '10.0.2.1', 'smtp'))).toBe(true);
     expect(refused(() => t.check('bob', '10.0.2.1', 'smtp'))).toBe(false);
     // A refused attempt does not extend the account's lock.
     advance(200);
     expect(refused(() => t.check('alice', '10.0.2.2', 'smtp'))).toBe(true);
     advance(101);
     expect(refused(() => t.check('alice', '10.0.2.3', 'smtp'))).toBe(false);
+  });
+
+  it('does not count refusals: neighbours behind a locked NAT that keep polling do not prolong the lockout', () => {
+    const { t, advance } = throttle();
+    for (let i = 0; i < 3; i++) t.failed('mallory', '198.51.100.1', 'smtp');
+    // Bob's client keeps polling near the end of the lockout (within the window of what the lock ends with).
+    advance(290);
+    for (let i = 0; i < 20; i++) expect(refused(() => t.check('bob', '198.51.100.1', 'pop3'))).toBe(true);
+    advance(11);
+    expect(refused(() => t.check('bob', '198.51.100.1', 'pop3'))).toBe(false);
+    // One more failure after the lockout does not lock the address again at once.
+    t.failed('bob', '198.51.100.1', 'pop3');
+    expect(refused(() => t.check('bob', '198.51.100.1', 'pop3'))).toBe(false);
   });
 
   it('keeps an address counted after a success there (one valid account does not reset a guesser)', () => {

@@ -1,6 +1,7 @@
 // One copy of core per process: errors are recognised whichever copy made them, and a gateway that finds
 // a second copy refuses to start with a message that says what to change.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { isNowsmsError, isSendError, NowsmsError, SendError } from '../../core/index.ts';
@@ -78,5 +79,20 @@ export const localPlugin = definePlugin({ name: 'local', setup() { throw new Now
     // A coded error is printed as the operator's message, not as a crash with a stack.
     expect(r.stderr).toMatch(/NOWSMS_ERR_CONFIG: local plug-in says: set plugins\.local\.key/);
     expect(r.stderr).not.toMatch(/loaded 2 times/);
+  });
+  it('a nowsms.config.js written with import, in a folder without "type": "module", loads', async () => {
+    // A folder of its own: beside a nowsms.config.ts, tsx would resolve the .js path to the .ts file.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-js-config-'));
+    const file = path.join(dir, 'nowsms.config.js');
+    writeFileSync(
+      file,
+      `import { defineConfig } from ${JSON.stringify(path.join(ROOT, 'core/index.ts'))};
+import { sqliteStore } from ${JSON.stringify(path.join(ROOT, 'plugins/store-sqlite/index.ts'))};
+export default defineConfig({ dataDir: './data', users: [{ name: 'js', password: 'pw' }], plugins: [sqliteStore()] });
+`,
+    );
+    const r = cli(['users', 'list', '--config', file], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^js /m);
   });
 });

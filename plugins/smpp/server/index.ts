@@ -44,6 +44,13 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
       api.hooks.inMailbox.tap(CONNECTION_ID, (change) => {
         if (change.target?.kind === 'mailbox') parts?.registry.offer(change.target.user, change.messageId);
       });
+      // An operator's delete (from any process) withdraws a message still waiting for a bound receiver.
+      api.follow({
+        name: `${CONNECTION_ID}:withdrawn`,
+        handle: (changes) => {
+          for (const c of changes) if (c.status === 'deleted') parts?.registry.withdraw(c.messageId);
+        },
+      });
       api.follow({
         name: RECEIPTS_REACTOR,
         durable: true,

@@ -69,6 +69,19 @@ export class Outbox {
     this.pump();
   }
 
+  /**
+   * Forget a message that left the mailbox another way (an operator deleted it): out of the queue, its
+   * redelivery timer stopped. One already in a deliver_sm cannot be called back.
+   */
+  withdraw(uid: string): void {
+    if (this.queued.delete(uid)) this.queue.splice(this.queue.indexOf(uid), 1);
+    const t = this.delayed.get(uid);
+    if (t) {
+      clearTimeout(t);
+      this.delayed.delete(uid);
+    }
+  }
+
   private async load(): Promise<void> {
     try {
       for (const entry of await this.ctx.stores.mailboxes.list(this.user)) this.offer(entry.uid);

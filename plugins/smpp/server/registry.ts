@@ -29,6 +29,11 @@ export class Registry {
     this.outboxes.get(user)?.offer(uid);
   }
 
+  /** The message left its mailbox another way (an operator's delete): nothing still waiting sends it. */
+  withdraw(uid: string): void {
+    for (const o of this.outboxes.values()) o.withdraw(uid);
+  }
+
   private outboxOf(user: string): Outbox {
     let o = this.outboxes.get(user);
     if (!o) {
