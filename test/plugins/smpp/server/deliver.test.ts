@@ -77,6 +77,29 @@ describe('smpp server delivers to bound users', () => {
     expect(g.gateway.status()['smpp-server']?.counters.deliverFailures).toBe(2);
   });
 
+  it('withdraws a message an operator deleted while it waited to be offered again', async () => {
+    const g = await gateway({ redeliverSeconds: 1 });
+    const c = await bind(g, 'bind_receiver');
+    let clockRefused = false;
+    c.answer = (pdu) => {
+      if (textOfPdu(pdu) === 'doomed') return smpp.ESME_RX_T_APPN;
+      if (textOfPdu(pdu) === 'clock' && !clockRefused) {
+        clockRefused = true;
+        return smpp.ESME_RX_T_APPN;
+      }
+      return 0;
+    };
+    const doomed = await g.inject(PHONE, MINE, 'doomed');
+    await c.until(() => c.received.some((p) => textOfPdu(p) === 'doomed'), 'the first offer');
+    await g.gateway.admin.call('messages.delete', { message: doomed });
+    // A clock on the same mechanism: refused once, it is offered again one redelivery period later, after the
+    // doomed message's own timer would have fired.
+    await g.inject(PHONE, MINE, 'clock');
+    await c.until(() => c.received.filter((p) => textOfPdu(p) === 'clock').length === 2, 'the clock to come round');
+    expect(c.received.filter((p) => textOfPdu(p) === 'doomed')).toHaveLength(1);
+    expect((await g.gateway.stores.messages.summary(doomed))?.status).toBe('deleted');
+  });
+
   it('keeps a message whose deliver_sm the client never answered, and delivers it on the next bind', async () => {
     const g = await gateway({ responseTimeoutSeconds: 30 });
     const c = await bind(g, 'bind_receiver');
