@@ -34,6 +34,7 @@ export {
   isLoopback,
   cleartextWarning,
   type ServeOptions,
+  type ListenSettings,
   type Server,
   type ServerConnection,
   type ServerSession,

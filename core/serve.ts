@@ -59,6 +59,9 @@ export interface ServeOptions {
   stopGraceMs?: number;
 }
 
+/** Where and how a server plug-in listens: the part of ServeOptions its own options decide. */
+export type ListenSettings = Pick<ServeOptions, 'host' | 'port' | 'tlsPort' | 'certificate' | 'maxSessions' | 'maxSessionsPerIp' | 'loginTimeoutSeconds'>;
+
 export interface Server {
   /** `host:port` of each listener, the implicit-TLS one second. */
   readonly listening: string[];

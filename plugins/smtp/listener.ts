@@ -3,16 +3,9 @@
 // handed (`SMTPServer.connect`). Two SMTPServer objects that never listen themselves: one for the plain
 // port, one marked secure for the implicit-TLS port, both with the same handlers.
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { serve, type Logger, type Server, type ServerConnection, type ServerSession } from '../../core/index.ts';
+import { serve, type ListenSettings, type Logger, type Server, type ServerConnection, type ServerSession } from '../../core/index.ts';
 
-export interface ListenSettings {
-  host: string;
-  port: number;
-  tlsPort: number | undefined;
-  certificate: { key: Buffer; cert: Buffer } | undefined;
-  maxSessions: number;
-  maxSessionsPerIp: number;
-  loginTimeoutSeconds: number;
+export interface SmtpListenSettings extends ListenSettings {
   requireTLS: boolean;
 }
 
@@ -31,7 +24,7 @@ const SHUTTING_DOWN = '4.3.2 the gateway is shutting down, try again later';
  * go without its 250), then the session gets 421 and is closed.
  */
 export async function listen(
-  settings: ListenSettings,
+  settings: SmtpListenSettings,
   options: SMTPServerOptions,
   log: Logger,
   drain: () => Promise<void>,

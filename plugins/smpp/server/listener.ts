@@ -1,19 +1,8 @@
 // The listening side: the core's front door (plain port, optional TLS port, session caps, bind deadline)
 // running SMPP sessions, and a stop that unbinds every client before closing.
-import { serve, type Server } from '../../../core/index.ts';
+import { serve, type ListenSettings, type Server } from '../../../core/index.ts';
 import type { ServerContext } from './context.ts';
 import { Session, type SessionEvents, type SessionSettings } from './session.ts';
-
-export interface ListenSettings {
-  host: string;
-  port: number;
-  tlsPort: number | undefined;
-  certificate: { key: Buffer; cert: Buffer } | undefined;
-  maxSessions: number;
-  maxSessionsPerIp: number;
-  /** A connection must bind within this time. */
-  loginTimeoutSeconds: number;
-}
 
 export class SmppListener {
   private server: Server | undefined;
