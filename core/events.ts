@@ -80,7 +80,8 @@ export class Follower {
     this.running = true;
     this.unwatch = this.events.onAppend(() => this.wake());
     for (const s of this.subs) s.kick();
-    this.schedulePoll();
+    // What was committed between place() and now (connections starting) is read at once, not at the first poll.
+    this.wake();
   }
 
   /** Stop reading; resolves once every handler running has settled and the cursors are saved. */
