@@ -162,20 +162,13 @@ async function users(args: string[]): Promise<void> {
   const name = positionals[0];
   const json = Boolean(values.json);
   switch (sub) {
-    case 'add': {
-      if (!name) usage('users add needs a user name');
-      const fields = userFields(values);
-      const { via, result: u } = await operate(config, 'users.add', { name, ...fields });
-      warnSmppPassword(u, fields.password);
-      print({ ...u, via }, json, () => `user ${u.name} added`);
-      return;
-    }
+    case 'add':
     case 'set': {
-      if (!name) usage('users set needs a user name');
+      if (!name) usage(`users ${sub} needs a user name`);
       const fields = userFields(values);
-      const { via, result: u } = await operate(config, 'users.set', { name, ...fields });
+      const { via, result: u } = await operate(config, sub === 'add' ? 'users.add' : 'users.set', { name, ...fields });
       warnSmppPassword(u, fields.password);
-      print({ ...u, via }, json, () => `user ${u.name} updated`);
+      print({ ...u, via }, json, () => `user ${u.name} ${sub === 'add' ? 'added' : 'updated'}`);
       return;
     }
     case 'remove': {
