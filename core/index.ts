@@ -40,3 +40,4 @@ export {
   type ServerSession,
   type RefusalReason,
 } from './serve.ts';
+export { withSenderMarker, findSenderMarker } from './mms/sender-marker.ts';
