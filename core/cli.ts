@@ -250,7 +250,7 @@ async function listMessages(args: string[]): Promise<void> {
         all
           .map(
             (m) =>
-              `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}${m.status === 'no-route' ? noRouteWhy(m) : ''}`,
+              `${m.id} ${m.direction} ${m.kind} ${m.from} -> ${m.to} ${m.status}${m.target ? ' ' + JSON.stringify(m.target) : ''}${m.kind === 'mms' ? partsOf(m) : ''}${m.status === 'no-route' ? noRouteWhy(m) : ''}`,
           )
           .join('\n') || 'no messages',
     );
@@ -308,6 +308,11 @@ async function admin(args: string[]): Promise<void> {
 }
 
 /** Why a message waits: the detail its no-route entry recorded. */
+/** An MMS's parts, short: ` [text/plain 12 B, image/jpeg 48213 B, application/smil 310 B]`. */
+function partsOf(m: MessageSummary): string {
+  return ` [${m.parts.map((p) => `${p.contentType.split(';')[0]} ${p.size} B`).join(', ')}]`;
+}
+
 function noRouteWhy(m: MessageSummary): string {
   const why = m.history.findLast((h) => h.status === 'no-route')?.detail;
   return why ? ` (${why})` : '';

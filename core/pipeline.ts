@@ -5,6 +5,7 @@ import type { ResolvedConfig } from './config.ts';
 import { NowsmsError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
 import { newMessageId } from './ids.ts';
+import { replyRoute } from './mms/reply-route.ts';
 import type { Logger } from './log.ts';
 import { chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
@@ -48,7 +49,8 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     }
     message.meta = { ...message.meta, encoding: plan.encoding, segments: plan.segments.length };
   }
-  const routed = routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message);
+  const routed =
+    (await replyRoute(message, deps.stores.users)) ?? (routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message));
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const route = routed === undefined && message.direction === 'MT' ? chooseRoute(message, deps.connections()) : undefined;
   const target = routed ?? (route && 'id' in route ? ({ kind: 'connection', id: route.id } as const) : undefined);

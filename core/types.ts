@@ -79,6 +79,15 @@ export interface StatusEvent {
   detail?: string;
 }
 
+/** A part as a listing shows it: what it is and how big, not its bytes. */
+export interface PartSummary {
+  contentType: string;
+  name?: string;
+  contentId?: string;
+  /** Bytes. */
+  size: number;
+}
+
 export interface MessageSummary {
   id: string;
   direction: Direction;
@@ -91,6 +100,8 @@ export interface MessageSummary {
   receivedAt: Date;
   status: MessageStatus;
   target?: RouteTarget;
+  /** The message's parts in order (an SMS has one text part; an MMS its text, media and SMIL). */
+  parts: PartSummary[];
   history: StatusEvent[];
 }
 

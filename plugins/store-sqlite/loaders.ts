@@ -1,7 +1,17 @@
 // Loads whole messages and summaries for many ids at once: ids travel as one JSON parameter, so a
 // lease of 100 entries costs three statements, not three hundred.
-import type { Message, MessageSummary, Part, StatusEvent } from '../../core/index.ts';
-import { historyFromRow, messageFromRow, partFromRow, summaryFromRow, type HistoryRow, type MessageRow, type PartRow } from './rows.ts';
+import type { Message, MessageSummary, Part, PartSummary, StatusEvent } from '../../core/index.ts';
+import {
+  historyFromRow,
+  messageFromRow,
+  partFromRow,
+  partSummaryFromRow,
+  summaryFromRow,
+  type HistoryRow,
+  type MessageRow,
+  type PartRow,
+  type PartSizeRow,
+} from './rows.ts';
 import type { Sql } from './sqlite.ts';
 
 const IDS = 'SELECT value FROM json_each(?)';
@@ -26,12 +36,20 @@ export async function loadMessages(sql: Sql, ids: string[]): Promise<Message[]> 
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** Summaries (with history, oldest event first) for these rows, in their order. */
+/** Summaries (with history, oldest event first, and the parts' types and sizes) for these rows, in their order. */
 export async function loadSummaries(sql: Sql, rows: MessageRow[]): Promise<MessageSummary[]> {
   if (rows.length === 0) return [];
+  const ids = JSON.stringify(rows.map((r) => r.id));
   const history = group<HistoryRow, StatusEvent>(
-    await sql.all<HistoryRow>(`SELECT * FROM status_history WHERE message_id IN (${IDS}) ORDER BY message_id, id`, [JSON.stringify(rows.map((r) => r.id))]),
+    await sql.all<HistoryRow>(`SELECT * FROM status_history WHERE message_id IN (${IDS}) ORDER BY message_id, id`, [ids]),
     historyFromRow,
   );
-  return rows.map((r) => summaryFromRow(r, history.get(r.id) ?? []));
+  const parts = group<PartSizeRow, PartSummary>(
+    await sql.all<PartSizeRow>(
+      `SELECT message_id, content_type, name, content_id, length(data) AS size FROM parts WHERE message_id IN (${IDS}) ORDER BY message_id, idx`,
+      [ids],
+    ),
+    partSummaryFromRow,
+  );
+  return rows.map((r) => summaryFromRow(r, history.get(r.id) ?? [], parts.get(r.id) ?? []));
 }

@@ -1,6 +1,6 @@
 // Table rows and their mapping to the model: the one place that knows column names and encodings
 // (times as epoch milliseconds, meta and targets as JSON, part data as BLOBs).
-import type { Message, MessageStatus, MessageSummary, Part, RouteTarget, StatusEvent, StoredUser } from '../../core/index.ts';
+import type { Message, MessageStatus, MessageSummary, Part, PartSummary, RouteTarget, StatusEvent, StoredUser } from '../../core/index.ts';
 import type { Param } from './sqlite.ts';
 
 export interface UserRow {
@@ -130,7 +130,23 @@ export function historyFromRow(r: HistoryRow): StatusEvent {
   return e;
 }
 
-export function summaryFromRow(r: MessageRow, history: StatusEvent[]): MessageSummary {
+/** A parts row without its data, with the data's length. */
+export interface PartSizeRow {
+  message_id: string;
+  content_type: string;
+  name: string | null;
+  content_id: string | null;
+  size: number;
+}
+
+export function partSummaryFromRow(r: PartSizeRow): PartSummary {
+  const p: PartSummary = { contentType: r.content_type, size: r.size };
+  if (r.name !== null) p.name = r.name;
+  if (r.content_id !== null) p.contentId = r.content_id;
+  return p;
+}
+
+export function summaryFromRow(r: MessageRow, history: StatusEvent[], parts: PartSummary[] = []): MessageSummary {
   const s: MessageSummary = {
     id: r.id,
     direction: r.direction,
@@ -139,6 +155,7 @@ export function summaryFromRow(r: MessageRow, history: StatusEvent[]): MessageSu
     to: r.to_addr,
     receivedAt: new Date(r.received_at),
     status: r.status,
+    parts,
     history,
   };
   if (r.user_name !== null) s.user = r.user_name;
