@@ -115,7 +115,7 @@ export function parsePart(raw: Buffer): MimePart {
       if (raw.indexOf('\n\n') >= 0) throw new MimeError('part headers end in LF, not CRLF');
       throw new MimeError('a body part without the blank line that ends its headers');
     }
-    headerText = raw.subarray(0, blank).toString('latin1');
+    headerText = raw.subarray(0, blank).toString('utf8');
     bodyStart = blank + 4;
   } else bodyStart = 2;
   const headers = parseHeaders(headerText);

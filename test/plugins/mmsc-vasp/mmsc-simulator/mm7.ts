@@ -301,6 +301,8 @@ export function readContent(env: Mm7Envelope, warnings: string[]): ContentRef | 
   }
   const part = env.attachments.find((p) => p.contentId === id);
   if (!part) throw new Mm7Reject(`Content href="${href}" names no attachment's Content-ID`);
+  const others = env.attachments.length - 1;
+  if (others > 0) warnings.push(`${others} attachment(s) besides the one Content points at: not part of the MMS`);
   if (!/^<.*>$/.test(part.headers['content-id'] ?? '')) warnings.push(`Content-ID "${part.headers['content-id']}" without <> (RFC 2392 msg-id form)`);
   let parts = [part];
   if (part.type.startsWith('multipart/')) {
