@@ -201,14 +201,14 @@ describe('MMSC simulator: the server reads a real SubmitReq', () => {
 });
 
 /** A SubmitReq in the spec's own form (CRLF, qualified elements), for the misbehaviour tests. */
-function submitBody(to = '+447700900123'): { contentType: string; body: string } {
+function submitBody(to = '+447700900123', report = false): { contentType: string; body: string } {
   const ns = 'http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-5-MM7-1-2';
   const xml =
     `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header>` +
     `<m:TransactionID xmlns:m="${ns}" soap:mustUnderstand="1">t-1</m:TransactionID></soap:Header><soap:Body>` +
     `<m:SubmitReq xmlns:m="${ns}"><m:MM7Version>5.3.0</m:MM7Version><m:SenderIdentification><m:VASPID>nowsms-vasp</m:VASPID>` +
     `<m:SenderAddress><m:Number>+15550001111</m:Number></m:SenderAddress></m:SenderIdentification>` +
-    `<m:Recipients><m:To><m:Number>${to}</m:Number></m:To></m:Recipients><m:Subject>hi</m:Subject>` +
+    `<m:Recipients><m:To><m:Number>${to}</m:Number></m:To></m:Recipients>${report ? '<m:DeliveryReport>true</m:DeliveryReport>' : ''}<m:Subject>hi</m:Subject>` +
     `<m:Content href="cid:c1"/></m:SubmitReq></soap:Body></soap:Envelope>`;
   const body = crlf(
     `--b\nContent-Type: text/xml; charset=utf-8\nContent-ID: <soap>\n\n${xml}\n--b\nContent-Type: text/plain\nContent-ID: <c1>\n\nhello\n--b--\n`,
@@ -218,8 +218,8 @@ function submitBody(to = '+447700900123'): { contentType: string; body: string }
 
 const auth = (user = VASP.vaspId, pw = VASP.password) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
 
-async function fetchSubmit(to?: string, authorization = auth()): Promise<Response> {
-  const { contentType, body } = submitBody(to);
+async function fetchSubmit(to?: string, authorization = auth(), report = false): Promise<Response> {
+  const { contentType, body } = submitBody(to, report);
   return fetch(sim!.url, { method: 'POST', headers: { 'content-type': contentType, soapaction: '""', authorization }, body });
 }
 
@@ -482,6 +482,20 @@ describe('MMSC simulator: its client side, read back by its own strict reader', 
       },
       { type: 'ReadReplyReq', messageId: '369500000001', mmStatus: 'Read', warnings: [] },
     ]);
+  });
+
+  it('sends a delivery report on its own for each recipient of an accepted SubmitReq that asks for one, in its release', async () => {
+    const s = await startStub();
+    sim = await MmscSimulator.start({ ...VASP, reports: { url: s.url, ...creds, mmStatus: 'Expired' } });
+    await answerOf(await fetchSubmit('+447700900555')); // no report asked
+    const a = await answerOf(await fetchSubmit('+447700900123', auth(), true));
+    const [sent] = await sim.waitForReports(1);
+    expect(sent).toMatchObject({ messageId: a.messageId, recipient: { kind: 'Number', value: '+447700900123' }, mmStatus: 'Expired' });
+    expect(sent!.answer).toMatchObject({ type: 'DeliveryReportRsp', statusCode: 1000 });
+    expect(s.got).toMatchObject([
+      { type: 'DeliveryReportReq', release: 'REL-5-MM7-1-2', messageId: a.messageId, mmStatus: 'Expired', sender: { value: '+15550001111' } },
+    ]);
+    expect(sim.reportsSent).toHaveLength(1);
   });
 
   it("Sinch's published MMSC requests are refused by the strict reader for the faults the vectors note", () => {

@@ -1,4 +1,4 @@
-export { MmscSimulator, type Answer, type Rejected, type SimulatorOptions, type Submission } from './simulator.ts';
+export { MmscSimulator, type Answer, type Rejected, type SentReport, type SimulatorOptions, type Submission } from './simulator.ts';
 export {
   address,
   deliver,

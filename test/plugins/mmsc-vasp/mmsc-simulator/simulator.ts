@@ -4,7 +4,19 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type net from 'node:net';
-import { Mm7Reject, STATUS_TEXT, Writer, defaultMm7Version, namespaceOf, readEnvelope, releaseOf, type Mm7Release } from './mm7.ts';
+import { deliveryReport } from './client.ts';
+import {
+  Mm7Reject,
+  STATUS_TEXT,
+  Writer,
+  defaultMm7Version,
+  namespaceOf,
+  readEnvelope,
+  releaseOf,
+  type Mm7Address,
+  type Mm7Answer,
+  type Mm7Release,
+} from './mm7.ts';
 import { readSubmitReq, type SubmitFields } from './requests.ts';
 
 /** How the simulator answers one SubmitReq. */
@@ -61,6 +73,20 @@ export interface SimulatorOptions {
   firstMessageId?: number;
   /** Decides the answer for each submission the queue does not cover (default 'accept'). */
   answer?: (s: Submission) => Answer | undefined;
+  /**
+   * Send delivery reports on its own, as an MMSC does: after each accepted SubmitReq with DeliveryReport true,
+   * one DeliveryReportReq per recipient to this VASP endpoint (in the submission's release), MMStatus as given.
+   */
+  reports?: { url: string; user: string; password: string; mmStatus?: string; statusText?: string };
+}
+
+/** A DeliveryReportReq the simulator sent on its own, and what the VASP answered (or why it could not). */
+export interface SentReport {
+  messageId: string;
+  recipient: Mm7Address;
+  mmStatus: string;
+  answer?: Mm7Answer;
+  error?: string;
 }
 
 const HTML_500 = '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>\n';
@@ -68,6 +94,7 @@ const HTML_500 = '<html><head><title>500 Internal Server Error</title></head><bo
 export class MmscSimulator extends EventEmitter {
   readonly submissions: Submission[] = [];
   readonly rejected: Rejected[] = [];
+  readonly reportsSent: SentReport[] = [];
   readonly options: SimulatorOptions;
   private readonly server: http.Server;
   private readonly answers: Answer[] = [];
@@ -143,7 +170,11 @@ export class MmscSimulator extends EventEmitter {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off(event, check);
-        reject(new Error(`MMSC simulator: no ${what} within ${timeoutMs} ms (have ${this.submissions.length} submissions, ${this.rejected.length} rejected)`));
+        reject(
+          new Error(
+            `MMSC simulator: no ${what} within ${timeoutMs} ms (have ${this.submissions.length} submissions, ${this.rejected.length} rejected, ${this.reportsSent.length} reports sent)`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         if (!done()) return;
@@ -222,6 +253,7 @@ export class MmscSimulator extends EventEmitter {
     this.submissions.push(s);
     this.emit('submission', s);
     this.respond(s, s.answer, req, res);
+    res.on('finish', () => void this.sendReports(s));
   }
 
   private respond(s: Submission, a: Answer, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -249,6 +281,26 @@ export class MmscSimulator extends EventEmitter {
     const status = { code: a.status, text: a.text ?? STATUS_TEXT[a.status] ?? 'Status', details: a.details };
     const rsp = w.el('SubmitRsp', w.text('MM7Version', s.mm7Version) + w.status(status) + w.text('MessageID', s.messageId));
     sendXml(res, 200, w.envelope(s.transactionId, rsp));
+  }
+
+  private async sendReports(s: Submission): Promise<void> {
+    const r = this.options.reports;
+    if (!r || !s.deliveryReport || s.messageId === undefined) return;
+    for (const recipient of [...s.to, ...s.cc, ...s.bcc]) {
+      const sent: SentReport = { messageId: s.messageId, recipient, mmStatus: r.mmStatus ?? 'Retrieved' };
+      try {
+        sent.answer = await deliveryReport(r.url, { ...r, messageId: s.messageId, recipient, sender: s.sender, mmStatus: sent.mmStatus, version: s.release });
+      } catch (e) {
+        sent.error = (e as Error).message;
+      }
+      this.reportsSent.push(sent);
+      this.emit('report', sent);
+    }
+  }
+
+  /** Resolves when `n` delivery reports have been sent and answered (or failed). */
+  waitForReports(n: number, timeoutMs = 15_000): Promise<SentReport[]> {
+    return this.waitFor(() => this.reportsSent.length >= n, 'report', `${n} delivery report(s) sent`, timeoutMs).then(() => this.reportsSent.slice(0, n));
   }
 
   private authorised(header: string | undefined): string | undefined {
