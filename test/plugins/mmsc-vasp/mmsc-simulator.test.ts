@@ -534,7 +534,7 @@ describe('MMSC simulator: its client side, read back by its own strict reader', 
   });
 });
 
-describe('MMSC simulator: its MIME reader', () => {
+describe('MMSC simulator: its MIME and XML readers', () => {
   it('keeps a preamble out, undoes base64 and quoted-printable, unfolds headers, and refuses a body without its closing delimiter', () => {
     const body = crlf(
       'preamble\n--b\nContent-Type: text/plain;\n  charset=utf-8\nContent-Transfer-Encoding: quoted-printable\nContent-ID: <q>\n\ncaf=C3=A9 =\nau lait\n' +
@@ -549,5 +549,11 @@ describe('MMSC simulator: its MIME reader', () => {
     expect(parts[1]!.data.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
     expect(() => parseMultipart(Buffer.from(body.replace('--b--', '--c--')), 'b')).toThrow('no closing boundary "--b--"');
     expect(() => parseMultipart(Buffer.from(body), 'x')).toThrow('boundary "x" never appears in the body');
+  });
+
+  it('decodes character references and the predefined entities once, keeps CDATA as is, and refuses other entities', () => {
+    const el = parseXml('<s a="&lt;&amp;#65;">caf&#233; &#x263A; &amp;#65; <![CDATA[&amp;]]></s>');
+    expect([el.text, el.attrs.a]).toEqual(['café ☺ &#65; &amp;', '<&#65;']);
+    expect(() => parseXml('<s>&nbsp;</s>')).toThrow('undeclared entity &nbsp;');
   });
 });

@@ -25,8 +25,10 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  processEntities: true,
-  htmlEntities: false,
+  // Entities are decoded here (the five predefined and character references, in one pass): fast-xml-parser
+  // leaves &#233; undecoded, and decoding after it would decode &amp;#233; twice.
+  processEntities: false,
+  cdataPropName: '#cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
@@ -44,7 +46,7 @@ export function parseXml(text: string): XmlElement {
 }
 
 function elementName(n: Node): string | undefined {
-  return Object.keys(n).find((k) => k !== ':@' && k !== '#text' && k !== '#comment');
+  return Object.keys(n).find((k) => k !== ':@' && k !== '#text' && k !== '#comment' && k !== '#cdata');
 }
 
 function resolve(n: Node, scope: Record<string, string>): XmlElement {
@@ -60,19 +62,38 @@ function resolve(n: Node, scope: Record<string, string>): XmlElement {
   if (prefix !== '' && ns === undefined) throw new XmlError(`undeclared namespace prefix "${prefix}" on <${name}>`);
   const attrs: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    attrs[k] = v;
+    attrs[k] = decodeEntities(v);
     const [p, l] = split(k);
     if (p === '' || p === 'xmlns' || k === 'xmlns') continue;
     if (inner[p] === undefined) throw new XmlError(`undeclared namespace prefix "${p}" on attribute ${k}`);
-    attrs[`{${inner[p]}}${l}`] = v;
+    attrs[`{${inner[p]}}${l}`] = attrs[k]!;
   }
   const children: XmlElement[] = [];
   let text = '';
   for (const c of (n[name] ?? []) as Node[]) {
-    if (typeof c['#text'] === 'string') text += c['#text'];
+    if (typeof c['#text'] === 'string') text += decodeEntities(c['#text']);
+    else if (Array.isArray(c['#cdata'])) text += (c['#cdata'] as Node[]).map((t) => String(t['#text'] ?? '')).join('');
     else if (elementName(c) !== undefined) children.push(resolve(c, inner));
   }
   return { name, local, ns, attrs, children, text: text.trim() };
+}
+
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&([^;&\s]*);?/g, (all, name: string) => {
+    if (!all.endsWith(';')) throw new XmlError(`a bare "&" in text ("${all}")`);
+    const hex = /^#x([0-9a-fA-F]+)$/.exec(name);
+    const dec = /^#([0-9]+)$/.exec(name);
+    if (hex || dec) {
+      const cp = hex ? parseInt(hex[1]!, 16) : Number(dec![1]);
+      if (cp > 0x10ffff || cp === 0) throw new XmlError(`character reference ${all} is not a character`);
+      return String.fromCodePoint(cp);
+    }
+    const v = PREDEFINED[name];
+    if (v === undefined) throw new XmlError(`undeclared entity ${all}`);
+    return v;
+  });
 }
 
 function split(name: string): [string, string] {
