@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missingPeer } from '../../helpers/peers.ts';
+import { makeCertificate } from '../../helpers/tls.ts';
 import { VECTORS_DIR, readVectors } from '../../helpers/vectors.ts';
 import {
   MmscSimulator,
@@ -17,6 +18,7 @@ import {
   deliver,
   deliveryReport,
   parseDeliverRequest,
+  postRaw,
   readAnswer,
   readReply,
   rspFor,
@@ -357,6 +359,16 @@ describe('MMSC simulator: misbehaviour on demand, seen by a plain fetch()', () =
     expect(sim.submissions).toEqual([]);
   });
 
+  it.skipIf(missingPeer('openssl'))('speaks HTTPS when given a certificate', async () => {
+    const { keyFile, certFile } = makeCertificate();
+    sim = await MmscSimulator.start({ ...VASP, tls: { key: readFileSync(keyFile), cert: readFileSync(certFile) } });
+    expect(sim.urlWithCredentials).toMatch(/^https:\/\//);
+    const { contentType, body } = submitBody();
+    const a = await postRaw(sim.urlWithCredentials, { contentType, body, headers: { SOAPAction: '""' } });
+    expect([a.type, a.statusCode]).toEqual(['SubmitRsp', 1000]);
+    expect(sim.submissions[0]!.user).toBe(VASP.vaspId);
+  });
+
   it('gives URLs with and without credentials, and a NOWSMS_MMSC_URL with its query', async () => {
     sim = await MmscSimulator.start(VASP);
     expect(sim.url).toBe(`http://127.0.0.1:${sim.port}/mm7`);
@@ -456,6 +468,9 @@ describe('MMSC simulator: its client side, read back by its own strict reader', 
     ]);
     expect((await deliver(s.url, { ...base, contentIdBrackets: false })).statusCode).toBe(1000);
     expect(s.got[0]!.warnings.some((w) => /without <>/.test(w))).toBe(true);
+    // Without a Content element the reader keeps no parts and says what it left.
+    expect((await deliver(s.url, { ...base, href: 'omit' })).statusCode).toBe(1000);
+    expect([(s.got[1] as DeliverRequest).parts, s.got[1]!.warnings]).toEqual([[], ['DeliverReq has attachments but no <Content> pointing at them']]);
   });
 
   it('DeliveryReportReq and ReadReplyReq carry the message id, recipient and MMStatus; their Rsp come back', async () => {

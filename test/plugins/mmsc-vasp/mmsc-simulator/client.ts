@@ -16,8 +16,8 @@ export interface Credentials {
 export interface RequestStyle {
   /** Line ends of the MIME structure: CRLF (the spec) or LF. */
   eol?: 'CRLF' | 'LF';
-  /** How Content points at the attachment: `cid:id` (default), the bare id, or no href at all. */
-  href?: 'cid' | 'bare' | 'none';
+  /** How Content points at the attachment: `cid:id` (default), the bare id, Content without href, or no Content element. */
+  href?: 'cid' | 'bare' | 'none' | 'omit';
   /** Content-ID headers as `<id>` (default) or bare `id`. */
   contentIdBrackets?: boolean;
   /** Prefix of MM7 elements ('' = default namespace; default "mm7") and of the SOAP envelope (default "env"). */
@@ -126,7 +126,7 @@ export async function deliver(url: string, o: DeliverOptions): Promise<Mm7Answer
     ],
     body: buildMultipart(inner, innerBoundary, eol),
   };
-  const href = o.href === 'none' ? undefined : o.href === 'bare' ? contentId : `cid:${contentId}`;
+  const href = o.href === 'none' || o.href === 'omit' ? undefined : o.href === 'bare' ? contentId : `cid:${contentId}`;
   const to = recipients(w, o.to, o.cc, o.bcc);
   const body = w.el(
     'DeliverReq',
@@ -139,7 +139,7 @@ export async function deliver(url: string, o: DeliverOptions): Promise<Mm7Answer
       w.text('TimeStamp', o.timeStamp ?? new Date().toISOString()) +
       w.text('Priority', o.priority) +
       w.text('Subject', o.subject) +
-      w.el('Content', '', { href, allowAdaptations: 'true' }),
+      (o.href === 'omit' ? '' : w.el('Content', '', { href, allowAdaptations: 'true' })),
   );
   const xml = w.envelope(o.transactionId ?? nextId('deliver'), body);
   return soapWithAttachments(url, o, xml, [contentPart]);

@@ -3,6 +3,7 @@
 // default) in the request's namespace, or misbehaves on demand (see README.md).
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import type net from 'node:net';
 import { deliveryReport } from './client.ts';
 import {
@@ -78,6 +79,8 @@ export interface SimulatorOptions {
    * one DeliveryReportReq per recipient to this VASP endpoint (in the submission's release), MMStatus as given.
    */
   reports?: { url: string; user: string; password: string; mmStatus?: string; statusText?: string };
+  /** Speak HTTPS with this key and certificate (PEM): `url` then starts with https://. */
+  tls?: { key: Buffer | string; cert: Buffer | string };
 }
 
 /** A DeliveryReportReq the simulator sent on its own, and what the VASP answered (or why it could not). */
@@ -107,8 +110,9 @@ export class MmscSimulator extends EventEmitter {
     super();
     this.options = { ...options };
     this.nextMessageId = options.firstMessageId ?? 369_500_000_001;
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
-    this.server.on('connection', (s) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res);
+    this.server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+    this.server.on(options.tls ? 'secureConnection' : 'connection', (s: net.Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -134,14 +138,18 @@ export class MmscSimulator extends EventEmitter {
     return this.options.path ?? '/mm7';
   }
 
-  /** `http://127.0.0.1:port/mm7` */
-  get url(): string {
-    return `http://127.0.0.1:${this.port}${this.path}`;
+  private get scheme(): string {
+    return this.options.tls ? 'https' : 'http';
   }
 
-  /** `http://vaspid:password@127.0.0.1:port/mm7` */
+  /** `http://127.0.0.1:port/mm7` (https with `tls`) */
+  get url(): string {
+    return `${this.scheme}://127.0.0.1:${this.port}${this.path}`;
+  }
+
+  /** `http://vaspid:password@127.0.0.1:port/mm7` (https with `tls`) */
   get urlWithCredentials(): string {
-    return `http://${encodeURIComponent(this.options.vaspId)}:${encodeURIComponent(this.options.password)}@127.0.0.1:${this.port}${this.path}`;
+    return `${this.scheme}://${encodeURIComponent(this.options.vaspId)}:${encodeURIComponent(this.options.password)}@127.0.0.1:${this.port}${this.path}`;
   }
 
   /** A NOWSMS_MMSC_URL for this simulator: credentials, then `vasid`, `servicecode`, `version` as given. */
