@@ -16,6 +16,7 @@ import { listenMm7, type LoginOutcome } from './http.ts';
 import { optionsSchema, type Mm7ServerOptions } from './options.ts';
 
 export type { Mm7ServerOptions } from './options.ts';
+export { parseMm7Accounts } from './accounts-env.ts';
 
 const NAME = 'mm7-server';
 
