@@ -131,13 +131,31 @@ async function deliver(deps: HandlerDeps, account: Mm7Account, req: DeliverReq):
   if (to.length === 0) return rsp(deps, req.type, req.transactionId, { code: 4004, details: 'the DeliverReq names no recipient' });
   const bad = to.find((a) => phoneOf(a) === undefined);
   if (bad) return rsp(deps, req.type, req.transactionId, { code: 2002, details: `recipient ${bad.value} is not a phone number or short code` });
-  const from = req.sender.kind === 'email' ? req.sender.value : phoneOf(req.sender)!;
-  // "(FM: user)" naming one of our users wins over the account's routeTo: it is a reply to what that user sent.
+  let accepted: Accepted[];
+  try {
+    accepted = await deps.ctx().submit(moMessages(account, req, to, await routeOf(deps, account, req)));
+  } catch (err) {
+    return refusedByStore(deps, account, req, err);
+  }
+  const dup = accepted.filter((a) => a.duplicate).length;
+  deps.counters.delivered += accepted.length - dup;
+  deps.counters.duplicates += dup;
+  if (dup > 0)
+    deps.log.info({ account: account.name, transactionId: req.transactionId, messageId: req.messageId }, 'mm7: DeliverReq delivered again; stored once');
+  return rsp(deps, req.type, req.transactionId, { code: 1000 });
+}
+
+/** "(FM: user)" naming one of our users wins over the account's routeTo: it is a reply to what that user sent. */
+async function routeOf(deps: HandlerDeps, account: Mm7Account, req: DeliverReq): Promise<string | undefined> {
   const marker = findSenderMarker(req.subject);
-  const markedUser = marker && (await deps.ctx().stores.users.get(marker.user));
-  const routeTo = markedUser && !markedUser.removed ? markedUser.name : account.routeTo;
+  const user = marker && (await deps.ctx().stores.users.get(marker.user));
+  return user && !user.removed ? user.name : account.routeTo;
+}
+
+function moMessages(account: Mm7Account, req: DeliverReq, to: Mm7Address[], routeTo: string | undefined): NewMessage[] {
+  const from = req.sender.kind === 'email' ? req.sender.value : phoneOf(req.sender)!;
   const id = req.messageId !== undefined ? `msg:${req.messageId}` : `tx:${req.transactionId}`;
-  const messages: NewMessage[] = to.map((r) => ({
+  return to.map((r) => ({
     direction: 'MO',
     kind: 'mms',
     from,
@@ -157,18 +175,6 @@ async function deliver(deps: HandlerDeps, account: Mm7Account, req: DeliverReq):
       },
     },
   }));
-  let accepted: Accepted[];
-  try {
-    accepted = await deps.ctx().submit(messages);
-  } catch (err) {
-    return refusedByStore(deps, account, req, err);
-  }
-  const dup = accepted.filter((a) => a.duplicate).length;
-  deps.counters.delivered += accepted.length - dup;
-  deps.counters.duplicates += dup;
-  if (dup > 0)
-    deps.log.info({ account: account.name, transactionId: req.transactionId, messageId: req.messageId }, 'mm7: DeliverReq delivered again; stored once');
-  return rsp(deps, req.type, req.transactionId, { code: 1000 });
 }
 
 /** Which outbound connections a report from this account may be about, in the order they are tried. */

@@ -44,6 +44,8 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
   const conns = new WeakMap<object, ServerConnection>();
   const inFlight = new Map<object, number>();
   const closing = new WeakSet<object>();
+  /** Between requests of a logged-in connection: the next request's headers must come within the request deadline. */
+  const between = new WeakMap<object, NodeJS.Timeout>();
   let httpServer: http.Server | undefined;
   const app = Fastify({
     logger: false,
@@ -70,6 +72,7 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const socket = request.raw.socket;
     const conn = conns.get(socket);
+    clearTimeout(between.get(socket));
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     // A client that sends its request (answered or not) slower than this holds a slot for nothing: cut it off.
     const timer = setTimeout(() => socket.destroy(), settings.requestTimeoutMs);
@@ -80,6 +83,9 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
       const n = (inFlight.get(socket) ?? 1) - 1;
       inFlight.set(socket, n);
       if (n === 0 && closing.has(socket)) socket.end();
+      // The idle keep-alive timer restarts with every byte: a client trickling the next request's headers
+      // would hold the connection for ever without this.
+      else if (n === 0) between.set(socket, setTimeout(() => socket.destroy(), settings.requestTimeoutMs).unref());
     };
     reply.raw.once('close', settled);
     if (request.raw.complete) settled();

@@ -1,6 +1,7 @@
 // The inbound MM7 endpoint, in-process gateway, real sockets, curl as the MMSC: the shared vectors' whole
 // requests and requests written by hand from TS 23.140; what a user notices is checked in the store.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, Message, QueueEntry } from '../../../core/index.ts';
 import { mm7Server, type Mm7ServerOptions } from '../../../plugins/mmsc-vasp/index.ts';
@@ -208,6 +209,36 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint', () => {
     gw = undefined;
     expect(statusCode(got.body), got.body).toBe(1000);
     expect(got.headers).toMatch(/connection: close/i);
+  }, 60_000);
+
+  it('closes a logged-in keep-alive connection that idles, and one that trickles its next request', async () => {
+    const { port } = await start({ keepAliveSeconds: 0.3, requestTimeoutSeconds: 1 });
+    const req = deliverReq({ transactionId: 'k1', messageId: 'k1', sender: '+447700900123', to: ['+15550001111'], parts: PARTS });
+    const head = `POST /mm7 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from('mmsc:mmsc-secret').toString('base64')}\r\nContent-Type: ${req.contentType}\r\nContent-Length: ${req.body.length}\r\n\r\n`;
+    const session = async (after: (socket: net.Socket) => void) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let got = '';
+      socket.on('data', (d) => (got += d.toString('latin1')));
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.write(Buffer.concat([Buffer.from(head), req.body]));
+      await waitFor('the answer', () => /<\/(\w+:)?Envelope>/.test(got));
+      expect(statusCode(got)).toBe(1000);
+      after(socket);
+      await closed;
+      return socket;
+    };
+    await session(() => undefined);
+    // One byte of a next request every 100 ms: each byte restarts the idle timer, not the request deadline.
+    let timer: NodeJS.Timeout | undefined;
+    const next = 'POST /mm7 HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(1000);
+    let i = 0;
+    await session((socket) => {
+      timer = setInterval(() => {
+        if (!socket.destroyed) socket.write(next[i++ % next.length]!);
+      }, 100);
+    });
+    clearInterval(timer);
+    expect(i).toBeGreaterThan(3);
   }, 60_000);
 
   it('answers 404 elsewhere and 405 to anything but POST', async () => {
