@@ -162,6 +162,23 @@ describe('mm7Client: submitting to an MMSC', () => {
     expect(mmsc!.received).toHaveLength(1);
   });
 
+  it('a SubmitRsp counts by its status even with HTTP 500: 2002 fails at once', async () => {
+    await start();
+    mmsc!.answer({ status: 2002, httpStatus: 500 });
+    const s = await until(await sendMms(), 'failed');
+    expect(s.history.at(-1)!.detail).toContain('2002 Address Error');
+    expect(mmsc!.received).toHaveLength(1);
+  });
+
+  it('4001 Improper identification: like refused credentials, the connection is down and the message waits', async () => {
+    await start();
+    mmsc!.answer({ status: 4001 });
+    const id = await sendMms();
+    await waitFor('connection down', () => connection().state === 'down');
+    expect(connection().detail).toContain('4001 Improper identification');
+    expect((await gw!.gateway.stores.messages.summary(id))!.status).toBe('retrying');
+  });
+
   it('nobody listening: retrying, the connection says why', async () => {
     await start({ url: `http://127.0.0.1:${await freePort()}/mm7` });
     const id = await sendMms();

@@ -121,6 +121,11 @@ describe('MM7 codec: lenient where deployed MMSCs need it', () => {
     ]);
   });
 
+  it('a SOAP fault code with a dotted subcode ("soap:Client.Authentication") is a Client fault', () => {
+    const f = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client.Authentication</faultcode><faultstring>who?</faultstring></s:Fault></s:Body></s:Envelope>`;
+    expect(parseMm7({ contentType: 'text/xml', body: Buffer.from(f) })).toEqual({ type: 'Fault', faultCode: 'Client', faultString: 'who?' });
+  });
+
   it('a multipart/related Content-Type over a bare SOAP body, leading blank lines, a BOM', () => {
     const body = Buffer.concat([
       Buffer.from('\r\n\ufeff'),
@@ -201,6 +206,12 @@ describe('MM7 codec: refusals', () => {
   it('an unknown MM7 schema release or MM7Version: 4002 in the Rsp', () => {
     const other = deliver('').replaceAll(NS, NS.replace('REL-6-MM7-1-4', 'REL-7-MM7-1-0'));
     expect([refusal(xml(other)).status.code, refusal(xml(other)).fault]).toEqual([4002, false]);
+    // An answer in a release we do not know is read all the same (refusing it would send the MMS twice).
+    const rsp = soap('<Status><StatusCode>1000</StatusCode></Status><MessageID>m9</MessageID>', 'SubmitRsp').replaceAll(
+      NS,
+      NS.replace('REL-6-MM7-1-4', 'REL-5-MM7-1-5'),
+    );
+    expect(parseMm7(xml(rsp))).toEqual({ type: 'SubmitRsp', transactionId: 'tx1', status: { code: 1000 }, messageId: 'm9' });
     const v9 = deliver('').replace('<MM7Version>6.8.0</MM7Version>', '<MM7Version>9.0.0</MM7Version>');
     expect(refusal(xml(v9)).status.code).toBe(4002);
   });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { buildMm7, readMm7, type Mm7Message, type Mm7Version, type SubmitReq } from '../../../plugins/mmsc-vasp/mm7/index.ts';
 
 export type Behaviour =
-  | { status: number; messageId?: string }
+  | { status: number; messageId?: string; httpStatus?: number }
   | { fault: 'Client' | 'Server'; code?: number }
   | { http: number; body?: string }
   | { drop: true }
@@ -63,12 +63,15 @@ export class TestMmsc {
       return reply({ type: 'Fault', faultCode: b.fault, faultString: 'no', transactionId: m.transactionId, ...(status ? { status } : {}) }, 500);
     }
     this.count++;
-    reply({
-      type: 'SubmitRsp',
-      transactionId: m.transactionId,
-      status: { code: b.status },
-      ...(b.status < 2000 ? { messageId: b.messageId ?? `mmsc-${this.count}` } : {}),
-    });
+    reply(
+      {
+        type: 'SubmitRsp',
+        transactionId: m.transactionId,
+        status: { code: b.status },
+        ...(b.status < 2000 ? { messageId: b.messageId ?? `mmsc-${this.count}` } : {}),
+      },
+      b.httpStatus,
+    );
   }
 
   async stop(): Promise<void> {
