@@ -82,12 +82,14 @@ export function readMm7(http: Mm7Http, opts: ParseOptions = {}): ReadMm7 {
   const isRequest = REQUESTS.has(op);
   const operation = isRequest ? (op as Mm7Operation) : undefined;
 
+  // A request in a schema release we do not know is refused; an answer is read anyway (refusing the
+  // MMSC's answer to a SubmitReq it accepted would only send the MMS twice).
   let version: Mm7Version | undefined;
   for (const ns of declaredNamespaces(xml)) {
     if (!isMm7Namespace(ns)) continue;
     const v = versionOfNamespace(ns);
-    if (!v)
-      throw new Mm7Error(4002, `the MM7 schema ${ns} is not one we read (REL-5-MM7-1-0 to REL-6-MM7-1-4)`, { fault: !isRequest, transactionId, operation });
+    if (!v && isRequest)
+      throw new Mm7Error(4002, `the MM7 schema ${ns} is not one we read (REL-5-MM7-1-0 to REL-6-MM7-1-4)`, { fault: false, transactionId, operation });
     version ??= v;
   }
 
@@ -232,7 +234,8 @@ function readFault(node: XValue, ctx: Ctx): Mm7Fault {
   }
   return clean({
     type: 'Fault',
-    faultCode: code === 'client' || code === 'sender' ? 'Client' : 'Server',
+    // "Client.Authentication" and the like are Client faults too.
+    faultCode: /^(?:client|sender)\b/.test(code) ? 'Client' : 'Server',
     faultString,
     transactionId: ctx.transactionId,
     status,
