@@ -103,6 +103,12 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint in a gateway proc
     const photo = mail!.attachments.find((a) => a.contentType === 'image/jpeg')!;
     expect(photo.content.equals(IMAGE)).toBe(true);
 
+    // The operator sees the endpoint among the connections, with what it took in.
+    const status = JSON.parse(cli(['status', '--json', '--config', c.file]).stdout) as {
+      connections: Record<string, { kind: string; state: string; counters: Record<string, number> }>;
+    };
+    expect(status.connections['mm7-server']).toMatchObject({ kind: 'mm7-server', state: 'up', counters: { requests: 1, delivered: 1 } });
+
     // A wrong password is refused and leaves the line fail2ban reads.
     const wrong = await curlMm7(port, vectorRequest('sinch_mm7_deliver_3.http'), { auth: ['mmsc', 'guess'] });
     expect(wrong.status).toBe(401);
