@@ -42,7 +42,7 @@ declare module 'fastify' {
 
 export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: Logger, refused: () => void): Promise<Server> {
   const conns = new WeakMap<object, ServerConnection>();
-  const inFlight = new Map<object, number>();
+  const inFlight = new WeakMap<object, number>();
   const closing = new WeakSet<object>();
   /** Between requests of a logged-in connection: the next request's headers must come within the request deadline. */
   const between = new WeakMap<object, NodeJS.Timeout>();
@@ -74,8 +74,11 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
     const conn = conns.get(socket);
     clearTimeout(between.get(socket));
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    // A client that sends its request (answered or not) slower than this holds a slot for nothing: cut it off.
+    // A client that sends its request (answered or refused) slower than this holds a slot for nothing: cut it
+    // off. Once the body is in, the time is ours: a slow commit is never cut off.
     const timer = setTimeout(() => socket.destroy(), settings.requestTimeoutMs);
+    if (request.raw.complete) clearTimeout(timer);
+    else request.raw.once('end', () => clearTimeout(timer));
     let open = 2;
     const settled = () => {
       if (--open > 0) return;
