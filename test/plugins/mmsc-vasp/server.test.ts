@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Connection, Message, QueueEntry } from '../../../core/index.ts';
+import type { Connection, Message, NowsmsPlugin, QueueEntry } from '../../../core/index.ts';
 import { mm7Server, type Mm7ServerOptions } from '../../../plugins/mmsc-vasp/index.ts';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { missingPeer } from '../../helpers/peers.ts';
@@ -50,7 +50,7 @@ function mm7Link(id: string, remoteId: (e: QueueEntry) => string | undefined): C
   };
 }
 
-async function start(opts: Partial<Mm7ServerOptions> = {}, extra: Connection[] = []): Promise<{ gw: TestGateway; port: number }> {
+async function start(opts: Partial<Mm7ServerOptions> = {}, extra: Connection[] = [], plugins: NowsmsPlugin[] = []): Promise<{ gw: TestGateway; port: number }> {
   gw = await startTestGateway({
     users: [{ name: 'alice', password: 'alice-pw', receive: true }],
     smtp: false,
@@ -58,6 +58,7 @@ async function start(opts: Partial<Mm7ServerOptions> = {}, extra: Connection[] =
     plugins: [
       mm7Server({ port: 0, accounts: ACCOUNTS, ...opts }),
       ...extra.map((c) => ({ name: `test-${c.id}`, setup: (api: { connection(c: Connection): void }) => api.connection(c) })),
+      ...plugins,
     ],
   });
   const listening = gw.gateway.status()['mm7-server']!.listening![0]!;
@@ -141,6 +142,36 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint', () => {
     );
     expect(statusCode(answer.body)).toBe(1000);
     expect(await g.gateway.stores.mailboxes.list('alice')).toHaveLength(1);
+  }, 60_000);
+
+  it('answers a refusal of the store with its MM7 class: 4006 to try again later, 3002 for good; nothing stored', async () => {
+    const barred = {
+      name: 'test-barred',
+      setup(api: { hooks: { route: { tap(name: string, fn: (m: Message) => unknown): void } } }) {
+        api.hooks.route.tap('test-barred', (m) =>
+          m.to === '+15550009999' ? { kind: 'reject', temporary: false, reason: 'this number is barred' } : undefined,
+        );
+      },
+    };
+    const { gw: g, port } = await start(
+      {
+        accounts: [
+          { name: 'mmsc', password: 'mmsc-secret', routeTo: 'nobody-here' },
+          { name: 'plain', password: 'plain-pw' },
+        ],
+      },
+      [],
+      [barred as never],
+    );
+    const later = await curlMm7(port, deliverReq({ transactionId: 'e1', sender: '+447700900123', to: ['+15550001111'], parts: PARTS }), { auth: MMSC });
+    expect(statusCode(later.body)).toBe(4006);
+    expect(later.body).toMatch(/nobody-here/);
+    const never = await curlMm7(port, deliverReq({ transactionId: 'e2', sender: '+447700900123', to: ['+15550009999'], parts: PARTS }), {
+      auth: ['plain', 'plain-pw'],
+    });
+    expect(statusCode(never.body)).toBe(3002);
+    expect(never.body).toMatch(/this number is barred/);
+    expect(await received(g)).toHaveLength(0);
   }, 60_000);
 
   it('refuses wrong or missing Basic credentials with 401 and stores nothing', async () => {
