@@ -155,7 +155,7 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint in a gateway proc
       NOWSMS_MM7_ACCOUNTS: 'mmsc:pass:word:alice, vasp:other-pw:',
       NOWSMS_LOG_LEVEL: 'info',
     };
-    for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND']) delete env[k];
+    for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND']) delete env[k];
     expect(cli(['users', 'add', 'alice', '--password', 'alice-pw', '--smtp-login'], { env }).status).toBe(0);
     const started = await startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env });
     gateway = started.child;
