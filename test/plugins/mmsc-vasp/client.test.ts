@@ -4,7 +4,7 @@
 // than the timeout, SOAP Faults, refused credentials, nobody listening.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Part } from '../../../core/index.ts';
-import { mm7Client, parseMmscUrl, type Mm7ClientOptions } from '../../../plugins/mmsc-vasp/index.ts';
+import { mm7Client, type Mm7ClientOptions } from '../../../plugins/mmsc-vasp/index.ts';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { freePort } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -216,25 +216,5 @@ describe('mm7Client: "(FM: user)" and the sender', () => {
       { kind: 'number', value: '15550002222' },
       { kind: 'shortCode', value: 'ACME' },
     ]);
-  });
-});
-
-describe('parseMmscUrl', () => {
-  it('reads credentials, vasid, servicecode and version, and keeps the credentials out of the url', () => {
-    expect(parseMmscUrl('https://my%20vasp:p%40ss@mmsc.example:8443/mm7/in?vasid=V1&servicecode=S2&version=REL-5-MM7-1-2')).toEqual({
-      url: 'https://mmsc.example:8443/mm7/in',
-      vaspId: 'my vasp',
-      password: 'p@ss',
-      vasId: 'V1',
-      serviceCode: 'S2',
-      version: 'REL-5-MM7-1-2',
-    });
-  });
-
-  it('names what is wrong', () => {
-    expect(() => parseMmscUrl('ftp://a:b@h/')).toThrow(/scheme ftp: is not http: or https:/);
-    expect(() => parseMmscUrl('http://h/')).toThrow(/no VASP id/);
-    expect(() => parseMmscUrl('http://a:b@h/?version=REL-7')).toThrow(/version=REL-7/);
-    expect(() => parseMmscUrl('http://a:b@h/?vasId=1&colour=red')).toThrow(/unknown parameter colour/);
   });
 });
