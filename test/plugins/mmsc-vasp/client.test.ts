@@ -130,6 +130,16 @@ describe('mm7Client: submitting to an MMSC', () => {
     expect(retries[1]).toMatch(/cannot reach the MMSC .*(ECONNRESET|socket hang up)/);
   });
 
+  it('a kept-alive connection the MMSC closed while idle: sent again at once on a new one, no retry spent', async () => {
+    await start();
+    await until(await sendMms(), 'sent');
+    mmsc!.closeNextReused = true;
+    const s = await until(await sendMms(), 'sent');
+    expect(s.history.some((e) => e.status === 'retrying')).toBe(false);
+    expect(mmsc!.received).toHaveLength(2);
+    expect(mmsc!.closeNextReused).toBe(false);
+  });
+
   it('an answer slower than timeoutSeconds: a temporary failure, retried, then sent', async () => {
     await start({ timeoutSeconds: 0.3 });
     mmsc!.answer({ slowMs: 1500 });
