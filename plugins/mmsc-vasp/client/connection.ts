@@ -67,17 +67,25 @@ export function mm7ClientConnection(api: PluginApi, opts: ResolvedMm7ClientOptio
         counters.failed++;
         throw e instanceof SendError ? e : new SendError('permanent', `cannot write the MMS as an MM7 SubmitReq: ${(e as Error).message}`);
       }
+      const postOptions = {
+        url,
+        user: opts.vaspId,
+        password: opts.password,
+        soapAction: opts.soapAction,
+        timeoutMs: opts.timeoutSeconds * 1000,
+        agent,
+        signal,
+      };
       let answer;
       try {
-        answer = await post(request, {
-          url,
-          user: opts.vaspId,
-          password: opts.password,
-          soapAction: opts.soapAction,
-          timeoutMs: opts.timeoutSeconds * 1000,
-          agent,
-          signal,
-        });
+        try {
+          answer = await post(request, postOptions);
+        } catch (e) {
+          // A kept-alive connection the MMSC closed while idle fails at once: that request never reached
+          // it, so it goes again on a fresh connection (Node's advice for reused sockets).
+          if (!(e instanceof PostError && e.staleSocket)) throw e;
+          answer = await post(request, postOptions);
+        }
       } catch (e) {
         counters.failed++;
         const why = e instanceof PostError && e.kind === 'aborted' ? e.message : `cannot reach ${where}: ${(e as Error).message}`;

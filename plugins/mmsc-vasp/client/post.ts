@@ -17,6 +17,8 @@ export class PostError extends Error {
   constructor(
     message: string,
     readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large',
+    /** The request went out on a kept-alive socket that failed before any answer: the MMSC closed it idle. */
+    readonly staleSocket = false,
   ) {
     super(message);
   }
@@ -64,8 +66,10 @@ export function post(request: Mm7Http, o: PostOptions): Promise<Answer> {
       req.destroy();
     };
     o.signal.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (e) => finish(new PostError((e as NodeJS.ErrnoException).code ?? e.message, 'network')));
+    let answered = false;
+    req.on('error', (e) => finish(new PostError((e as NodeJS.ErrnoException).code ?? e.message, 'network', req.reusedSocket && !answered)));
     req.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {

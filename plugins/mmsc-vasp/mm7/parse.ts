@@ -380,9 +380,11 @@ function looksLikeXml(body: Buffer): boolean {
   return false;
 }
 
+/** The SOAP text: by the charset parameter, else the XML declaration's encoding, else UTF-8. */
 function decodeText(bytes: Buffer, charset: string | undefined): string {
   let text: string;
-  const cs = (charset ?? 'utf-8').toLowerCase();
+  const declared = /^[\s\uFEFF]*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/.exec(bytes.toString('latin1', 0, 200))?.[1];
+  const cs = (charset ?? declared ?? 'utf-8').toLowerCase();
   if (cs === 'utf-8' || cs === 'utf8' || cs === 'us-ascii') text = bytes.toString('utf8');
   else {
     try {

@@ -121,6 +121,14 @@ describe('MM7 codec: lenient where deployed MMSCs need it', () => {
     ]);
   });
 
+  it('the SOAP text in the charset the XML declares when the Content-Type names none', () => {
+    const latin1 = Buffer.from(
+      deliver('').replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('<Subject>s</Subject>', '<Subject>caf\xe9</Subject>'),
+      'latin1',
+    );
+    expect(parseMm7({ contentType: 'text/xml', body: latin1 })).toMatchObject({ subject: 'caf\xe9' });
+  });
+
   it('a SOAP fault code with a dotted subcode ("soap:Client.Authentication") is a Client fault', () => {
     const f = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client.Authentication</faultcode><faultstring>who?</faultstring></s:Fault></s:Body></s:Envelope>`;
     expect(parseMm7({ contentType: 'text/xml', body: Buffer.from(f) })).toEqual({ type: 'Fault', faultCode: 'Client', faultString: 'who?' });

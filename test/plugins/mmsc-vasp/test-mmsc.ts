@@ -23,6 +23,9 @@ export class TestMmsc {
   readonly received: Received[] = [];
   private script: Behaviour[] = [];
   private count = 0;
+  private readonly used = new WeakSet<object>();
+  /** Set: the next request that comes on a kept-alive connection finds it closed, as an MMSC's idle timeout does. */
+  closeNextReused = false;
   private constructor(
     private readonly server: http.Server,
     readonly url: string,
@@ -41,6 +44,12 @@ export class TestMmsc {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const reused = this.used.has(req.socket);
+    this.used.add(req.socket);
+    if (reused && this.closeNextReused) {
+      this.closeNextReused = false;
+      return void req.socket.destroy();
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const { message: m, version } = readMm7({ contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
