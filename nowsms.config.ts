@@ -2,6 +2,7 @@
 // Ports, paths and domains come from the environment, with defaults that work on a laptop.
 import { defineConfig, envPort } from './core/index.ts';
 import { gsmModem } from './plugins/gsm-modem/index.ts';
+import { mm7Client, mm7Server, parseMm7Accounts, parseMmscUrl } from './plugins/mmsc-vasp/index.ts';
 import { pop3 } from './plugins/pop3/index.ts';
 import { smtp } from './plugins/smtp/index.ts';
 import { smppServer } from './plugins/smpp/index.ts';
@@ -30,6 +31,14 @@ export default defineConfig({
     smppServer({ host: bind, port: envPort('NOWSMS_SMPP_PORT', 2775) }),
     // One operator SMSC, open to any outbound traffic: smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1
     ...(env.NOWSMS_SMSC_URL ? [smppClient({ id: 'smsc', ...parseSmscUrl(env.NOWSMS_SMSC_URL), anyTraffic: true })] : []),
+    // One operator MMSC (MM7), open to any outbound MMS, "(FM: user)" in the subject of what users send:
+    // http(s)://<vaspid>:<password>@<host>:<port>/<path>?vasid=..&servicecode=..&version=REL-6-MM7-1-4
+    ...(env.NOWSMS_MMSC_URL ? [mm7Client({ id: 'mmsc', ...parseMmscUrl(env.NOWSMS_MMSC_URL), anyTraffic: true, embedSenderInSubject: true })] : []),
+    // Operator MMSCs and content providers post MM7 to http://<bind>:<NOWSMS_MM7_PORT>/mm7, logging in as one of
+    // NOWSMS_MM7_ACCOUNTS (name:password:routeToUser,...): what an account delivers goes to its routeToUser.
+    ...(env.NOWSMS_MM7_ACCOUNTS !== undefined || env.NOWSMS_MM7_PORT !== undefined
+      ? [mm7Server({ host: bind, port: envPort('NOWSMS_MM7_PORT', 8189), accounts: parseMm7Accounts(env.NOWSMS_MM7_ACCOUNTS ?? '') })]
+      : []),
     // A GSM modem when NOWSMS_MODEM names its serial device (/dev/serial/by-id/... survives re-plugging);
     // it takes any outbound SMS, and what it receives goes to NOWSMS_MODEM_ROUTE_TO, else the normal routing.
     ...(env.NOWSMS_MODEM

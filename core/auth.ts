@@ -84,6 +84,12 @@ export interface LoginContext {
   ip: string;
 }
 
+/** A login to an account a plug-in keeps itself: `service` names the plug-in's protocol in logs (`mm7`). */
+export interface AccountLoginContext {
+  service: string;
+  ip: string;
+}
+
 export interface Auth {
   /**
    * The user, when the password is right, the service is allowed and the IP is on the allow-list; else
@@ -97,6 +103,13 @@ export interface Auth {
   readonly apopEnabled: boolean;
   /** Credentials for a new or changed password. */
   credentials(password: string): Promise<Credentials>;
+  /**
+   * A login to an account a plug-in keeps itself (MM7 VASP accounts), with the lockouts, failure delay and
+   * fail2ban log line of `login`. `verify` answers undefined when the name and password are right (and the
+   * address allowed), else why not (logged, never told to the client). Resolves true for a login, false
+   * after the delay; throws NOWSMS_ERR_AUTH_LOCKED without calling `verify` when locked out.
+   */
+  accountLogin(name: string, ctx: AccountLoginContext, verify: () => string | undefined): Promise<boolean>;
 }
 
 function ipAllowed(ip: string, allow: string[]): boolean {
@@ -129,7 +142,7 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
 
   // The log line is the interface to fail2ban (docs/config.md): keep its wording and fields stable. The
   // name is the attacker's choice, so the message carries it only when it looks like a user name.
-  const fail = async (ctx: LoginContext, name: string, why: string): Promise<undefined> => {
+  const fail = async (ctx: AccountLoginContext, name: string, why: string): Promise<undefined> => {
     const count = throttle.failed(name, ctx.ip, ctx.service);
     opts.log.warn(
       { event: 'auth-failure', user: name, ip: ctx.ip, service: ctx.service, why },
@@ -194,6 +207,14 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
         const got = Buffer.from(digest.toLowerCase(), 'hex');
         return got.length === want.length && timingSafeEqual(got, want);
       }),
+    accountLogin: async (name, raw, verify) => {
+      const ctx = { ...raw, ip: plainIp(raw.ip) };
+      throttle.check(name, ctx.ip, ctx.service);
+      const why = verify();
+      if (why !== undefined) return (await fail(ctx, name, why)) ?? false;
+      throttle.succeeded(name, ctx.ip);
+      return true;
+    },
     credentials: async (password) => ({
       passwordHash: await hashPassword(password),
       ...(opts.apop ? { apopSecret: encryptSecret(secretKey(), password) } : {}),

@@ -186,6 +186,7 @@ export class Gateway {
       provide: (name, impl) => this.services.provide(plugin, name, impl),
       service: (name) => this.services.one(plugin, name) as never,
       services: (name) => this.services.all(plugin, name) as never,
+      connectionIds: (kind) => this.conns.filter((c) => kind === undefined || c.kind === kind).map((c) => c.id),
     };
   }
 
@@ -280,7 +281,7 @@ export class Gateway {
       stores: this.stores,
       submit: (m) => this.submit(m),
       kick: (id) => this.kick(id ?? c.id),
-      report: (r) => this.report({ ...r, connectionId: c.id }),
+      report: (r) => this.report({ ...r, connectionId: r.connectionId ?? c.id }),
     });
     try {
       for (const c of this.conns) {

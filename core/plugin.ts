@@ -50,6 +50,8 @@ export interface PluginApi {
   service<K extends ServiceName>(name: K): ServiceMap[K];
   /** Every provider of a service named in `needs`, in setup order (one per modem for `modem-sms`). */
   services<K extends ServiceName>(name: K): ServiceMap[K][];
+  /** The ids of the connections registered (of this kind), in registration order; complete once every setup has run. */
+  connectionIds(kind?: string): string[];
 }
 
 export interface NowsmsPlugin {

@@ -457,6 +457,10 @@ export interface ConnectionContext {
   submit(messages: NewMessage[]): Promise<Accepted[]>;
   /** Wake the dispatcher of a connection (after it comes up, or after a throttle pause). */
   kick(connectionId?: string): void;
-  /** Record a delivery report; its change reaches the `status` hook and reactors through the event log. */
-  report(report: Omit<DeliveryReport, 'connectionId'>): Promise<{ messageId: string; status: MessageStatus } | undefined>;
+  /**
+   * Record a delivery report; its change reaches the `status` hook and reactors through the event log. It is
+   * about a message this connection sent, unless `connectionId` names the one that did (an inbound MM7
+   * endpoint receives the reports for messages an outbound MM7 connection sent).
+   */
+  report(report: Omit<DeliveryReport, 'connectionId'> & { connectionId?: string }): Promise<{ messageId: string; status: MessageStatus } | undefined>;
 }

@@ -1,0 +1,19 @@
+// Outbound MM7: the gateway as a VASP of an operator MMSC (see ../README.md). One plug-in per MMSC.
+import { definePlugin, parseOptions, type NowsmsPlugin } from '../../../core/index.ts';
+import { mm7ClientConnection } from './connection.ts';
+import { optionsSchema, type Mm7ClientOptions } from './options.ts';
+
+export type { Mm7ClientOptions } from './options.ts';
+export { parseMmscUrl } from './url.ts';
+
+export function mm7Client(options: Mm7ClientOptions): NowsmsPlugin {
+  const id = typeof options?.id === 'string' ? options.id : 'mmsc';
+  const name = `mm7-client:${id}`;
+  const opts = parseOptions(name, optionsSchema, options);
+  return definePlugin({
+    name,
+    setup(api) {
+      api.connection(mm7ClientConnection(api, opts));
+    },
+  });
+}
