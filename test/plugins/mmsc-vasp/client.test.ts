@@ -100,6 +100,14 @@ describe('mm7Client: submitting to an MMSC', () => {
     expect(found).toEqual({ messageId: id, status: 'delivered' });
   });
 
+  it('writes the configured schema release, and mm7Version when the MMSC wants another MM7Version', async () => {
+    await start({ version: 'REL-5-MM7-1-2', mm7Version: '5.6.0' });
+    await until(await sendMms(), 'sent');
+    const { raw, version } = mmsc!.received[0]!;
+    expect(version).toBe('REL-5-MM7-1-2');
+    expect(raw.toString('latin1')).toContain('<MM7Version>5.6.0</MM7Version>');
+  });
+
   it('2002 Address Error is permanent: failed after one attempt, the status in the history', async () => {
     await start();
     mmsc!.answer({ status: 2002 });

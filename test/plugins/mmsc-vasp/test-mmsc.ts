@@ -16,6 +16,8 @@ export interface Received {
   headers: http.IncomingHttpHeaders;
   /** The schema release the SubmitReq was written in. */
   version: Mm7Version | undefined;
+  /** The HTTP body as it came. */
+  raw: Buffer;
 }
 
 /** An MMSC that reads each SubmitReq with the codec and answers with the next scripted behaviour (then 1000). */
@@ -52,9 +54,10 @@ export class TestMmsc {
     }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const { message: m, version } = readMm7({ contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+    const body = Buffer.concat(chunks);
+    const { message: m, version } = readMm7({ contentType: req.headers['content-type'] ?? '', body });
     if (m.type !== 'SubmitReq') throw new Error(`expected a SubmitReq, got ${m.type}`);
-    this.received.push({ req: m, headers: req.headers, version });
+    this.received.push({ req: m, headers: req.headers, version, raw: body });
     const b = this.script.shift() ?? { status: 1000 };
     const reply = (msg: Mm7Message, status = 200) => {
       const out = buildMm7(msg, 'REL-6-MM7-1-4', { faultDetail: 'RSErrorRsp' });
