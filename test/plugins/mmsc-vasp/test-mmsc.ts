@@ -65,7 +65,14 @@ export class TestMmsc {
     };
     if ('drop' in b) return void req.socket.destroy();
     if ('slowMs' in b) {
-      await new Promise((r) => setTimeout(r, b.slowMs));
+      // Until the time is up or the client gives up (closes the connection).
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, b.slowMs);
+        res.once('close', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
       if (!res.destroyed) reply({ type: 'SubmitRsp', transactionId: m.transactionId, status: { code: 1000 }, messageId: 'late' });
       return;
     }
