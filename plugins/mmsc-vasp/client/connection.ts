@@ -62,7 +62,7 @@ export function mm7ClientConnection(api: PluginApi, opts: ResolvedMm7ClientOptio
       if (!agent) throw new SendError('temporary', `${opts.id} is not started`);
       let request;
       try {
-        request = buildMm7(submitReqOf(entry.message, opts, entry.messageId), opts.version);
+        request = buildMm7(submitReqOf(entry.message, opts, entry.messageId), opts.version, opts.mm7Version ? { mm7Version: opts.mm7Version } : {});
       } catch (e) {
         counters.failed++;
         throw e instanceof SendError ? e : new SendError('permanent', `cannot write the MMS as an MM7 SubmitReq: ${(e as Error).message}`);

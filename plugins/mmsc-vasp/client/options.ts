@@ -24,6 +24,11 @@ export const optionsSchema = z.strictObject({
   serviceCode: z.string().min(1).optional(),
   /** The one MM7 schema release we write (namespace and MM7Version). */
   version: z.enum(ALL_VERSIONS as [Mm7Version, ...Mm7Version[]]).default('REL-6-MM7-1-4'),
+  /** The MM7Version element, when the MMSC wants another value than the release's usual one (mm7/versions.ts). */
+  mm7Version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'a version such as 5.3.0')
+    .optional(),
   /** Ask the MMSC for a delivery report (DeliveryReport element). */
   deliveryReport: z.boolean().default(true),
   /** A SubmitReq not answered within this is a temporary failure (retried). */

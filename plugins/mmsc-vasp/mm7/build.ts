@@ -16,6 +16,8 @@ export interface BuildOptions {
   boundary?: string;
   /** The detail element of a Fault: VASPErrorRsp when we answer as a VASP (default), RSErrorRsp as a relay/server. */
   faultDetail?: 'VASPErrorRsp' | 'RSErrorRsp';
+  /** The MM7Version value instead of the schema release's usual one (an MMSC that wants, say, 5.6.0 with REL-5-MM7-1-2). */
+  mm7Version?: string;
 }
 
 const SOAP_CID = 'mm7-soap@nowsms';
@@ -185,7 +187,7 @@ function bodyOf(m: Exclude<Mm7Message, Mm7Fault>): string {
 
 function envelope(m: Mm7Message, version: Mm7Version, opts: BuildOptions): string {
   const ns = namespaceOf(version);
-  const mm7Version = `<MM7Version>${mm7VersionValue(version)}</MM7Version>`;
+  const mm7Version = `<MM7Version>${escapeXml(opts.mm7Version ?? mm7VersionValue(version))}</MM7Version>`;
   const tid = m.transactionId;
   const header =
     tid === undefined ? '' : `<env:Header><mm7:TransactionID xmlns:mm7="${ns}" env:mustUnderstand="1">${escapeXml(tid)}</mm7:TransactionID></env:Header>`;

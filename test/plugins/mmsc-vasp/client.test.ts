@@ -2,9 +2,13 @@
 // answers as the test tells it: success (the MMSC's MessageID kept for its delivery report), failure
 // statuses (permanent: one attempt; temporary: retried), HTTP 500, a dropped connection, an answer slower
 // than the timeout, SOAP Faults, refused credentials, nobody listening.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Part } from '../../../core/index.ts';
+import { post } from '../../../plugins/mmsc-vasp/client/post.ts';
 import { mm7Client, type Mm7ClientOptions } from '../../../plugins/mmsc-vasp/index.ts';
+import { buildMm7 } from '../../../plugins/mmsc-vasp/mm7/index.ts';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { freePort } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -33,9 +37,10 @@ afterEach(async () => {
   gw = mmsc = undefined;
 });
 
-async function start(client: Partial<Mm7ClientOptions> = {}) {
-  mmsc = await TestMmsc.start();
+async function start(client: Partial<Mm7ClientOptions> = {}, reuse?: { mmsc: TestMmsc; dataDir: string }) {
+  mmsc = reuse?.mmsc ?? (await TestMmsc.start());
   gw = await startTestGateway({
+    ...(reuse ? { dataDir: reuse.dataDir } : {}),
     users: [ALICE],
     smtp: false,
     pop3: false,
@@ -98,6 +103,14 @@ describe('mm7Client: submitting to an MMSC', () => {
     // The MMSC's DeliveryReportReq names its MessageID: the store finds our message by it.
     const found = await gw!.gateway.stores.messages.recordReport({ connectionId: 'mmsc', remoteId: 'mmsc-1', outcome: 'delivered' });
     expect(found).toEqual({ messageId: id, status: 'delivered' });
+  });
+
+  it('writes the configured schema release, and mm7Version when the MMSC wants another MM7Version', async () => {
+    await start({ version: 'REL-5-MM7-1-2', mm7Version: '5.6.0' });
+    await until(await sendMms(), 'sent');
+    const { raw, version } = mmsc!.received[0]!;
+    expect(version).toBe('REL-5-MM7-1-2');
+    expect(raw.toString('latin1')).toContain('<MM7Version>5.6.0</MM7Version>');
   });
 
   it('2002 Address Error is permanent: failed after one attempt, the status in the history', async () => {
@@ -191,6 +204,19 @@ describe('mm7Client: submitting to an MMSC', () => {
     await until(id, 'retrying');
   });
 
+  it('the gateway stopped while a SubmitReq waits for a slow MMSC: after a restart the MMS is sent', async () => {
+    await start({ timeoutSeconds: 120 });
+    mmsc!.answer({ slowMs: 60_000 });
+    const id = await sendMms();
+    await waitFor('the SubmitReq at the MMSC', () => mmsc!.received.length === 1);
+    const dataDir = gw!.dataDir;
+    await gw!.stop();
+    await start({ timeoutSeconds: 120 }, { mmsc: mmsc!, dataDir });
+    const s = await until(id, 'sent');
+    expect(mmsc!.received).toHaveLength(2);
+    expect(s.history.filter((e) => e.status === 'sent')).toHaveLength(1);
+  });
+
   it('nobody listening: retrying, the connection says why', async () => {
     await start({ url: `http://127.0.0.1:${await freePort()}/mm7` });
     const id = await sendMms();
@@ -228,5 +254,27 @@ describe('mm7Client: "(FM: user)" and the sender', () => {
       { kind: 'number', value: '15550002222' },
       { kind: 'shortCode', value: 'ACME' },
     ]);
+  });
+});
+
+describe('the POST to the MMSC', () => {
+  it('gives up as soon as the gateway stops (the abort signal), not at the timeout', async () => {
+    const arrived: http.ServerResponse[] = [];
+    const server = http.createServer((_req, res) => void arrived.push(res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const abort = new AbortController();
+      const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mm7`);
+      const agent = new http.Agent();
+      const request = buildMm7({ type: 'DeliveryReportRsp', transactionId: 't', status: { code: 1000 } }, 'REL-6-MM7-1-4');
+      const pending = post(request, { url, user: 'u', password: 'p', soapAction: '""', timeoutMs: 600_000, agent, signal: abort.signal });
+      await waitFor('the request at the server', () => arrived.length === 1);
+      abort.abort();
+      await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+      agent.destroy();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

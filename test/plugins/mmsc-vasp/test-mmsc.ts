@@ -16,6 +16,8 @@ export interface Received {
   headers: http.IncomingHttpHeaders;
   /** The schema release the SubmitReq was written in. */
   version: Mm7Version | undefined;
+  /** The HTTP body as it came. */
+  raw: Buffer;
 }
 
 /** An MMSC that reads each SubmitReq with the codec and answers with the next scripted behaviour (then 1000). */
@@ -52,9 +54,10 @@ export class TestMmsc {
     }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const { message: m, version } = readMm7({ contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+    const body = Buffer.concat(chunks);
+    const { message: m, version } = readMm7({ contentType: req.headers['content-type'] ?? '', body });
     if (m.type !== 'SubmitReq') throw new Error(`expected a SubmitReq, got ${m.type}`);
-    this.received.push({ req: m, headers: req.headers, version });
+    this.received.push({ req: m, headers: req.headers, version, raw: body });
     const b = this.script.shift() ?? { status: 1000 };
     const reply = (msg: Mm7Message, status = 200) => {
       const out = buildMm7(msg, 'REL-6-MM7-1-4', { faultDetail: 'RSErrorRsp' });
@@ -62,7 +65,14 @@ export class TestMmsc {
     };
     if ('drop' in b) return void req.socket.destroy();
     if ('slowMs' in b) {
-      await new Promise((r) => setTimeout(r, b.slowMs));
+      // Until the time is up or the client gives up (closes the connection).
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, b.slowMs);
+        res.once('close', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
       if (!res.destroyed) reply({ type: 'SubmitRsp', transactionId: m.transactionId, status: { code: 1000 }, messageId: 'late' });
       return;
     }
