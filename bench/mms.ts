@@ -104,7 +104,7 @@ async function main(): Promise<number> {
   installCleanup();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nowsms-bench-mms-'));
   if (!o.keep) process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-  const [smtpPort, pop3Port, mm7Port, sinkPort, barePort] = (await freePorts(5)) as [number, number, number, number, number];
+  const [smtpPort, pop3Port, mm7Port, sinkPort, barePort, codecPort] = (await freePorts(6)) as [number, number, number, number, number, number];
   const template: DeliverTemplate = deliverTemplate({ from: '+447700900123', to: ALICE.recipient, mediaBytes: o.mediaKiB * 1024 });
   let prefix = 0;
   const intake = async (port: number, requests = o.requests) =>
@@ -117,21 +117,26 @@ async function main(): Promise<number> {
     await addAlice(setup);
     const gateway = await startMmsGateway(setup);
     progress(`gateway pid ${gateway.pid}: MM7 ${mm7Port}, SMTP ${smtpPort}; sink MMSC ${sinkPort}`);
-    const bare = startChild('bare MM7 endpoint', process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/lib/mm7-bare.ts'), String(barePort)], {
+    const bareScript = path.join(REPO, 'bench/lib/mm7-bare.ts');
+    const bare = startChild('bare MM7 endpoint (multipart library)', process.execPath, ['--import', 'tsx', bareScript, String(barePort), 'multipart'], {
       cwd: REPO,
     });
+    const codec = startChild('bare MM7 endpoint (product codec)', process.execPath, ['--import', 'tsx', bareScript, String(codecPort), 'codec'], { cwd: REPO });
     await waitForPort(barePort, bare);
+    await waitForPort(codecPort, codec);
 
     // --- DeliverReq intake: same requests, same warm-up, rounds interleaved bare, gateway, bare, ...
     const warm = Math.min(o.requests, 300);
     progress(`MM7 intake: warm-up ${warm} each, then ${o.rounds} x ${o.requests} DeliverReq of ${o.mediaKiB} KiB each (${o.clients} clients)`);
     await intake(barePort, warm);
+    await intake(codecPort, warm);
     await intake(mm7Port, warm);
-    const runs = { bare: [] as IntakeRun[], gateway: [] as IntakeRun[] };
+    const runs = { bare: [] as IntakeRun[], codec: [] as IntakeRun[], gateway: [] as IntakeRun[] };
     let sample = '';
     for (let r = 0; r < o.rounds; r++) {
       for (const [which, port, pid] of [
         ['bare', barePort, bare.pid],
+        ['codec', codecPort, codec.pid],
         ['gateway', mm7Port, gateway.pid],
       ] as const) {
         const c0 = cpuMs(pid);
@@ -147,6 +152,7 @@ async function main(): Promise<number> {
       }
     }
     await stopChild(bare);
+    await stopChild(codec);
 
     // --- e-mail -> MM7: C SMTP clients send M mails with a photo; the clock stops when the sink has every SubmitReq.
     const photo = Buffer.alloc(o.mediaKiB * 1024, 7)
@@ -192,7 +198,15 @@ async function main(): Promise<number> {
     });
     const result = {
       setup: { requests: o.requests, clients: o.clients, rounds: o.rounds, mediaKiB: o.mediaKiB, mails: o.mails },
-      intake: { gateway: sum(runs.gateway), bare: sum(runs.bare), ratio: 0, target: INTAKE_TARGET, sampleAnswer: sample },
+      intake: {
+        gateway: sum(runs.gateway),
+        bare: sum(runs.bare),
+        bareCodec: sum(runs.codec),
+        ratio: 0,
+        ratioToCodec: 0,
+        target: INTAKE_TARGET,
+        sampleAnswer: sample,
+      },
       emailToMm7: {
         msgPerSec: round((o.mails * 1000) / e2eMs),
         smtpMsgPerSec: round((o.mails * 1000) / smtpDoneMs),
@@ -202,17 +216,20 @@ async function main(): Promise<number> {
       gatewayPeakRssMiB: peak === undefined ? null : round(peak / 1024),
     };
     result.intake.ratio = round(result.intake.gateway.msgPerSec / result.intake.bare.msgPerSec, 2);
+    result.intake.ratioToCodec = round(result.intake.gateway.msgPerSec / result.intake.bareCodec.msgPerSec, 2);
     if (o.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
       const g = result.intake.gateway;
       const b = result.intake.bare;
+      const k = result.intake.bareCodec;
       const e = result.emailToMm7;
       process.stdout.write(
         [
           `MM7 DeliverReq intake, ${o.mediaKiB} KiB MMS, ${o.clients} clients (median of ${o.rounds} x ${o.requests}):`,
           `  gateway (committed)   ${g.msgPerSec} msg/s   p50 ${g.p50Ms} ms   p99 ${g.p99Ms} ms   rounds ${g.rounds.join(', ')}   server CPU ${g.serverCpuMsPerMsg} ms/msg`,
-          `  bare fastify endpoint ${b.msgPerSec} msg/s   p50 ${b.p50Ms} ms   p99 ${b.p99Ms} ms   rounds ${b.rounds.join(', ')}   server CPU ${b.serverCpuMsPerMsg} ms/msg`,
-          `  ratio                 ${result.intake.ratio}x (target >= ${INTAKE_TARGET}x)`,
+          `  bare, multipart lib   ${b.msgPerSec} msg/s   p50 ${b.p50Ms} ms   p99 ${b.p99Ms} ms   rounds ${b.rounds.join(', ')}   server CPU ${b.serverCpuMsPerMsg} ms/msg`,
+          `  bare, product codec   ${k.msgPerSec} msg/s   p50 ${k.p50Ms} ms   p99 ${k.p99Ms} ms   rounds ${k.rounds.join(', ')}   server CPU ${k.serverCpuMsPerMsg} ms/msg`,
+          `  ratio                 ${result.intake.ratio}x of the bare endpoint (target >= ${INTAKE_TARGET}x), ${result.intake.ratioToCodec}x of the bare codec`,
           `E-mail -> MM7 SubmitReq, ${o.mails} mails with a ${o.mediaKiB} KiB photo, ${o.clients} SMTP clients:`,
           `  end to end            ${e.msgPerSec} msg/s (SMTP intake alone ${e.smtpMsgPerSec} msg/s)`,
           `  250 -> SubmitReq      p50 ${e.acceptedToSubmitP50Ms} ms   p99 ${e.acceptedToSubmitP99Ms} ms`,
