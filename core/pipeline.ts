@@ -6,6 +6,7 @@ import { NowsmsError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
 import { newMessageId } from './ids.ts';
 import type { Logger } from './log.ts';
+import { checkMms } from './mms/rules.ts';
 import { chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
 import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
@@ -48,6 +49,8 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     }
     message.meta = { ...message.meta, encoding: plan.encoding, segments: plan.segments.length };
   }
+  // Every intake (SMTP, MM7, ...) is held to the same MMS rules; what a phone sent us is taken as it came.
+  if (message.kind === 'mms' && message.direction === 'MT') checkMms(message.parts, config.mms);
   const routed = routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message);
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const route = routed === undefined && message.direction === 'MT' ? chooseRoute(message, deps.connections()) : undefined;
