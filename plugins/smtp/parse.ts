@@ -15,5 +15,17 @@ const PARSER_OPTIONS = { keepCidLinks: true, skipImageLinks: true, skipTextToHtm
 
 export async function parseMail(body: NodeJS.ReadableStream, opts: ExtractOptions): Promise<ParsedContent> {
   const mail: ParsedMail = await simpleParser(body as Parameters<typeof simpleParser>[0], PARSER_OPTIONS);
-  return { content: mailContent(mail, opts), ...(mail.messageId ? { messageId: mail.messageId } : {}) };
+  const text = mail.text?.trim() ? mail.text : await htmlText(mail.html);
+  return { content: mailContent({ ...mail, text }, opts), ...(mail.messageId ? { messageId: mail.messageId } : {}) };
+}
+
+/**
+ * mailparser renders HTML as text only when the HTML is the whole mail or sits beside a text part; an
+ * HTML-only body inside multipart/mixed or multipart/related (Apple Mail with a picture, swaks --attach)
+ * would come out with no text at all. Rendered here the way mailparser renders a whole-HTML mail.
+ */
+async function htmlText(html: string | false | undefined): Promise<string> {
+  if (!html) return '';
+  const alone = await simpleParser(Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html}`, 'utf8'), PARSER_OPTIONS);
+  return alone.text ?? '';
 }

@@ -32,6 +32,7 @@ export function sessionHandlers(
   counters: Counters,
   track: <T>(p: Promise<T>) => Promise<T>,
   connectionOf: (sessionId: string) => ServerConnection | undefined = () => undefined,
+  inFlight: InFlight = new InFlight(options.maxBytesInFlight),
 ): Handlers {
   const failures = new WeakMap<SMTPServerSession, number>();
   const perSession = api.config.security.authFailuresPerSession;
@@ -42,7 +43,6 @@ export function sessionHandlers(
     return from;
   };
   const recipientOf = (address: string): Recipient => classifyRecipient(address, api.config.domains, (n) => api.normalizeAddress(n));
-  const inFlight = new InFlight(options.maxBytesInFlight);
   const holds = new Map<string, Hold>();
   const holdOf = (session: SMTPServerSession) => {
     let hold = holds.get(session.id);
