@@ -27,24 +27,31 @@ export class MimeCheck {
 
   write(chunk: Buffer): void {
     if (this.problem) return;
-    const text = chunk.toString('latin1');
     let start = 0;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = chunk.indexOf(0x0a, start);
       if (nl < 0) break;
-      const piece = text.slice(start, nl);
-      const line = this.long ? this.carry : (this.carry + piece).slice(0, MAX_LINE);
-      this.carry = '';
-      this.long = false;
-      this.line(line.endsWith('\r') ? line.slice(0, -1) : line);
-      if (this.problem) return;
+      // Most lines of a large mail are base64 that can be neither a boundary nor a header: skipped as bytes,
+      // without becoming strings.
+      if (this.carry || this.long || this.wanted(chunk, start)) {
+        const line = this.long ? this.carry : (this.carry + chunk.toString('latin1', start, Math.min(nl, start + MAX_LINE))).slice(0, MAX_LINE);
+        this.carry = '';
+        this.long = false;
+        this.line(line.endsWith('\r') ? line.slice(0, -1) : line);
+        if (this.problem) return;
+      } else this.suspect = undefined;
       start = nl + 1;
     }
-    if (start < text.length && !this.long) {
-      this.carry = (this.carry + text.slice(start)).slice(0, MAX_LINE);
+    if (start < chunk.length && !this.long) {
+      this.carry = (this.carry + chunk.toString('latin1', start, Math.min(chunk.length, start + MAX_LINE))).slice(0, MAX_LINE);
       // Only a line's start matters (boundaries and header names are short): the rest of a long line is skipped.
       if (this.carry.length >= MAX_LINE) this.long = true;
     }
+  }
+
+  /** Whether the line at `at` can matter: in headers, a line starting with "--", or the one after a suspect. */
+  private wanted(chunk: Buffer, at: number): boolean {
+    return this.inHeaders || this.suspect !== undefined || (chunk[at] === 0x2d && chunk[at + 1] === 0x2d) || at + 1 >= chunk.length;
   }
 
   /** The first structure mistake found, in words for the sender; undefined for a mail without one. */
