@@ -77,9 +77,9 @@ function utf8Text(part: Part): Part {
   const m = /^text\/plain\s*(?:;\s*charset="?([^";\s]+)"?)?/i.exec(part.contentType);
   if (!m) return part;
   const charset = (m[1] ?? 'utf-8').toLowerCase();
+  // 8-bit bytes under a us-ascii label (handsets do this) are decoded below as the WHATWG label says: windows-1252.
   const ascii = charset === 'us-ascii' && part.data.every((b) => b < 0x80);
   if (charset === 'utf-8' || charset === 'utf8' || ascii) return { ...part, contentType: 'text/plain; charset=utf-8' };
-  // 8-bit bytes under a us-ascii label (handsets do this) are read as the WHATWG label says: windows-1252.
   let text: string;
   try {
     text = new TextDecoder(charset).decode(part.data);

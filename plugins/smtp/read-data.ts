@@ -6,7 +6,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { Hold } from './in-flight.ts';
 import { MimeCheck } from './mime-check.ts';
 
-export type DataVerdict = 'ok' | 'too-big' | 'busy';
+/** `aborted`: the client went away before the end of DATA (the mail must not be taken truncated). */
+export type DataVerdict = 'ok' | 'too-big' | 'busy' | 'aborted';
 
 export interface DataResult {
   verdict: DataVerdict;
@@ -38,7 +39,9 @@ export function takeData(input: Readable, maxBytes: number, hold: Hold): DataInt
     input.resume();
   };
   const done = new Promise<DataResult>((resolve) => {
+    let ended = false;
     const finish = () => {
+      if (!ended && verdict === 'ok') verdict = 'aborted';
       stopFeeding();
       const mimeProblem = verdict === 'ok' ? check.end() : undefined;
       resolve({ verdict, bytes, ...(mimeProblem ? { mimeProblem } : {}) });
@@ -59,7 +62,10 @@ export function takeData(input: Readable, maxBytes: number, hold: Hold): DataInt
         body.once('drain', () => input.resume());
       }
     });
-    input.once('end', finish);
+    input.once('end', () => {
+      ended = true;
+      finish();
+    });
     input.once('close', finish);
     input.once('error', finish);
   });

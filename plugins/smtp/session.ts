@@ -140,6 +140,8 @@ export function sessionHandlers(
         if (data.verdict !== 'ok' || data.mimeProblem) parsing.catch(() => undefined);
         if (data.verdict !== 'ok') {
           if (data.verdict === 'too-big') throw reply(552, `5.3.4 message too big: the limit is ${options.maxSizeBytes} bytes`);
+          // Nobody hears this reply: the connection is gone.
+          if (data.verdict === 'aborted') throw reply(451, '4.4.2 the connection was lost before the end of the mail');
           throw busy(451, 'this mail was not taken, send it again later');
         }
         if (data.mimeProblem) throw reply(550, `5.6.0 ${data.mimeProblem}: nothing was sent; check the mail client or send the mail again`);
@@ -166,7 +168,8 @@ export function sessionHandlers(
         .then(
           (text) => callback(null, text),
           (e: unknown) => {
-            if (!(e instanceof SmtpReply && e.responseCode === 451)) counters.rejected++;
+            // busy() counted its own refusal already.
+            if (!(e instanceof SmtpReply && e.message.startsWith('4.3.1'))) counters.rejected++;
             intake.abandon();
             callback(replyFor(e, api.log));
           },

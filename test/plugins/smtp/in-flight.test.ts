@@ -78,15 +78,28 @@ describe('maxBytesInFlight', () => {
     await waitFor('sessions gone, nothing held', () => inFlight() === 0);
   });
 
-  it('gives back what a session held when it disconnects mid-DATA', async () => {
+  it('gives back what a session held when it disconnects mid-DATA, and stores nothing of that mail', async () => {
+    const before = (await gw.gateway.stores.messages.list()).length;
     const a = await session();
     await a.command('MAIL FROM:<alice@example.com>');
-    await a.command('RCPT TO:<447700900123@mms.localhost>');
+    await a.command('RCPT TO:<447700900126@mms.localhost>');
     await a.command('DATA');
     a.write(mail(50_000));
     await waitFor('the mail in flight', () => inFlight() >= 50_000);
     a.close();
     await waitFor('nothing in flight', () => inFlight() === 0);
+
+    // A whole mail after it is stored, and it alone.
+    const b = await session();
+    await b.command('MAIL FROM:<alice@example.com>');
+    await b.command('RCPT TO:<447700900127@mms.localhost>');
+    await b.command('DATA');
+    b.write(mail(1_000));
+    expect((await b.command('.')).code).toBe(250);
+    b.close();
+    const after = await gw.gateway.stores.messages.list();
+    expect(after.length).toBe(before + 1);
+    expect(after.map((m) => m.to)).not.toContain('+447700900126');
   });
 
   it('is refused in the config when below maxSizeBytes, naming both', () => {
