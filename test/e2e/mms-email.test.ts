@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Part } from '../../core/index.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { missingPeer } from '../helpers/peers.ts';
 import { startProcess, stopProcess, writeConfig } from '../helpers/process.ts';
@@ -44,7 +45,7 @@ describe.skipIf(missingPeer('swaks'))('an e-mail from Thunderbird to the MMS dom
     expect(m.parts[0]!.data.toString('utf8')).toBe('Hi Bob, the beach was great — here is a photo and a voice note.');
     expect(m.parts.some((p) => /html/i.test(p.contentType) || p.data.includes('<html'))).toBe(false);
 
-    const [, inline, photo, voice, smil] = m.parts as [unknown, ...(typeof m.parts)[number][]];
+    const [, inline, photo, voice, smil] = m.parts;
     expect(inline).toMatchObject({ name: 'dot.png', contentId: INLINE_CID });
     expect(inline!.data.equals(PNG)).toBe(true);
     expect(photo).toMatchObject({ name: 'photo.jpg' });
@@ -58,7 +59,7 @@ describe.skipIf(missingPeer('swaks'))('an e-mail from Thunderbird to the MMS dom
       smil: { body: { par: Array<Record<string, { '@_src': string }>> } };
     };
     const pars = doc.smil.body.par;
-    const cid = (p: (typeof m.parts)[number]) => `cid:${p.contentId}`;
+    const cid = (p: Part) => `cid:${p.contentId}`;
     expect(pars.map((p) => (p.img ?? p.audio)!['@_src'])).toEqual([cid(inline!), cid(photo!), cid(voice!)]);
     expect(pars[0]!.text!['@_src']).toBe(cid(m.parts[0]!));
   }, 60_000);
