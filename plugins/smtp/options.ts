@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { serverOptionsShape } from '../../core/index.ts';
 
+const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
 export const optionsSchema = z
   .strictObject({
     // port (default 2525), host, tls (overrides the gateway's certificate; false turns TLS off here),
@@ -17,23 +19,21 @@ export const optionsSchema = z
       .default(10 * 1024 * 1024),
     /**
      * Bytes of mail held at once over every session (DATA read and not yet stored). When reached, new mail
-     * gets 452 at RCPT, or 451 during DATA, and the client retries later. At least maxSizeBytes.
+     * gets 452 at RCPT, or 451 during DATA, and the client retries later. At least maxSizeBytes; by
+     * default 64 MiB, or maxSizeBytes when that is more.
      */
-    maxBytesInFlight: z
-      .number()
-      .int()
-      .positive()
-      .default(64 * 1024 * 1024),
+    maxBytesInFlight: z.number().int().positive().optional(),
     subject: z.enum(['prepend', 'append', 'ignore']).default('prepend'),
     stripQuotes: z.boolean().default(true),
     stripSignatures: z.boolean().default(true),
     /** The name in the greeting and EHLO reply (default: the machine's host name). */
     hostname: z.string().min(1).optional(),
   })
-  .refine((o) => o.maxBytesInFlight >= o.maxSizeBytes, {
+  .refine((o) => o.maxBytesInFlight === undefined || o.maxBytesInFlight >= o.maxSizeBytes, {
     path: ['maxBytesInFlight'],
     message: 'must be at least maxSizeBytes, or a mail of the largest size allowed could never be taken',
-  });
+  })
+  .transform((o) => ({ ...o, maxBytesInFlight: o.maxBytesInFlight ?? Math.max(DEFAULT_BYTES_IN_FLIGHT, o.maxSizeBytes) }));
 
 export type SmtpOptions = z.input<typeof optionsSchema>;
 export type ResolvedSmtpOptions = z.output<typeof optionsSchema>;

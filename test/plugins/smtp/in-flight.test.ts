@@ -106,5 +106,8 @@ describe('maxBytesInFlight', () => {
     const r = optionsSchema.safeParse({ maxSizeBytes: 1000, maxBytesInFlight: 999 });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]).toMatchObject({ path: ['maxBytesInFlight'], message: expect.stringMatching(/at least maxSizeBytes/) });
+    // Unset, it grows with a maxSizeBytes above its default, so that such a mail can always be taken.
+    expect(optionsSchema.parse({ maxSizeBytes: 100 * 1024 * 1024 }).maxBytesInFlight).toBe(100 * 1024 * 1024);
+    expect(optionsSchema.parse({}).maxBytesInFlight).toBe(64 * 1024 * 1024);
   });
 });
