@@ -1,22 +1,30 @@
 // A received MMS in a user's POP3 mailbox, fetched with curl (a POP3 client nobody here wrote): the text
 // is the body, every other part an attachment byte for byte with its name, type and Content-ID, the SMIL
 // presentation only when smilAttachments asks for it; and the MMS parts of the shared vectors
-// (../shared/vectors/mms) come back out of mailparser as they went in.
+// (../shared/vectors/mms) come back out of mailparser as they went in, and, forwarded with swaks to the
+// MMS domain, make an MMS with the same parts again.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaType, withSmil, type Part } from '../../../core/index.ts';
+import { DEFAULT_MMS_TYPES, isSmil, mediaType, typeAllowed, withSmil, type Part } from '../../../core/index.ts';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
-import { fetchAll } from '../../helpers/pop3-fetch.ts';
+import { curlPop3, fetchAll } from '../../helpers/pop3-fetch.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { readVectors } from '../../helpers/vectors.ts';
+import { stored } from '../smtp/client.ts';
+import { swaks } from '../smtp/swaks.ts';
 import { AMR, JPEG } from '../smtp/thunderbird-mail.ts';
 
 const BOB = { name: 'bob', password: 'bob-pw', recipients: ['+15550001111'] };
+const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-pop3-mms-'));
 let plain: TestGateway;
 let withSmilAttached: TestGateway;
 
 beforeAll(async () => {
   plain = await startTestGateway({ smtp: false, users: [BOB] });
-  withSmilAttached = await startTestGateway({ smtp: false, users: [BOB], pop3: { smilAttachments: true } });
+  withSmilAttached = await startTestGateway({ users: [BOB], pop3: { smilAttachments: true } });
 });
 
 afterAll(async () => {
@@ -103,23 +111,25 @@ const vectors = readVectors<{ vectors: Vector[] }>('mms/mms_pdu_vectors.json').v
   (v) => typeof v.expected === 'object' && v.expected !== null && Array.isArray(v.expected.parts) && v.expected.parts.length > 0,
 );
 
-describe.skipIf(missingPeer('curl'))('the MMS parts of the shared vectors', () => {
+describe.skipIf(missingPeer('curl') || missingPeer('swaks'))('the MMS parts of the shared vectors', () => {
   it('has vectors to test', () => {
     expect(vectors.length).toBeGreaterThanOrEqual(10);
   });
 
-  it.each(vectors.map((v) => [v.id, v] as const))('%s: its e-mail reads back with every part as it was', async (_id, v) => {
+  it.each(vectors.map((v) => [v.id, v] as const))('%s: its e-mail reads back with every part as it was, and forwarded is the same MMS', async (_id, v) => {
     const parts = partsOf(v);
     const subject = (v.expected as { headers: { Subject?: string } }).headers.Subject;
     const gw = withSmilAttached;
     const before = (await fetchAll(gw.pop3Port, 'bob', 'bob-pw')).length;
     await receive(gw, parts, subject);
-    const mail = (await fetchAll(gw.pop3Port, 'bob', 'bob-pw'))[before]!;
+    const raw = await curlPop3(gw.pop3Port, 'bob', 'bob-pw', String(before + 1));
+    const mail = await simpleParser(raw);
 
     const texts = parts.filter((p) => mediaType(p.contentType) === 'text/plain');
     const decode = (p: Part) => new TextDecoder(/charset=([^;\s]+)/i.exec(p.contentType)?.[1] ?? 'utf-8').decode(p.data);
+    const text = texts.map(decode).join('\n').replace(/\r\n?/g, '\n');
     // A text's trailing line ends are the e-mail body's end: mailparser and nodemailer each have a say in those.
-    expect((mail.text ?? '').trimEnd()).toBe(texts.map(decode).join('\n').replace(/\r\n?/g, '\n').trimEnd());
+    expect((mail.text ?? '').trimEnd()).toBe(text.trimEnd());
 
     const attached = parts.filter((p) => mediaType(p.contentType) !== 'text/plain');
     expect(mail.attachments.map((a) => a.contentType)).toEqual(attached.map((p) => mediaType(p.contentType)));
@@ -128,5 +138,22 @@ describe.skipIf(missingPeer('curl'))('the MMS parts of the shared vectors', () =
       if (attached[i]!.name) expect(a.filename).toBe(attached[i]!.name);
     });
     if (subject) expect(mail.subject).toBe(subject);
+
+    // Forwarded as it came to the MMS domain: the same parts, its own SMIL kept, the text (tidied as every mail text is) first.
+    if (!parts.every((p) => typeAllowed(p.contentType, DEFAULT_MMS_TYPES))) return;
+    const file = path.join(dir, `${v.id}.eml`);
+    writeFileSync(file, raw);
+    const r = await swaks(gw.smtpPort, 'bob', 'bob-pw', ['--to', '447700900123@mms.localhost', '--data', `@${file}`]);
+    expect(r.code, r.out).toBe(0);
+    const [m] = await stored(gw, r.last);
+    const sent = m!.parts.filter((p) => mediaType(p.contentType) !== 'text/plain');
+    // A text-only MMS came without a presentation: the forward gets one made for it.
+    if (!attached.some(isSmil)) expect(sent.pop()).toMatchObject({ contentType: 'application/smil', contentId: 'smil' });
+    expect(sent.map((p) => [mediaType(p.contentType), p.data.toString('hex')])).toEqual(
+      attached.map((p) => [mediaType(p.contentType), p.data.toString('hex')]),
+    );
+    const squash = (t: string) => t.replace(/\s+/g, ' ').trim();
+    expect(squash(m!.text)).toBe(squash(text));
+    if (subject) expect(m!.subject).toBe(subject);
   });
 });
