@@ -124,7 +124,8 @@ export default defineConfig({
   security: { authFailureDelayMs: 0 },
   users: [{ name: 'alice', password: 'pw', smtpLogin: true, recipients: ['+15550002222'] }],
   ${hasMmsLimit ? 'mms: { maxBytes: 16 * 1024 * 1024 },' : ''}
-  plugins: [sqliteStore(), smtp({ host: '127.0.0.1', port: ${smtpPort}, maxSizeBytes: 16 * 1024 * 1024 })],
+  // Every client comes from 127.0.0.1: the per-address cap must let them all in.
+  plugins: [sqliteStore(), smtp({ host: '127.0.0.1', port: ${smtpPort}, maxSizeBytes: 16 * 1024 * 1024, maxSessions: 200, maxSessionsPerIp: 200 })],
 });
 `,
   );

@@ -51,3 +51,18 @@ export class Hold {
     this.held = 0;
   }
 }
+
+/**
+ * Runs large commits one after another. The store copies a message's bytes while it writes them (the
+ * driver's copy, SQLite's record): large mails committed together in one group would each be held twice
+ * at the same moment. Small mails are not held back: they share the store's group commits as before.
+ */
+export class OneAtATime {
+  private last: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.last.then(work, work);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -2,7 +2,7 @@
 // is sent only once the gateway's store has committed every message of the mail.
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { isAuthLocked, senderFor, type PluginApi, type ServerConnection, type StoredUser } from '../../core/index.ts';
-import { InFlight, type Hold } from './in-flight.ts';
+import { InFlight, OneAtATime, type Hold } from './in-flight.ts';
 import { buildMessages } from './messages.ts';
 import type { ResolvedSmtpOptions } from './options.ts';
 import { parseMail } from './parse.ts';
@@ -25,6 +25,8 @@ const NEEDS_TLS = '5.7.0 must issue a STARTTLS command first: this server takes 
 const NO_SENDER = '5.7.1 no sender address: give the user a forced sender or a recipient address, or set sms.defaultSender';
 const BUSY = '4.3.1 the gateway holds as many large mails as plugins.smtp.maxBytesInFlight allows';
 const BUSY_LOG_MS = 60_000;
+/** Mails whose parts are bigger than this are committed one at a time (see OneAtATime). */
+const LARGE_COMMIT_BYTES = 1024 * 1024;
 
 export function sessionHandlers(
   api: PluginApi,
@@ -44,6 +46,7 @@ export function sessionHandlers(
   };
   const recipientOf = (address: string): Recipient => classifyRecipient(address, api.config.domains, (n) => api.normalizeAddress(n));
   const holds = new Map<string, Hold>();
+  const largeCommits = new OneAtATime();
   const holdOf = (session: SMTPServerSession) => {
     let hold = holds.get(session.id);
     if (!hold) holds.set(session.id, (hold = inFlight.open()));
@@ -159,7 +162,9 @@ export function sessionHandlers(
           { user: user.name, from },
           options.subject,
         );
-        const accepted = await api.submit(messages);
+        // One mail's messages share their parts: the first one's size is the mail's.
+        const large = (messages[0]?.parts ?? []).reduce((n, p) => n + p.data.length, 0) > LARGE_COMMIT_BYTES;
+        const accepted = await (large ? largeCommits.run(() => api.submit(messages)) : api.submit(messages));
         counters.accepted += accepted.length;
         return `2.6.0 accepted ${accepted.length === 1 ? 'as' : `${accepted.length} messages as`} ${accepted.map((a) => a.id).join(' ')}`;
       };
