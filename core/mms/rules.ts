@@ -8,7 +8,9 @@ export const DEFAULT_MMS_MAX_BYTES = 300 * 1024;
 
 /**
  * The types handsets take: OMA MMS conformance (MMS-CONF) content classes text, image basic/rich,
- * video basic/rich and the audio phones play, plus vCard/vCalendar and the SMIL presentation itself.
+ * video basic/rich and the audio phones play, plus vCard/vCalendar and the SMIL presentation itself;
+ * and the spellings e-mail clients and phones use for the same (image/jpg, audio/mp3, audio/mid), as
+ * Android's MMS stack takes them.
  */
 export const DEFAULT_MMS_TYPES: readonly string[] = [
   'text/plain',
@@ -18,6 +20,7 @@ export const DEFAULT_MMS_TYPES: readonly string[] = [
   'text/calendar',
   'application/smil',
   'image/jpeg',
+  'image/jpg',
   'image/gif',
   'image/png',
   'image/bmp',
@@ -26,10 +29,14 @@ export const DEFAULT_MMS_TYPES: readonly string[] = [
   'audio/amr',
   'audio/amr-wb',
   'audio/mpeg',
+  'audio/mp3',
   'audio/mp4',
   'audio/aac',
   'audio/3gpp',
   'audio/midi',
+  'audio/mid',
+  'audio/sp-midi',
+  'audio/wav',
   'audio/x-wav',
   'video/3gpp',
   'video/3gpp2',
