@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { registerConfigLoader } from './loader/index.ts';
+import { DEFAULT_MMS_MAX_BYTES, DEFAULT_MMS_TYPES } from './mms/rules.ts';
 import type { NowsmsPlugin } from './plugin.ts';
 
 const userSchema = z.strictObject({
@@ -59,6 +60,17 @@ export const configSchema = z.strictObject({
       defaultSender: z.string().optional(),
     })
     .default({ maxSegments: 10 }),
+  /** What an MMS to send may carry, whichever way it came in (SMTP, MM7, ...). */
+  mms: z
+    .strictObject({
+      /** The parts' bytes together, the SMIL presentation included. */
+      maxBytes: z.number().int().positive().default(DEFAULT_MMS_MAX_BYTES),
+      /** Content types of parts; `image/*` wildcards allowed; parameters and case ignored. */
+      allowedTypes: z
+        .array(z.string().regex(/^[A-Za-z0-9!#$&^_.+*-]+\/[A-Za-z0-9!#$&^_.+*-]+$/, 'a content type such as image/jpeg or image/*'))
+        .default([...DEFAULT_MMS_TYPES]),
+    })
+    .default({ maxBytes: DEFAULT_MMS_MAX_BYTES, allowedTypes: [...DEFAULT_MMS_TYPES] }),
   /** NowSMS's schedule: immediately, then 30 s, 60 s, +30 s each time, at most 20 attempts. */
   retry: z
     .strictObject({

@@ -7,6 +7,7 @@ import type { GatewayHooks } from './hooks.ts';
 import { newMessageId } from './ids.ts';
 import { replyRoute } from './mms/reply-route.ts';
 import type { Logger } from './log.ts';
+import { checkMms } from './mms/rules.ts';
 import { chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
 import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
@@ -49,6 +50,8 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     }
     message.meta = { ...message.meta, encoding: plan.encoding, segments: plan.segments.length };
   }
+  // Every intake (SMTP, MM7, ...) is held to the same MMS rules; what a phone sent us is taken as it came.
+  if (message.kind === 'mms' && message.direction === 'MT') checkMms(message.parts, config.mms);
   const routed =
     (await replyRoute(message, deps.stores.users)) ?? (routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message));
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
@@ -76,7 +79,9 @@ function utf8Text(part: Part): Part {
   const m = /^text\/plain\s*(?:;\s*charset="?([^";\s]+)"?)?/i.exec(part.contentType);
   if (!m) return part;
   const charset = (m[1] ?? 'utf-8').toLowerCase();
-  if (charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') return { ...part, contentType: 'text/plain; charset=utf-8' };
+  // 8-bit bytes under a us-ascii label (handsets do this) are decoded below as the WHATWG label says: windows-1252.
+  const ascii = charset === 'us-ascii' && part.data.every((b) => b < 0x80);
+  if (charset === 'utf-8' || charset === 'utf8' || ascii) return { ...part, contentType: 'text/plain; charset=utf-8' };
   let text: string;
   try {
     text = new TextDecoder(charset).decode(part.data);

@@ -41,6 +41,7 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             mailboxes: ctx.stores.mailboxes,
             messages: ctx.stores.messages,
             domains: api.config.domains,
+            smilAttachments: opts.smilAttachments,
             log: ctx.log,
             // One lock table per data directory: every POP3 server on the same store shares it.
             locks: locksFor(api.config.dataDir),

@@ -22,6 +22,8 @@ export interface MaildropDeps {
   mailboxes: MailboxStore;
   messages: Pick<MessageStore, 'get'>;
   domains: { sms: string; mms: string };
+  /** plugins.pop3.smilAttachments: an MMS's SMIL presentation is attached too. */
+  smilAttachments?: boolean;
   log: Logger;
 }
 
@@ -109,7 +111,7 @@ export class Maildrop {
   private async rerender(entry: MaildropEntry): Promise<Buffer> {
     const message = await this.deps.messages.get(entry.messageId);
     if (!message) throw new Error(`pop3: message ${entry.messageId} is no longer in the store`);
-    return renderMessage(message, { domains: this.deps.domains, user: this.owner });
+    return renderMessage(message, { domains: this.deps.domains, user: this.owner, smilAttachments: this.deps.smilAttachments === true });
   }
 }
 
@@ -151,7 +153,7 @@ export async function openMaildrop(deps: MaildropDeps, user: Owner): Promise<Mai
         deps.log.warn({ user: user.name, uid: item.uid, messageId: item.messageId }, 'mailbox entry without its message: not shown');
         continue;
       }
-      const bytes = await renderMessage(message, { domains: deps.domains, user });
+      const bytes = await renderMessage(message, { domains: deps.domains, user, smilAttachments: deps.smilAttachments === true });
       entries[k] = { uid: item.uid, messageId: item.messageId, size: bytes.length, deleted: false };
       group.push({ k, bytes });
       groupBytes += bytes.length;

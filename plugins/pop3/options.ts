@@ -16,6 +16,8 @@ export const optionsSchema = z.strictObject({
   /** Autologout after login; RFC 1939 asks for at least 10 minutes; shorter values are for tests. */
   idleTimeoutSeconds: z.number().positive().default(600),
   maxBadCommands: z.number().int().min(1).default(10),
+  /** Attach an MMS's SMIL presentation to its e-mail (left out by default: a person has no use for it). */
+  smilAttachments: z.boolean().default(false),
 });
 
 export type Pop3Options = z.input<typeof optionsSchema>;

@@ -4,19 +4,20 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { emailAddressFor, subjectFor, textOf, type Message, type Part, type User } from '../../core/index.ts';
+import { emailAddressFor, isSmil, subjectFor, textOf, type Message, type Part, type User } from '../../core/index.ts';
 
 export interface RenderContext {
   domains: { sms: string; mms: string };
   /** The mailbox owner, who appears in To:. */
   user: Pick<User, 'name' | 'fullName'>;
+  /** Attach an MMS's SMIL presentation too (by default it is left out: it means nothing to a person). */
+  smilAttachments?: boolean;
 }
 
 // MailComposer passes these through to MimeNode, but @types/nodemailer does not list them on Mail.Options.
 type ComposerOptions = Mail.Options & { baseBoundary: string; newline: string };
 
 const TEXT = /^text\/plain\b/i;
-const SMIL = /^application\/smil\b/i;
 
 export function boundaryFor(messageId: string): string {
   return createHash('sha256').update(messageId).digest('hex').slice(0, 24);
@@ -29,13 +30,14 @@ export async function renderMessage(message: Message, ctx: RenderContext): Promi
   const options: ComposerOptions = {
     from: { name: message.from, address: emailAddressFor(message.from, message.kind, ctx.domains) },
     to: { name: ctx.user.fullName || ctx.user.name, address: `${ctx.user.name}@${ctx.domains.mms}` },
-    subject: subjectFor(message, text),
+    // An MMS has a subject of its own, which its sender wrote to be read as it is.
+    subject: message.kind === 'mms' && message.subject?.trim() ? message.subject : subjectFor(message, text),
     date: message.receivedAt,
     messageId: `<${message.id}@${domain}>`,
     headers: { 'X-Nowsms-Message-Id': message.id },
     // A lone CR from a handset would otherwise reach the client as a bare CR, which RFC 5322 forbids.
     text: text.replace(/\r\n?/g, '\n'),
-    attachments: message.parts.filter((p) => !TEXT.test(p.contentType) && !SMIL.test(p.contentType)).map(attachment),
+    attachments: message.parts.filter((p) => !TEXT.test(p.contentType) && (ctx.smilAttachments || !isSmil(p))).map(attachment),
     baseBoundary: boundaryFor(message.id),
     newline: '\r\n',
     // Content comes from the store, never from paths or URLs a sender could name.

@@ -1,6 +1,7 @@
 // The SMTP server as a gateway connection: started and stopped by the gateway, visible in its status.
 import type { SMTPServerOptions } from 'smtp-server';
 import { loadCertificate, type CertificateFiles, type Connection, type ConnectionState, type PluginApi } from '../../core/index.ts';
+import { InFlight } from './in-flight.ts';
 import { listen, type Listener } from './listener.ts';
 import type { ResolvedSmtpOptions } from './options.ts';
 import { sessionHandlers, type Counters } from './session.ts';
@@ -11,6 +12,7 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
   let state: ConnectionState = 'stopped';
   let listener: Listener | undefined;
   const counters: Counters = { sessions: 0, accepted: 0, rejected: 0, authFailures: 0, refused: 0 };
+  const inFlight = new InFlight(options.maxBytesInFlight);
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
     inflight.add(p);
@@ -45,7 +47,7 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
         size: options.maxSizeBytes,
         disableReverseLookup: true,
         logger: false,
-        ...sessionHandlers(api, options, counters, track, (id) => current?.connectionOf(id)),
+        ...sessionHandlers(api, options, counters, track, (id) => current?.connectionOf(id), inFlight),
       };
       try {
         current = await listen(
@@ -81,7 +83,7 @@ export function smtpConnection(api: PluginApi, options: ResolvedSmtpOptions, cer
     },
 
     status() {
-      return { state, listening: listener?.server.listening ?? [], counters: { ...counters } };
+      return { state, listening: listener?.server.listening ?? [], counters: { ...counters, bytesInFlight: inFlight.bytes } };
     },
   };
 }

@@ -1,6 +1,6 @@
 // From a parsed e-mail to what an SMS or an MMS carries.
 import type { ParsedMail } from 'mailparser';
-import { meaningfulSubject, type Part } from '../../core/index.ts';
+import { meaningfulSubject, withSmil, type Part } from '../../core/index.ts';
 import { extractText, joinSubject, type ExtractOptions, type SubjectRule } from './text.ts';
 
 export const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -35,7 +35,10 @@ export function smsParts(text: string): Part[] {
   return [{ contentType: TEXT_TYPE, data: Buffer.from(text, 'utf8') }];
 }
 
-/** The text first (phones show the first text part as the message), then every attachment in mail order. */
+/**
+ * The text first (phones show the first text part as the message), then every attachment in mail order,
+ * and a SMIL presentation of them last unless the mail brought its own.
+ */
 export function mmsParts(content: MailContent): Part[] {
-  return [...(content.text ? smsParts(content.text) : []), ...content.attachments];
+  return withSmil([...(content.text ? smsParts(content.text) : []), ...content.attachments]);
 }

@@ -22,7 +22,10 @@ export function replyFor(e: unknown, log: Logger): SmtpReply {
     if (e.temporary) return reply(451, `${e.code === 'NOWSMS_ERR_LIMIT' ? '4.7.1' : '4.3.0'} ${e.message}`);
     switch (e.code) {
       case 'NOWSMS_ERR_TOO_LONG':
+      case 'NOWSMS_ERR_TOO_BIG':
         return reply(552, `5.3.4 ${e.message}`);
+      case 'NOWSMS_ERR_CONTENT_TYPE':
+        return reply(554, `5.6.1 ${e.message}`);
       case 'NOWSMS_ERR_ADDRESS':
         return reply(550, `5.1.3 ${e.message}`);
       case 'NOWSMS_ERR_LIMIT':

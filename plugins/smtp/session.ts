@@ -1,14 +1,14 @@
 // The SMTP dialogue: who may log in, which recipients are taken, and what DATA becomes. A 250 after DATA
 // is sent only once the gateway's store has committed every message of the mail.
-import { simpleParser } from 'mailparser';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { isAuthLocked, senderFor, type PluginApi, type ServerConnection, type StoredUser } from '../../core/index.ts';
-import { mailContent } from './content.ts';
+import { InFlight, OneAtATime, type Hold } from './in-flight.ts';
 import { buildMessages } from './messages.ts';
 import type { ResolvedSmtpOptions } from './options.ts';
-import { readLimited } from './read-data.ts';
+import { parseMail } from './parse.ts';
+import { takeData } from './read-data.ts';
 import { classifyRecipient, type Recipient } from './recipient.ts';
-import { reply, replyFor } from './replies.ts';
+import { reply, replyFor, SmtpReply } from './replies.ts';
 
 export interface Counters {
   sessions: number;
@@ -19,10 +19,14 @@ export interface Counters {
   refused: number;
 }
 
-export type Handlers = Required<Pick<SMTPServerOptions, 'onConnect' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>>;
+export type Handlers = Required<Pick<SMTPServerOptions, 'onConnect' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData' | 'onClose'>>;
 
 const NEEDS_TLS = '5.7.0 must issue a STARTTLS command first: this server takes passwords and mail over TLS only';
 const NO_SENDER = '5.7.1 no sender address: give the user a forced sender or a recipient address, or set sms.defaultSender';
+const BUSY = '4.3.1 the gateway holds as many large mails as plugins.smtp.maxBytesInFlight allows';
+const BUSY_LOG_MS = 60_000;
+/** Mails whose parts are bigger than this are committed one at a time (see OneAtATime). */
+const LARGE_COMMIT_BYTES = 1024 * 1024;
 
 export function sessionHandlers(
   api: PluginApi,
@@ -30,6 +34,7 @@ export function sessionHandlers(
   counters: Counters,
   track: <T>(p: Promise<T>) => Promise<T>,
   connectionOf: (sessionId: string) => ServerConnection | undefined = () => undefined,
+  inFlight: InFlight = new InFlight(options.maxBytesInFlight),
 ): Handlers {
   const failures = new WeakMap<SMTPServerSession, number>();
   const perSession = api.config.security.authFailuresPerSession;
@@ -40,6 +45,25 @@ export function sessionHandlers(
     return from;
   };
   const recipientOf = (address: string): Recipient => classifyRecipient(address, api.config.domains, (n) => api.normalizeAddress(n));
+  const holds = new Map<string, Hold>();
+  const largeCommits = new OneAtATime();
+  const holdOf = (session: SMTPServerSession) => {
+    let hold = holds.get(session.id);
+    if (!hold) holds.set(session.id, (hold = inFlight.open()));
+    return hold;
+  };
+  let busyLogged = 0;
+  const busy = (code: 451 | 452, text: string) => {
+    if (Date.now() - busyLogged > BUSY_LOG_MS) {
+      busyLogged = Date.now();
+      api.log.warn(
+        { event: 'smtp-busy', bytesInFlight: inFlight.bytes, maxBytesInFlight: inFlight.limit },
+        'smtp: mails in flight reached plugins.smtp.maxBytesInFlight; new mails are told to come back later',
+      );
+    }
+    counters.rejected++;
+    return reply(code, `${BUSY}: ${text}`);
+  };
 
   return {
     onConnect(_session, callback) {
@@ -77,6 +101,8 @@ export function sessionHandlers(
     },
 
     onMailFrom(_address, session, callback) {
+      // A new mail: whatever an earlier one in this session held (RCPT then RSET) is given back.
+      holds.get(session.id)?.release();
       if (options.requireTLS && !session.secure) return callback(reply(530, NEEDS_TLS));
       // Refused here, before the client sends the whole mail for nothing.
       if (senderFor(userOf(session), api.config) === undefined) {
@@ -86,44 +112,73 @@ export function sessionHandlers(
       callback();
     },
 
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address, session, callback) {
       const r = recipientOf(address.address);
-      if (r.ok) return callback();
-      counters.rejected++;
-      callback(reply(r.code, r.message));
+      if (!r.ok) {
+        counters.rejected++;
+        return callback(reply(r.code, r.message));
+      }
+      // Room for the whole mail when the client declared its SIZE; otherwise, room for anything at all.
+      const args = session.envelope.mailFrom ? (session.envelope.mailFrom.args as Record<string, string> | false) : false;
+      const declared = Math.min(Number(args ? args.SIZE : 0) || 0, options.maxSizeBytes);
+      if (!holdOf(session).ensure(Math.max(declared, 1))) return callback(busy(452, 'try again later'));
+      callback();
+    },
+
+    onClose(session, callback) {
+      holds.get(session.id)?.release();
+      holds.delete(session.id);
+      callback();
     },
 
     onData(stream, session, callback) {
+      const hold = holdOf(session);
+      const intake = takeData(stream, options.maxSizeBytes, hold);
       const accept = async (): Promise<string> => {
-        const raw = await readLimited(stream, options.maxSizeBytes);
-        if (!raw) throw reply(552, `5.3.4 message too big: the limit is ${options.maxSizeBytes} bytes`);
-        const mail = await simpleParser(raw, { skipImageLinks: true });
+        const parsing = parseMail(intake.body, options);
+        // A parser that failed stops reading; the rest of DATA must still be read for the session to answer.
+        parsing.catch(() => intake.abandon());
+        const data = await intake.done;
+        // Refused below without its content: the parser's result (or failure) is of no interest then.
+        if (data.verdict !== 'ok' || data.mimeProblem) parsing.catch(() => undefined);
+        if (data.verdict !== 'ok') {
+          if (data.verdict === 'too-big') throw reply(552, `5.3.4 message too big: the limit is ${options.maxSizeBytes} bytes`);
+          // Nobody hears this reply: the connection is gone.
+          if (data.verdict === 'aborted') throw reply(451, '4.4.2 the connection was lost before the end of the mail');
+          throw busy(451, 'this mail was not taken, send it again later');
+        }
+        if (data.mimeProblem) throw reply(550, `5.6.0 ${data.mimeProblem}: nothing was sent; check the mail client or send the mail again`);
+        const { content, messageId } = await parsing;
         const user = userOf(session);
         const from = senderOf(session);
         const recipients = session.envelope.rcptTo.map((a) => recipientOf(a.address)).filter((r) => r.ok);
         const messages = buildMessages(
-          mailContent(mail, options),
+          content,
           {
             mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            ...(mail.messageId ? { emailMessageId: mail.messageId } : {}),
+            ...(messageId ? { emailMessageId: messageId } : {}),
             recipients,
           },
           { user: user.name, from },
           options.subject,
         );
-        const accepted = await api.submit(messages);
+        // One mail's messages share their parts: the first one's size is the mail's.
+        const large = (messages[0]?.parts ?? []).reduce((n, p) => n + p.data.length, 0) > LARGE_COMMIT_BYTES;
+        const accepted = await (large ? largeCommits.run(() => api.submit(messages)) : api.submit(messages));
         counters.accepted += accepted.length;
         return `2.6.0 accepted ${accepted.length === 1 ? 'as' : `${accepted.length} messages as`} ${accepted.map((a) => a.id).join(' ')}`;
       };
-      track(accept()).then(
-        (text) => callback(null, text),
-        (e: unknown) => {
-          counters.rejected++;
-          // The stream must be drained even when parsing failed half-way, or the session hangs.
-          stream.resume();
-          callback(replyFor(e, api.log));
-        },
-      );
+      track(accept())
+        .finally(() => hold.release())
+        .then(
+          (text) => callback(null, text),
+          (e: unknown) => {
+            // busy() counted its own refusal already.
+            if (!(e instanceof SmtpReply && e.message.startsWith('4.3.1'))) counters.rejected++;
+            intake.abandon();
+            callback(replyFor(e, api.log));
+          },
+        );
     },
   };
 }

@@ -64,13 +64,15 @@ describe('renderMessage', () => {
     const mail = await simpleParser(bytes);
     expect(mail.from?.value[0]?.address).toBe('+15550003333@mms.example');
     expect(mail.messageId).toBe('<mms1@mms.example>');
-    expect(mail.subject).toBe('MMS from +15550003333: Holiday');
+    // An MMS's own subject, as its sender wrote it.
+    expect(mail.subject).toBe('Holiday');
     expect(mail.text?.trim()).toBe('Look at this \nand this.');
     expect(mail.attachments.map((a) => [a.contentType, a.filename, a.size])).toEqual([
       ['image/jpeg', 'beach.jpg', 8],
       ['audio/amr', 'part-2.amr', 6],
     ]);
     expect(mail.attachments[0]!.content).toEqual(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 3]));
+    expect(mail.attachments[0]!.cid).toBe('img1');
     expect(bytes.toString()).not.toContain('<smil>');
   });
 

@@ -128,7 +128,7 @@ describe('mail to MMS parts', () => {
     );
     expect(c.subject).toBe('photo');
     const parts = mmsParts(c);
-    expect(parts.map((p) => p.contentType)).toEqual(['text/plain; charset=utf-8', 'image/png']);
+    expect(parts.map((p) => p.contentType)).toEqual(['text/plain; charset=utf-8', 'image/png', 'application/smil']);
     expect(parts[0]!.data.toString('utf8')).toBe('Look');
     expect(parts[1]).toMatchObject({ name: 'dot.png', contentId: 'dot@x' });
     expect(parts[1]!.data.equals(png)).toBe(true);

@@ -53,6 +53,11 @@ export class RawSmtp {
     }
   }
 
+  /** Send bytes without waiting for a reply (the body of DATA). */
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
   async command(line: string): Promise<Reply> {
     this.socket.write(line + '\r\n');
     return this.reply();

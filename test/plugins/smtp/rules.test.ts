@@ -94,7 +94,7 @@ describe('buildMessages', () => {
     const image = { contentType: 'image/jpeg', name: 'a.jpg', data: Buffer.from([0xff, 0xd8]) };
     const [m] = buildMessages(content({ subject: 'Photo', attachments: [image] }), envelope([{ kind: 'mms', number: '+15550001111' }]), alice, 'prepend');
     expect(m).toMatchObject({ kind: 'mms', subject: 'Photo' });
-    expect(m!.parts.map((p) => p.contentType)).toEqual(['text/plain; charset=utf-8', 'image/jpeg']);
+    expect(m!.parts.map((p) => p.contentType)).toEqual(['text/plain; charset=utf-8', 'image/jpeg', 'application/smil']);
     expect(m!.parts[0]!.data.toString()).toBe('hi');
   });
 });

@@ -123,7 +123,7 @@ describe('sending an MMS', () => {
     });
     const [m] = await stored(gw, info.response);
     expect(m).toMatchObject({ kind: 'mms', to: '+15550001111', subject: 'the dot', text: 'Look at this' });
-    expect(m!.parts.map((p) => p.contentType)).toEqual(['text/plain; charset=utf-8', 'image/png']);
+    expect(m!.parts.map((p) => p.contentType)).toEqual(['text/plain; charset=utf-8', 'image/png', 'application/smil']);
     expect(m!.parts[1]!.name).toBe('dot.png');
     expect(Buffer.compare(m!.parts[1]!.data, png)).toBe(0);
   });
