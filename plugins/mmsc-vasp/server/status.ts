@@ -17,12 +17,13 @@ export function statusOfError(err: unknown): { code: number; details?: string } 
     case 'NOWSMS_ERR_ADDRESS':
       return { code: 2002, details };
     case 'NOWSMS_ERR_TOO_LONG':
+    case 'NOWSMS_ERR_TOO_BIG':
+    case 'NOWSMS_ERR_CONTENT_TYPE':
       return { code: 2004, details };
     case 'NOWSMS_ERR_LIMIT':
       return { code: 4007, details };
     default:
-      // Codes other parts add for content (a size limit, a content type refused) are about the content.
-      return /TOO_BIG|SIZE|CONTENT|TYPE/.test(err.code) ? { code: 2004, details } : { code: 3002, details };
+      return { code: 3002, details };
   }
 }
 

@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { VECTORS_DIR } from '../../helpers/vectors.ts';
 
-const VECTORS = '/work/shared/vectors/mm7';
+export const VECTORS = path.join(VECTORS_DIR, 'mm7');
 export const NS = 'http://www.3gpp.org/ftp/Specs/archive/23_series/23.140/schema/REL-6-MM7-1-4';
 
 export interface HttpRequest {

@@ -1,14 +1,16 @@
 // The inbound MM7 endpoint, in-process gateway, real sockets, curl as the MMSC: the shared vectors' whole
 // requests and requests written by hand from TS 23.140; what a user notices is checked in the store.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, Message, NowsmsPlugin, QueueEntry } from '../../../core/index.ts';
 import { mm7Server, type Mm7ServerOptions } from '../../../plugins/mmsc-vasp/index.ts';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { curlMm7, deliverReq, readReplyReq, statusCode, vectorRequest, xmlRequest, NS, type Mm7Part } from './mm7-http.ts';
+import { curlMm7, deliverReq, readReplyReq, statusCode, vectorRequest, withContent, xmlRequest, NS, VECTORS, type Mm7Part } from './mm7-http.ts';
 
 let gw: TestGateway | undefined;
 afterEach(async () => {
@@ -363,6 +365,21 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint', () => {
     const [mt] = await g.gateway.stores.messages.list({ direction: 'MT' });
     expect(mt).toMatchObject({ kind: 'mms', via: 'mm7:vasp', status: 'no-route' });
     expect(ok.body).toContain(`>${mt!.id}<`);
+  }, 60_000);
+
+  it('refuses a SubmitReq whose content the MMS rules refuse with 2004 naming why (a type, the size); nothing stored', async () => {
+    const { gw: g, port } = await start();
+    const submit = (parts: Mm7Part[]) =>
+      curlMm7(port, withContent(readFileSync(path.join(VECTORS, 'sinch_mm7_submit_1.xml'), 'utf8').replace('cid:generic', 'cid:content'), parts), {
+        auth: ['vasp', 'vasp-secret'],
+      });
+    const exe = await submit([{ contentType: 'application/x-msdownload', name: 'setup.exe', data: Buffer.from('MZ') }]);
+    expect(statusCode(exe.body), exe.body).toBe(2004);
+    expect(exe.body).toMatch(/application\/x-msdownload/);
+    const big = await submit([{ contentType: 'image/jpeg', name: 'big.jpg', data: randomBytes(400 * 1024) }]);
+    expect(statusCode(big.body), big.body).toBe(2004);
+    expect(big.body).toMatch(/mms\.maxBytes/);
+    expect(await g.gateway.stores.messages.list({ direction: 'MT' })).toHaveLength(0);
   }, 60_000);
 
   it('applies a DeliveryReportReq and a ReadReplyReq to the MMS an outbound mm7 connection sent', async () => {
