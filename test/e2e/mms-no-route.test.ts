@@ -89,9 +89,9 @@ describe.skipIf(missingPeer('swaks'))('an MMS with no MMS connection', () => {
     const waiting = list().find((m) => m.kind === 'mms')!;
     expect(waiting.status).toBe('no-route');
     expect(waiting.history.at(-1)!.detail).toMatch(/carries MMS \(smsc carries text SMS, binary SMS, not MMS\): add a connection that carries MMS/);
-    // The operator's view says it in words too.
+    // The operator's view says it in words too, after the MMS's parts.
     expect(cli(['messages', 'list', '--config', config.file]).stdout).toMatch(
-      /mms .*\+447700900123 no-route \(no connection that takes \+447700900123 carries MMS/,
+      /mms .*\+447700900123 no-route \[text\/plain \d+ B, image\/png 67 B, application\/smil \d+ B\] \(no connection that takes \+447700900123 carries MMS/,
     );
 
     // Nothing of the MMS reached the SMSC, even after the SMS went (same queue, same connection).
