@@ -1,6 +1,6 @@
 // One authenticated MM7 request, from its bytes to its answer: parse (the codec), act (commit MMS, apply
 // reports), answer with the matching Rsp. Nothing is answered 1000 before the store has committed it.
-import { findSenderMarker, type Accepted, type ConnectionContext, type Logger, type NewMessage } from '../../../core/index.ts';
+import { type Accepted, type ConnectionContext, type Logger, type NewMessage } from '../../../core/index.ts';
 import { buildMm7, isMm7Error, parseMm7, statusText } from '../mm7/index.ts';
 import type {
   DeliverReq,
@@ -133,7 +133,7 @@ async function deliver(deps: HandlerDeps, account: Mm7Account, req: DeliverReq):
   if (bad) return rsp(deps, req.type, req.transactionId, { code: 2002, details: `recipient ${bad.value} is not a phone number or short code` });
   let accepted: Accepted[];
   try {
-    accepted = await deps.ctx().submit(moMessages(account, req, to, await routeOf(deps, account, req)));
+    accepted = await deps.ctx().submit(moMessages(account, req, to));
   } catch (err) {
     return refusedByStore(deps, account, req, err);
   }
@@ -145,14 +145,8 @@ async function deliver(deps: HandlerDeps, account: Mm7Account, req: DeliverReq):
   return rsp(deps, req.type, req.transactionId, { code: 1000 });
 }
 
-/** "(FM: user)" naming one of our users wins over the account's routeTo: it is a reply to what that user sent. */
-async function routeOf(deps: HandlerDeps, account: Mm7Account, req: DeliverReq): Promise<string | undefined> {
-  const marker = findSenderMarker(req.subject);
-  const user = marker && (await deps.ctx().stores.users.get(marker.user));
-  return user && !user.removed ? user.name : account.routeTo;
-}
-
-function moMessages(account: Mm7Account, req: DeliverReq, to: Mm7Address[], routeTo: string | undefined): NewMessage[] {
+/** The account's routeTo is the message's; a reply whose subject says "(FM: user)" goes to that user instead (core's rule). */
+function moMessages(account: Mm7Account, req: DeliverReq, to: Mm7Address[]): NewMessage[] {
   const from = req.sender.kind === 'email' ? req.sender.value : phoneOf(req.sender)!;
   const id = req.messageId !== undefined ? `msg:${req.messageId}` : `tx:${req.transactionId}`;
   return to.map((r) => ({
@@ -163,7 +157,7 @@ function moMessages(account: Mm7Account, req: DeliverReq, to: Mm7Address[], rout
     ...(req.subject !== undefined ? { subject: req.subject } : {}),
     parts: req.content,
     via: `mm7:${account.name}`,
-    ...(routeTo !== undefined ? { routeTo } : {}),
+    ...(account.routeTo !== undefined ? { routeTo: account.routeTo } : {}),
     idempotencyKey: `mm7:${account.name}:${id}:${r.value}`,
     meta: {
       mm7: {
