@@ -29,7 +29,7 @@ function delivered(data: Buffer, opts: { concat16?: boolean; ports?: { source: n
     ...(opts.concat16 ? { concat16: true } : {}),
   });
   return pdus.map(({ pdu, tpduLength }) => {
-    const inbound = decodeInbound(pdu.toString('hex'), tpduLength, 0);
+    const inbound = decodeInbound(pdu, tpduLength, 0);
     if (inbound.kind !== 'deliver') throw new Error(`not a deliver: ${inbound.kind}`);
     return inbound;
   });
