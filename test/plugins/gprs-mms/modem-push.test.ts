@@ -38,9 +38,10 @@ describe.skipIf(missingPeer('socat'))('WAP push through the gsm-modem plug-in', 
     expect(pdus).toHaveLength(3);
     for (const i of [2, 0, 2, 1]) rig.sim.deliverPdu(pdus[i]!.pdu);
 
-    const [out] = await waitFor('the push at the receiver', () => (outcomes.length >= 1 ? outcomes : undefined));
-    expect(out!.kind).toBe('mms');
-    if (out!.kind !== 'mms') return;
+    await waitFor('the push at the receiver', () => outcomes.length >= 1);
+    const out = outcomes[0]!;
+    expect(out.kind).toBe('mms');
+    if (out.kind !== 'mms') return;
     expect(out.push).toMatchObject({ tid: 0x33, pduType: 'push', contentType: 'application/vnd.wap.mms-message', applicationId: 'x-wap-application:mms.ua' });
     expect(out.push.body.equals(body)).toBe(true);
     expect(out.push.body.toString('latin1')).toContain('http://localhost:9191/mms');
