@@ -120,8 +120,8 @@ function readContentType(r: WspReader): { contentType: string; contentTypeCode?:
   }
   const params: Record<string, string | number> = {};
   while (v.left > 0) {
-    const [name, value] = readParameter(v);
-    params[name] = value;
+    const param = readParameter(v);
+    if (param) params[param[0]] = param[1];
   }
   return { contentType, ...(contentTypeCode !== undefined ? { contentTypeCode } : {}), params };
 }
@@ -133,8 +133,11 @@ function mediaText(r: WspReader): string {
   return t;
 }
 
-/** Parameter (§8.4.2.4): a typed one (well-known token, value by its type) or an untyped one (token text, integer or text). */
-function readParameter(r: WspReader): [string, string | number] {
+/**
+ * Parameter (§8.4.2.4): a typed one (well-known token, value by its type) or an untyped one (token text,
+ * integer or text). Undefined for a length-prefixed value nobody here reads: skipped, not shown.
+ */
+function readParameter(r: WspReader): [string, string | number] | undefined {
   const b = r.peek('a content type parameter');
   if (b >= 32 && b < 0x80) {
     const name = r.text('a parameter name').toLowerCase();
@@ -144,11 +147,12 @@ function readParameter(r: WspReader): [string, string | number] {
   const name = parameterNameOf(code);
   // Q-value (§8.4.2.1) is a uintvar, which the general rules would misread.
   if (code === 0x00) return [name, r.uintvar('the q parameter')];
-  return [name, typedValue(r, name)];
+  const value = typedValue(r, name);
+  return value === undefined ? undefined : [name, value];
 }
 
 /** Typed-value, read by the general rules: short integer, long integer, No-value, or text. */
-function typedValue(r: WspReader, name: string): string | number {
+function typedValue(r: WspReader, name: string): string | number | undefined {
   const b = r.peek(`the ${name} parameter`);
   if (b === 0) {
     r.pos++;
@@ -156,9 +160,8 @@ function typedValue(r: WspReader, name: string): string | number {
   }
   if (b & 0x80 || b <= 30) return r.integer(`the ${name} parameter`);
   if (b === 31) {
-    const at = r.pos;
     r.take(r.valueLength(`the ${name} parameter`), `the ${name} parameter`);
-    return `(${r.pos - at} octets)`;
+    return undefined;
   }
   return r.text(`the ${name} parameter`);
 }

@@ -65,10 +65,13 @@ describe('parseWapPush: the shapes WAP-230-WSP allows', () => {
   });
 
   it('general form with a text media type and a long Value-length (Length-quote, uintvar)', () => {
-    const ct = withLength(Buffer.concat([text('Application/VND.WAP.MMS-Message'), short(0x05), text('x'.repeat(40))]));
+    // An unknown typed parameter (0x1E) with a Length-quote value is skipped; the name after it is still read.
+    const unknown = Buffer.concat([short(0x1e), withLength(Buffer.alloc(35, 0x41))]);
+    const ct = withLength(Buffer.concat([text('Application/VND.WAP.MMS-Message'), unknown, short(0x05), text('x'.repeat(40))]));
     expect(ct[0]).toBe(31);
     const p = parseWapPush(push({ contentType: ct, body }));
     expect(p).toMatchObject({ contentType: 'application/vnd.wap.mms-message', contentTypeParams: { name: 'x'.repeat(40) } });
+    expect(Object.keys(p.contentTypeParams)).toEqual(['name']);
     // No application id at all: some MMSCs leave it out; the content type decides.
     expect(p.applicationId).toBeUndefined();
     expect(isMmsPush(p)).toBe(true);
