@@ -7,6 +7,7 @@ import { encodeDeliver, type NowsmsPlugin } from '../../../core/index.ts';
 import { WAP_PUSH_PORT, WapPushReceiver, type PushOutcome } from '../../../plugins/gprs-mms/push/index.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { cleanup, gateway, modemPlugin, modemRig, waitFor, waitForState } from '../gsm-modem/rig.ts';
+import { vector } from '../../core/codecs/pdu/sms-vectors.ts';
 import { APP_ID_MMS, CT_MMS, notification, push, siPush, text } from './push-pdus.ts';
 
 afterEach(cleanup);
@@ -55,5 +56,28 @@ describe.skipIf(missingPeer('socat'))('WAP push through the gsm-modem plug-in', 
     // The repeated segment made no second push.
     expect(outcomes).toHaveLength(2);
     expect(receiver.counters).toEqual({ pushes: 2, mms: 1, notMms: 1, malformed: 0, incomplete: 0 });
+  });
+
+  it('pushes captured from a live network (two SMS each, python-messaging), delivered last segment first, give their m-notification-ind', async () => {
+    const rig = await modemRig();
+    const receiver = new WapPushReceiver();
+    const outcomes: PushOutcome[] = [];
+    const gw = await gateway({ plugins: [modemPlugin('modem1', rig, { number: '+15550001111' }), pushListener(receiver, outcomes)] });
+    await waitForState(gw, 'modem1', 'up');
+
+    const pairs = [
+      { sms: ['sms-031', 'sms-030'], mms: 'pm-wap-notification-1' },
+      { sms: ['sms-033', 'sms-032'], mms: 'pm-wap-notification-2' },
+    ];
+    for (const [i, pair] of pairs.entries()) {
+      for (const id of pair.sms) rig.sim.deliverPdu(vector(id).pdu, { hasSmsc: vector(id).pdu_has_smsc });
+      await waitFor(`push ${i + 1} at the receiver`, () => outcomes.length === i + 1);
+      const out = outcomes[i]!;
+      expect(out.kind).toBe('mms');
+      if (out.kind !== 'mms') return;
+      expect(out.push).toMatchObject({ tid: 1, pduType: 'push', contentType: 'application/vnd.wap.mms-message', applicationId: 'x-wap-application:mms.ua' });
+      expect(out.push.body.equals(notification(pair.mms))).toBe(true);
+    }
+    expect(receiver.counters).toEqual({ pushes: 2, mms: 2, notMms: 0, malformed: 0, incomplete: 0 });
   });
 });
