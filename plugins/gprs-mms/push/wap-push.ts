@@ -163,7 +163,7 @@ function typedValue(r: WspReader, name: string): string | number | undefined {
     r.take(r.valueLength(`the ${name} parameter`), `the ${name} parameter`);
     return undefined;
   }
-  return r.text(`the ${name} parameter`);
+  return textValue(r, `the ${name} parameter`);
 }
 
 function untypedValue(r: WspReader): string | number {
@@ -173,7 +173,13 @@ function untypedValue(r: WspReader): string | number {
     r.pos++;
     return '';
   }
-  return r.text('a parameter value');
+  return textValue(r, 'a parameter value');
+}
+
+/** Text-value (§8.4.2.3): Token-text or Quoted-string, whose opening quote (34) has no closing one. */
+function textValue(r: WspReader, what: string): string {
+  const t = r.text(what);
+  return t.startsWith('"') ? t.slice(1) : t;
 }
 
 /** Application-id-value (WAP-235 §7.2.2.2 / WSP Table 39): Uri-value (text) or App-assigned-code (Integer-value). */

@@ -57,10 +57,13 @@ describe('parseWapPush: the shapes WAP-230-WSP allows', () => {
 
   it('general form: Value-length, well-known media, typed and untyped parameters', () => {
     // charset (0x01) = UTF-8 (MIBenum 106, short integer), an untyped "profile" text, q (0x00) as a uintvar.
-    const ct = withLength(Buffer.concat([short(0x3e), short(0x01), short(106), text('profile'), text('basic'), short(0x00), uintvar(1000)]));
+    // start (0x0A) as a Quoted-string: an opening quote, no closing one.
+    const ct = withLength(
+      Buffer.concat([short(0x3e), short(0x01), short(106), text('profile'), text('basic'), short(0x00), uintvar(1000), short(0x0a), text('"<n1>')]),
+    );
     const p = parseWapPush(push({ contentType: ct, headers: [APP_ID_MMS], body }));
     expect(p.contentType).toBe('application/vnd.wap.mms-message');
-    expect(p.contentTypeParams).toEqual({ charset: 106, profile: 'basic', q: 1000 });
+    expect(p.contentTypeParams).toEqual({ charset: 106, profile: 'basic', q: 1000, start: '<n1>' });
     expect(p.body.equals(body)).toBe(true);
   });
 
