@@ -156,16 +156,29 @@ export async function listenAdmin(socketPath: string, registry: AdminRegistry, l
       if (subscriber) throw new NowsmsError('NOWSMS_ERR_USAGE', 'this connection has subscribed already');
       const { topics, from } = registry.parse('subscribe', params) as { topics: string[]; from?: Record<string, unknown> };
       const sources = [...new Set(topics)].map((t) => registry.topic(t));
+      // Checked before the reply: once it is sent, the request has one answer and must not get another.
+      for (const [topic, cursor] of Object.entries(from ?? {})) {
+        if (cursor !== undefined && !(typeof cursor === 'number' && Number.isSafeInteger(cursor) && cursor >= 0))
+          throw Object.assign(new NowsmsError('NOWSMS_ERR_BAD_REQUEST', `from.${topic} must be a cursor: a whole number, 0 or more`), {
+            field: `from.${topic}`,
+          });
+      }
       const sub = new Subscriber(socket, highWater, stallCloseMs);
       subscriber = sub;
       subscribers.add(sub);
       // The reply first: events follow it.
       reply({ ...(id === undefined ? {} : { id }), ok: true, result: { protocol: ADMIN_PROTOCOL_VERSION, topics: sources.map((s) => s.topic) } });
-      for (const source of sources) {
-        sub.topics.push(source.topic);
-        const unsubscribe = await source.subscribe(from?.[source.topic], (event) => sub.push(source.topic, event));
-        if (socket.destroyed) unsubscribe();
-        else sub.unsubscribes.push(unsubscribe);
+      try {
+        for (const source of sources) {
+          sub.topics.push(source.topic);
+          const unsubscribe = await source.subscribe(from?.[source.topic], (event) => sub.push(source.topic, event));
+          if (socket.destroyed) unsubscribe();
+          else sub.unsubscribes.push(unsubscribe);
+        }
+      } catch (e) {
+        // Answered already: the subscriber learns of the failure by the connection closing, the operator from the log.
+        log.error({ err: e, topics: sub.topics }, 'admin subscription failed after it was accepted; closing it');
+        socket.end();
       }
     };
 

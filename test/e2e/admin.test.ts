@@ -135,6 +135,14 @@ describe('admin socket', () => {
     await watcher.close();
     await until('the subscriber to be gone', async () => ((await client.request('status', {})).admin.subscribers.length === 0 ? true : undefined));
     await expect(client.request('subscribe', { topics: ['nothing'] })).rejects.toMatchObject({ code: 'NOWSMS_ERR_NOT_FOUND' });
+    // A cursor that is not one is refused with the field named, not taken as "from now on".
+    for (const bad of ['12', -1, 1.5])
+      await expect(client.request('subscribe', { topics: ['messages'], from: { messages: bad } })).rejects.toMatchObject({
+        code: 'NOWSMS_ERR_BAD_REQUEST',
+        field: 'from.messages',
+      });
+    // ... and the connection is still good for requests.
+    expect((await client.request('status', {})).admin.subscribers).toEqual([]);
   });
 
   it('drops events for a client that never reads, instead of holding them, and cleans up when it goes', async () => {
