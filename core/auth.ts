@@ -84,6 +84,8 @@ export interface LoginContext {
   ip: string;
 }
 
+export type LoginRefusal = 'credentials' | 'service' | 'address';
+
 /** A login to an account a plug-in keeps itself: `service` names the plug-in's protocol in logs (`mm7`). */
 export interface AccountLoginContext {
   service: string;
@@ -97,6 +99,13 @@ export interface Auth {
    * address or the account is locked out after too many failures (see auth-throttle.ts).
    */
   login(name: string, password: string, ctx: LoginContext): Promise<StoredUser | undefined>;
+  /**
+   * `login`, telling a refusal's reason only to whoever gave the right password: `service` (the account
+   * lacks this service's login) or `address` (not on its allow-list); anything else, an unknown name
+   * included, is `credentials`. A protocol that has codes for these (SMPP) can tell the account holder
+   * what to fix without telling a guesser which names exist.
+   */
+  loginVerdict(name: string, password: string, ctx: LoginContext): Promise<{ user: StoredUser } | { refused: LoginRefusal }>;
   /** RFC 1939 APOP: digest = md5(timestamp + secret) in lower-case hex. */
   apop(name: string, timestamp: string, digest: string, ctx: LoginContext): Promise<StoredUser | undefined>;
   /** Whether APOP secrets are kept (security.apop). */
@@ -165,16 +174,26 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
       : `bad password (the user's password has ${secret.length} characters; SMPP 3.4 carries at most 8)`;
   };
 
-  const check = async (name: string, raw: LoginContext, verify: (u: StoredUser) => Promise<boolean> | boolean, given?: string) => {
+  const verdict = async (
+    name: string,
+    raw: LoginContext,
+    verify: (u: StoredUser) => Promise<boolean> | boolean,
+    given?: string,
+  ): Promise<{ user: StoredUser } | { refused: LoginRefusal }> => {
     const ctx = { ...raw, ip: plainIp(raw.ip) };
     throttle.check(name, ctx.ip, ctx.service);
+    const refuse = async (why: string, refused: LoginRefusal) => (await fail(ctx, name, why), { refused });
     const user = await opts.users().get(name);
-    if (!user || user.removed) return fail(ctx, name, 'unknown user');
-    if (!(await verify(user))) return fail(ctx, name, badPasswordWhy(user, given, ctx.service));
-    if (!serviceAllowed(user, ctx.service)) return fail(ctx, name, `no ${ctx.service} login`);
-    if (!ipAllowed(ctx.ip, user.allowIps)) return fail(ctx, name, 'address not allowed');
+    if (!user || user.removed) return refuse('unknown user', 'credentials');
+    if (!(await verify(user))) return refuse(badPasswordWhy(user, given, ctx.service), 'credentials');
+    if (!serviceAllowed(user, ctx.service)) return refuse(`no ${ctx.service} login`, 'service');
+    if (!ipAllowed(ctx.ip, user.allowIps)) return refuse('address not allowed', 'address');
     throttle.succeeded(name, ctx.ip);
-    return user;
+    return { user };
+  };
+  const check = async (name: string, raw: LoginContext, verify: (u: StoredUser) => Promise<boolean> | boolean, given?: string) => {
+    const v = await verdict(name, raw, verify, given);
+    return 'user' in v ? v.user : undefined;
   };
 
   // scrypt is slow on purpose; a mail client logs in every few minutes. Recently verified passwords are
@@ -196,6 +215,7 @@ export function createAuth(opts: { users: () => UserStore; dataDir: string; apop
   return {
     apopEnabled: opts.apop,
     login: (name, password, ctx) => check(name, ctx, (u) => verifyCached(name, password, u.credentials.passwordHash), password),
+    loginVerdict: (name, password, ctx) => verdict(name, ctx, (u) => verifyCached(name, password, u.credentials.passwordHash), password),
     apop: (name, timestamp, digest, ctx) =>
       check(name, ctx, (u) => {
         if (!opts.apop || !u.credentials.apopSecret) return false;

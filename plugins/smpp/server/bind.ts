@@ -1,19 +1,17 @@
 // bind_transmitter / bind_receiver / bind_transceiver against the gateway's users.
 //
-// The core's login answers only "yes" or "no" (after its failure delay), so the refusal code is worked out
-// afterwards from the stored account, never from anything that needs the password:
-//   - unknown user or wrong password         -> ESME_RINVPASWD (0x0E); unknown names are not told apart,
-//                                               so a guesser cannot list accounts
-//   - the account exists without SMPP login  -> ESME_RBINDFAIL (0x0D)
-//   - the account has an IP allow-list       -> ESME_RBINDFAIL (the password or the address was wrong;
-//                                               we cannot say which without the core's reason)
+// The refusal code follows the core's verdict, which tells a reason only to whoever gave the right password:
+//   - unknown user or wrong password         -> ESME_RINVPASWD (0x0E); unknown names, and accounts without
+//                                               SMPP login, are not told apart, so a guesser cannot list accounts
+//   - the right password, no SMPP login      -> ESME_RBINDFAIL (0x0D)
+//   - the right password, an address outside the account's allow-list -> ESME_RBINDFAIL
 //   - a system_id longer than 15 characters  -> ESME_RINVSYSID (0x0F), before any lookup
 //   - a bind on a session already bound      -> ESME_RALYBND (0x05)
 //   - the address or the account is locked out after too many failed logins (core auth throttle)
 //                                            -> ESME_RBINDFAIL, and the connection is closed
 // After security.authFailuresPerSession failed binds on one connection, it is closed too.
 import smpp, { type PDU } from 'smpp';
-import { isAuthLocked, type StoredUser } from '../../../core/index.ts';
+import { isAuthLocked, type LoginRefusal, type StoredUser } from '../../../core/index.ts';
 import type { ServerContext } from './context.ts';
 import type { BindMode, Session } from './session.ts';
 
@@ -27,13 +25,12 @@ export function bindMode(command: string): BindMode | undefined {
   return MODES[command];
 }
 
-async function refusal(ctx: ServerContext, name: string): Promise<number> {
-  const user = await ctx.stores.users.get(name).catch(() => undefined);
-  if (!user || user.removed) return smpp.ESME_RINVPASWD;
-  if (!user.smppLogin) return smpp.ESME_RBINDFAIL;
-  if (user.allowIps.length > 0) return smpp.ESME_RBINDFAIL;
-  return smpp.ESME_RINVPASWD;
-}
+/** The refusal code: "no SMPP login" or "not from this address" only for the right password (see the top). */
+const REFUSAL: Record<LoginRefusal, number> = {
+  credentials: smpp.ESME_RINVPASWD,
+  service: smpp.ESME_RBINDFAIL,
+  address: smpp.ESME_RBINDFAIL,
+};
 
 /** Answer a bind; on success the session is bound and `onBound` runs after the bind_resp is written. */
 export function handleBind(ctx: ServerContext, session: Session, pdu: PDU, onBound: (s: Session) => void): Promise<void> {
@@ -52,8 +49,9 @@ export function handleBind(ctx: ServerContext, session: Session, pdu: PDU, onBou
     if (name === '' || name.length > 15) status = smpp.ESME_RINVSYSID;
     else {
       try {
-        user = await ctx.auth.login(name, password, { service: 'smpp', ip: session.ip });
-        if (!user) status = await refusal(ctx, name);
+        const verdict = await ctx.auth.loginVerdict(name, password, { service: 'smpp', ip: session.ip });
+        if ('user' in verdict) user = verdict.user;
+        else status = REFUSAL[verdict.refused];
       } catch (err) {
         if (!isAuthLocked(err)) throw err;
         locked = true;

@@ -53,7 +53,7 @@ export function newCounters(): ServerCounters {
 export interface ServerContext {
   opts: ResolvedSmppServerOptions;
   config: Pick<ResolvedConfig, 'sms' | 'numbering'>;
-  auth: Pick<Auth, 'login'>;
+  auth: Pick<Auth, 'loginVerdict'>;
   stores: Stores;
   submit(messages: NewMessage[]): Promise<Accepted[]>;
   normalizeAddress(address: string): string;

@@ -31,16 +31,19 @@ describe('smpp server binds', () => {
     expect((await c.request('bind_transmitter', { system_id: 'mallory', password: 'x' })).command_status).toBe(smpp.ESME_RINVPASWD);
   });
 
-  it('refuses a user without SMPP login with ESME_RBINDFAIL', async () => {
+  it('refuses a user without SMPP login with ESME_RBINDFAIL, but a wrong password for that user like an unknown name', async () => {
     const g = await gateway();
     const c = await connect(g);
     expect((await c.request('bind_transceiver', { system_id: CAROL.name, password: CAROL.password })).command_status).toBe(smpp.ESME_RBINDFAIL);
+    // Without the password nothing tells that the account exists.
+    expect((await c.request('bind_transceiver', { system_id: CAROL.name, password: 'guess' })).command_status).toBe(smpp.ESME_RINVPASWD);
   });
 
-  it('refuses a bind from an address outside the allow-list with ESME_RBINDFAIL', async () => {
+  it('refuses a bind from an address outside the allow-list with ESME_RBINDFAIL, and a wrong password there like any', async () => {
     const g = await gateway();
     const c = await connect(g);
     expect((await c.request('bind_transceiver', { system_id: DAVE.name, password: DAVE.password })).command_status).toBe(smpp.ESME_RBINDFAIL);
+    expect((await c.request('bind_transceiver', { system_id: DAVE.name, password: 'guess' })).command_status).toBe(smpp.ESME_RINVPASWD);
   });
 
   it('refuses a system_id longer than SMPP allows with ESME_RINVSYSID', async () => {
