@@ -35,7 +35,7 @@ export class WspReader {
   }
 
   take(count: number, field: string): Buffer {
-    if (count > this.remaining) this.fail(`needs ${count} octet${count === 1 ? '' : 's'} but only ${this.remaining} remain`, field);
+    if (count > this.remaining) this.fail(`needs ${octets(count)} but only ${this.remaining} remain`, field);
     const out = this.bytes.subarray(this.offset, this.offset + count);
     this.offset += count;
     return out;
@@ -71,7 +71,7 @@ export class WspReader {
     if (b <= 30) length = b;
     else if (b === 31) length = this.uintvar(field);
     else return this.fail(`Value-length expected, found 0x${hex(b)}`, field, start);
-    if (length > this.remaining) this.fail(`Value-length ${length} but only ${this.remaining} octets remain`, field, start);
+    if (length > this.remaining) this.fail(`Value-length ${length} but only ${octets(this.remaining)} remain`, field, start);
     return length;
   }
 
@@ -130,25 +130,24 @@ export class WspReader {
   value(field: string): WspReader {
     const start = this.offset;
     const b = this.octet(field);
-    if (b <= 30) return this.sub(b, field).from(start);
-    if (b === 31) {
-      const length = this.uintvar(field);
-      return this.sub(length, field).from(start);
-    }
-    if (b < 0x80) {
+    if (b >= 0x20 && b < 0x80) {
       this.offset = start;
       this.textBytes(field);
       return new WspReader(this.bytes, start, this.offset);
     }
+    if (b >= 0x80) return new WspReader(this.bytes, start, this.offset);
+    const length = b === 31 ? this.uintvar(field) : b;
+    if (length > this.remaining) this.fail(`value length ${length} but only ${octets(this.remaining)} remain`, field, start);
+    this.offset += length;
     return new WspReader(this.bytes, start, this.offset);
   }
 
-  /** The same range but starting at `start` (to re-read a value with its length prefix). */
-  private from(start: number): WspReader {
-    return new WspReader(this.bytes, start, this.end);
-  }
 }
 
 export function hex(b: number): string {
   return b.toString(16).toUpperCase().padStart(2, '0');
+}
+
+function octets(n: number): string {
+  return `${n} octet${n === 1 ? '' : 's'}`;
 }
