@@ -132,7 +132,10 @@ function addressText(a: MmsAddress | string): string {
   if (typeof a !== 'string') return a.raw || rawAddress(a);
   const parsed = parseAddress(a);
   if (parsed.type !== 'other') return a;
-  return /^\+?[0-9*#]+$/.test(a) ? `${a}/TYPE=PLMN` : a;
+  if (/^\+?[0-9*#]+$/.test(a)) return `${a}/TYPE=PLMN`;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(a)) return `${a}/TYPE=IPv4`;
+  if (/^[0-9a-f]*:[0-9a-f:]*$/i.test(a)) return `${a}/TYPE=IPv6`;
+  return a;
 }
 
 function rawAddress(a: MmsAddress): string {
