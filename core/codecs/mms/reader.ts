@@ -115,8 +115,10 @@ export class WspReader {
 
   textBytes(field: string, quoted = false): Buffer {
     const start = this.offset;
-    const nul = this.bytes.indexOf(0, this.offset);
-    if (nul < 0 || nul >= this.end) this.fail('Text-string has no terminating NUL', field, start);
+    // Searched within this value only, so a missing NUL costs the value's length, not the PDU's.
+    const found = this.bytes.subarray(this.offset, this.end).indexOf(0);
+    if (found < 0) this.fail('Text-string has no terminating NUL', field, start);
+    const nul = this.offset + found;
     let from = this.offset;
     if (this.bytes[from] === 0x7f || (quoted && this.bytes[from] === 0x22)) from++;
     this.offset = nul + 1;
