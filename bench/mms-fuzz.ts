@@ -54,11 +54,20 @@ for (let i = 0; i < cases; i++) {
     refused++;
   }
   if (pdu) {
+    let again: Buffer | undefined;
     try {
-      encodeMms(pdu);
+      again = encodeMms(pdu);
       reencoded++;
     } catch (e) {
       if (!isMmsError(e)) fail(i, input, e);
+    }
+    // What the encoder writes, the decoder must read.
+    if (again) {
+      try {
+        decodeMms(again);
+      } catch (e) {
+        fail(i, input, e);
+      }
     }
   }
   const ms = performance.now() - t0;

@@ -68,7 +68,8 @@ async function fromEml(input: Buffer, from: string | undefined): Promise<MmsPduI
   const list = (a: AddressObject | AddressObject[] | undefined) =>
     (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).flatMap((v) => (v.address ? [recipient(v.address)] : []));
   const parts: MmsPartInput[] = [];
-  if (mail.text !== undefined && mail.text.trim() !== '') parts.push({ contentType: 'text/plain; charset=utf-8', name: 'text.txt', contentId: 'text', data: Buffer.from(mail.text, 'utf8') });
+  if (mail.text !== undefined && mail.text.trim() !== '')
+    parts.push({ contentType: 'text/plain; charset=utf-8', name: 'text.txt', contentId: 'text', data: Buffer.from(mail.text, 'utf8') });
   mail.attachments.forEach((a, i) => {
     parts.push({
       contentType: a.contentType,

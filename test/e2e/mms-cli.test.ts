@@ -92,7 +92,14 @@ describe('nowsms mms', () => {
     const d = cli(['mms', 'decode', out, '--data']);
     expect(d.status, d.stderr).toBe(0);
     const back = JSON.parse(d.stdout) as { parts: JsonPart[] } & Record<string, unknown>;
-    expect(back).toMatchObject({ messageType: 'm-send-req', transactionId: 'cli-1', mmsVersion: '1.2', to: ['+4712345678'], subject: 'Hilsen fra hytta', fromInsertAddress: true });
+    expect(back).toMatchObject({
+      messageType: 'm-send-req',
+      transactionId: 'cli-1',
+      mmsVersion: '1.2',
+      to: ['+4712345678'],
+      subject: 'Hilsen fra hytta',
+      fromInsertAddress: true,
+    });
     expect(back.parts[0]).toMatchObject({ contentType: 'text/plain; charset=utf-8', contentId: 'txt', text: 'Hei, her er bildet 🏔️' });
     expect(back.parts[1]).toMatchObject({ contentType: 'image/jpeg', name: 'photo.jpg', contentId: 'pic', size: jpeg.length });
     expect(Buffer.from(back.parts[1]!.data!, 'base64').equals(jpeg)).toBe(true);

@@ -48,7 +48,8 @@ export function decodeText(bytes: Uint8Array, charset: string): string {
 
 // 0x80-0x9F of windows-1252 (undefined ones stay as their C1 code points). Node 20's TextDecoder reads
 // 'windows-1252' as Latin-1, so the table is ours.
-const CP1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 function windows1252(data: Uint8Array): string {
   let out = '';

@@ -134,13 +134,17 @@ export function encodedString(r: WspReader, field: string): string {
   const b = r.peek();
   if (b === undefined) return r.fail('value missing', field);
   if (b >= 0x20) return r.textString(field);
+  if (b === 0) {
+    r.offset++; // an empty Text-string: its NUL alone
+    return '';
+  }
   const inner = r.lengthValue(field);
   const mib = inner.integerValue(`${field} charset`);
   const charset = charsetName(mib === 0 ? 106 : mib);
   // The length bounds the text, so UTF-16 (whose octets include NULs) is read whole; the terminating
   // NUL (two for UTF-16) and a 0x7F quote are dropped.
   let text = inner.bytes.subarray(inner.offset, inner.end);
-  if (text[0] === 0x7f && (text[1] ?? 0) >= 0x80) text = text.subarray(1);
+  if (text[0] === 0x7f) text = text.subarray(1);
   const wide = /^(utf-16|iso-10646-ucs-2)/.test(charset);
   if (wide && text.length % 2 === 0 && text.length >= 2 && text[text.length - 1] === 0 && text[text.length - 2] === 0) text = text.subarray(0, -2);
   else if (text[text.length - 1] === 0) text = text.subarray(0, -1);

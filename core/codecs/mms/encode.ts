@@ -145,12 +145,18 @@ function rawAddress(a: MmsAddress): string {
 
 /** ASCII as a plain Text-string; anything else as UTF-8 with its MIBenum (106). */
 function encodedString(w: WspWriter, text: string, field: string): void {
-  if (/^[\x01-\x7f]*$/.test(text)) {
+  // Plain only when the first octet cannot be read as a length (below 0x20) or a quote (0x7F).
+  const first = text.charCodeAt(0);
+  if (text === '' || (first >= 0x20 && first < 0x7f && /^\p{ASCII}*$/u.test(text))) {
     w.textString(text, field);
     return;
   }
+  const data = Buffer.from(text, 'utf8');
+  if (data.includes(0)) throw new MmsError(`${field}: text holds a NUL, which WSP text cannot carry`, { field });
+  // Bounded by its length, this text may start with any octet; a leading 0x7F gets its quote.
   const inner = new WspWriter().octet(0x80 | 106);
-  inner.textString(text, field);
+  if (data[0] === 0x7f) inner.octet(0x7f);
+  inner.bytes(data).octet(0);
   w.lengthPrefixed(inner);
 }
 

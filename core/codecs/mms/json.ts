@@ -51,7 +51,19 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-const RAW_LIST_KEYS = ['previouslySentBy', 'previouslySentDate', 'mmFlags', 'attributes', 'totals', 'mboxTotals', 'quotas', 'mboxQuotas', 'content', 'additionalHeaders', 'elementDescriptor'];
+const RAW_LIST_KEYS = [
+  'previouslySentBy',
+  'previouslySentDate',
+  'mmFlags',
+  'attributes',
+  'totals',
+  'mboxTotals',
+  'quotas',
+  'mboxQuotas',
+  'content',
+  'additionalHeaders',
+  'elementDescriptor',
+];
 
 /** The JSON form back into encoder input. Parts take `data` (base64) when given, else `text` (as UTF-8). */
 export function mmsFromJson(json: Record<string, unknown>): MmsPduInput {
@@ -64,7 +76,11 @@ export function mmsFromJson(json: Record<string, unknown>): MmsPduInput {
     if (t && typeof t.absolute === 'string') out[k] = { absolute: isoDate(t.absolute, k) };
   }
   for (const k of RAW_LIST_KEYS) if (Array.isArray(json[k])) out[k] = (json[k] as string[]).map((h) => Buffer.from(h, 'hex'));
-  if (Array.isArray(json.unknownHeaders)) out.unknownHeaders = (json.unknownHeaders as { field: number | string; value: string }[]).map((h) => ({ field: h.field, value: Buffer.from(h.value, 'hex') }));
+  if (Array.isArray(json.unknownHeaders))
+    out.unknownHeaders = (json.unknownHeaders as { field: number | string; value: string }[]).map((h) => ({
+      field: h.field,
+      value: Buffer.from(h.value, 'hex'),
+    }));
   if (typeof json.body === 'string') out.body = Buffer.from(json.body, 'hex');
   if (json.parts !== undefined) {
     if (!Array.isArray(json.parts)) throw new MmsError('parts must be a list', { field: 'parts' });
@@ -90,7 +106,8 @@ function partFromJson(p: Record<string, unknown>, i: number): MmsPartInput {
     if (typeof p.text === 'string' && typeof p.data !== 'string') delete params.charset;
     part.params = params;
   }
-  if (Array.isArray(p.otherHeaders)) part.otherHeaders = (p.otherHeaders as { field: number | string; value: string }[]).map((h) => ({ field: h.field, value: Buffer.from(h.value, 'hex') }));
+  if (Array.isArray(p.otherHeaders))
+    part.otherHeaders = (p.otherHeaders as { field: number | string; value: string }[]).map((h) => ({ field: h.field, value: Buffer.from(h.value, 'hex') }));
   return part;
 }
 

@@ -143,7 +143,6 @@ export class WspReader {
     this.offset += length;
     return new WspReader(this.bytes, start, this.offset);
   }
-
 }
 
 export function hex(b: number): string {

@@ -76,8 +76,10 @@ export class WspWriter {
   textString(text: string, field: string, quoted = false): this {
     const data = Buffer.from(text, 'utf8');
     if (data.includes(0)) throw new MmsError(`${field}: text holds a NUL, which WSP text cannot carry`, { field });
+    if (!quoted && data.length > 0 && data[0]! < 0x20)
+      throw new MmsError(`${field}: text starts with a control character, which WSP reads as a length`, { field });
     if (quoted) this.octet(0x22);
-    else if (data.length > 0 && data[0]! >= 0x80) this.octet(0x7f);
+    else if (data.length > 0 && data[0]! >= 0x7f) this.octet(0x7f); // a leading 0x7F would be read as the quote
     return this.bytes(data).octet(0);
   }
 

@@ -48,10 +48,28 @@ describe('MMS round trips', () => {
   });
 
   it('addresses given as strings: phone numbers get /TYPE=PLMN, e-mail stays as it is', () => {
-    const pdu = decodeMms(encodeMms({ messageType: 'm-send-req', transactionId: 't', to: ['+4712345678', 'a@b.example'], parts: [{ contentType: 'text/plain', data: Buffer.from('hi') }] }));
+    const pdu = decodeMms(
+      encodeMms({
+        messageType: 'm-send-req',
+        transactionId: 't',
+        to: ['+4712345678', 'a@b.example'],
+        parts: [{ contentType: 'text/plain', data: Buffer.from('hi') }],
+      }),
+    );
     expect(pdu.to).toEqual([phone('+4712345678'), { address: 'a@b.example', type: 'email', raw: 'a@b.example' }]);
     expect(pdu.fromInsertAddress).toBe(true);
     expect(pdu.mmsVersion).toBe('1.2');
+  });
+
+  it('text that looks like a length, a quote or nothing survives: empty, control-led, 0x7F-led and non-ASCII strings', () => {
+    for (const text of ['', '\x05five', '\x7fquote', '\x1fthirty-one', 'ÿ high', 'plain']) {
+      const back = decodeMms(encodeMms({ messageType: 'm-send-conf', subject: text, responseText: text }));
+      expect([back.subject, back.responseText], JSON.stringify(text)).toEqual([text, text]);
+    }
+    for (const text of ['', '\x7fquote', 'ÿ high', 'plain'])
+      expect(decodeMms(encodeMms({ messageType: 'm-send-conf', transactionId: text })).transactionId).toBe(text);
+    // A Text-string (no length) cannot start with a control character: refused, not written unreadable.
+    expect(() => encodeMms({ messageType: 'm-send-conf', transactionId: '\x05x' })).toThrow(/X-Mms-Transaction-Id: text starts with a control character/);
   });
 
   for (const v of DECODABLE) {

@@ -170,7 +170,11 @@ describe('MMS vectors', () => {
       if (v.message_type) expect(pdu.messageType).toBe(v.message_type);
       if (v.expected === null) {
         // Asserted by no test upstream: what the file plainly holds.
-        expect(pdu).toMatchObject({ messageType: 'm-retrieve-conf', subject: 'NowMMS Test Message', from: { address: 'NowMMS <nowsms@now.co.uk>', type: 'email' } });
+        expect(pdu).toMatchObject({
+          messageType: 'm-retrieve-conf',
+          subject: 'NowMMS Test Message',
+          from: { address: 'NowMMS <nowsms@now.co.uk>', type: 'email' },
+        });
         expect(pdu.parts!.map((p) => p.contentType.split(';')[0])).toContain('image/gif');
         return;
       }
