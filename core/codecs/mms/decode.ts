@@ -9,6 +9,7 @@ import { BODY_TYPES, FIELD_BY_CODE, MESSAGE_CLASSES, type FieldDef } from './tab
 import type { MmsAddress, MmsPdu, MmsTime } from './types.ts';
 
 export function decodeMms(input: Uint8Array): MmsPdu {
+  if (!(input instanceof Uint8Array)) throw new MmsError(`an MMS PDU is octets (a Buffer), not ${typeof input}`, { field: 'input', offset: 0 });
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const r = new WspReader(bytes);
   if (bytes[0] !== 0x8c) {

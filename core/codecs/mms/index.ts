@@ -14,3 +14,4 @@ export {
   type RawHeader,
 } from './types.ts';
 export { isTextPart as isMmsTextPart, mmsFromJson, mmsToJson } from './json.ts';
+export { toMessageParts } from './parts.ts';

@@ -56,6 +56,17 @@ describe('MMS decode errors', () => {
   }
 });
 
+describe('MMS decode input', () => {
+  it('a string or nothing is refused with an MmsError, a Uint8Array is read like a Buffer', () => {
+    for (const bad of ['8c80', undefined, null, 42]) expect(() => decodeMms(bad as unknown as Buffer)).toThrow(MmsError);
+    expect(decodeMms(new Uint8Array([0x8c, 0x83, 0x98, 0x41, 0x00, 0x95, 0x81]))).toEqual({
+      messageType: 'm-notifyresp-ind',
+      transactionId: 'A',
+      status: 'retrieved',
+    });
+  });
+});
+
 describe('MMS decode keeps what it does not know', () => {
   it('an unassigned header code and an application header are kept raw, in order', () => {
     const pdu = decodeMms(Buffer.from('8c 81 98 3100 ff 81 582d466f6f00 62617200 8d 92'.replace(/\s/g, ''), 'hex'));

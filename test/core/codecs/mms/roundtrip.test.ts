@@ -1,7 +1,7 @@
 // Round trips: each PDU type the gateway sends or its tests' MMSC simulator needs, encoded and decoded back
 // to the same PDU; and every shared vector decoded, re-encoded and decoded to the same headers and parts.
 import { describe, expect, it } from 'vitest';
-import { decodeMms, encodeMms, MMS_MESSAGE_TYPES, type MmsPdu, type MmsPduInput } from '../../../../core/codecs/mms/index.ts';
+import { decodeMms, encodeMms, MMS_MESSAGE_TYPES, toMessageParts, type MmsPdu, type MmsPduInput } from '../../../../core/codecs/mms/index.ts';
 import { DECODABLE, pduBytes } from './mms-vectors.ts';
 import { phone, SAMPLES } from './samples.ts';
 
@@ -85,4 +85,18 @@ describe('MMS round trips', () => {
       expect(third).toEqual(second);
     });
   }
+});
+
+describe('MMS parts for a Message', () => {
+  it("toMessageParts keeps core's Part fields and the PDU's slices", () => {
+    const bytes = encodeMms(SAMPLES.find((s) => s.messageType === 'm-retrieve-conf')!);
+    const parts = toMessageParts(decodeMms(bytes).parts!);
+    expect(parts.map((p) => Object.keys(p).sort())).toEqual([
+      ['contentId', 'contentType', 'data', 'name'],
+      ['contentId', 'contentType', 'data', 'name'],
+      ['contentId', 'contentType', 'data', 'name'],
+    ]);
+    expect(parts[2]).toMatchObject({ contentType: 'text/plain; charset=utf-8', name: 'txt.txt', contentId: 'txt' });
+    expect(parts[1]!.data.buffer).toBe(bytes.buffer);
+  });
 });
