@@ -1,4 +1,4 @@
-// The MMS codec under fuzz: N random and mutated PDUs (the shared vectors as seeds) through decodeMms, and
+// The MMS codec under fuzz: N random and mutated PDUs (the shared vectors and the tests' sample PDUs as seeds) through decodeMms, and
 // every PDU it accepts through encodeMms. Passes when nothing but an MmsError escapes; prints the counts,
 // the slowest case and the peak RSS so a case that costs more than its size shows up. See bench/README.md.
 //
@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { decodeMms, encodeMms, isMmsError } from '../core/codecs/mms/index.ts';
 import { DECODABLE, pduBytes } from '../test/core/codecs/mms/mms-vectors.ts';
 import { fuzzCase, prng } from '../test/core/codecs/mms/fuzz.ts';
+import { ALL_FIELDS, SAMPLES } from '../test/core/codecs/mms/samples.ts';
 import { wholeNumber } from './lib/args.ts';
 
 const HELP = `npx tsx bench/mms-fuzz.ts [options]
@@ -33,7 +34,7 @@ const int = wholeNumber(HELP);
 const cases = int('cases', values.cases, 1);
 const seed = int('seed', values.seed, 0);
 
-const samples = DECODABLE.map(pduBytes);
+const samples = [...DECODABLE.map(pduBytes), ...[...SAMPLES, ALL_FIELDS].map((p) => encodeMms(p))];
 const rand = prng(seed);
 let decoded = 0;
 let refused = 0;

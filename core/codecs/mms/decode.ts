@@ -127,6 +127,48 @@ function readField(pdu: Record<string, unknown>, def: FieldDef, r: WspReader): v
     case 'raw':
       push(pdu, def.key, r.bytes.subarray(r.offset, r.end));
       return;
+    case 'composite':
+      composite(pdu, def, r);
+      return;
+  }
+}
+
+const FLAG_ACTIONS = ['add', 'remove', 'filter'] as const;
+
+function composite(pdu: Record<string, unknown>, def: FieldDef, r: WspReader): void {
+  const field = def.name;
+  if (def.key === 'attributes') {
+    const b = r.octet(field);
+    if (b < 0x80) r.fail(`a header field code expected, found 0x${hex(b)}`, field, r.offset - 1);
+    push(pdu, def.key, FIELD_BY_CODE.get(b & 0x7f)?.key ?? b & 0x7f);
+    return;
+  }
+  const inner = r.lengthValue(field);
+  switch (def.key) {
+    case 'previouslySentBy': {
+      const count = inner.integerValue(`${field} forward count`);
+      push(pdu, def.key, { count, address: address(encodedString(inner, field)) });
+      return;
+    }
+    case 'previouslySentDate': {
+      const count = inner.integerValue(`${field} forward count`);
+      push(pdu, def.key, { count, date: date(inner, field) });
+      return;
+    }
+    case 'mmFlags': {
+      const token = inner.octet(field);
+      const action = FLAG_ACTIONS[token - 0x80];
+      if (!action) inner.fail(`Add (0x80), Remove (0x81) or Filter (0x82) expected, found 0x${hex(token)}`, field, inner.offset - 1);
+      push(pdu, def.key, { action, flag: encodedString(inner, field) });
+      return;
+    }
+    default: {
+      // Totals and Quotas: Message-total-token (0x80) or Size-total-token (0x81), then an Integer-value.
+      const token = inner.octet(field);
+      if (token !== 0x80 && token !== 0x81) inner.fail(`Messages (0x80) or Bytes (0x81) expected, found 0x${hex(token)}`, field, inner.offset - 1);
+      const counts = (pdu[def.key] ??= {}) as Record<string, number>;
+      counts[token === 0x80 ? 'messages' : 'bytes'] = inner.integerValue(field);
+    }
   }
 }
 

@@ -49,6 +49,10 @@ export function encodeMms(pdu: MmsPduInput): Buffer {
       }
       continue;
     }
+    if (def.kind === 'composite') {
+      composite(w, def, value);
+      continue;
+    }
     w.octet(0x80 | def.code);
     field(w, def, value);
   }
@@ -118,6 +122,44 @@ function field(w: WspWriter, def: FieldDef, value: unknown): void {
     }
     default:
       throw new MmsError(`${name}: cannot encode`, { field: name });
+  }
+}
+
+function composite(w: WspWriter, def: FieldDef, value: unknown): void {
+  const name = def.name;
+  const header = (inner: WspWriter) => w.octet(0x80 | def.code).lengthPrefixed(inner);
+  switch (def.key) {
+    case 'previouslySentBy':
+      for (const v of value as { count: number; address: MmsAddress | string }[]) {
+        const inner = new WspWriter().integerValue(v.count, name);
+        encodedString(inner, addressText(v.address), name);
+        header(inner);
+      }
+      return;
+    case 'previouslySentDate':
+      for (const v of value as { count: number; date: Date }[]) header(new WspWriter().integerValue(v.count, name).longInteger(seconds(v.date, name), name));
+      return;
+    case 'mmFlags':
+      for (const v of value as { action: string; flag: string }[]) {
+        const token = ['add', 'remove', 'filter'].indexOf(v.action);
+        if (token < 0) throw new MmsError(`${name}: action '${v.action}' is not add, remove or filter`, { field: name });
+        const inner = new WspWriter().octet(0x80 + token);
+        encodedString(inner, v.flag, name);
+        header(inner);
+      }
+      return;
+    case 'attributes':
+      for (const v of value as (string | number)[]) {
+        const code = typeof v === 'number' ? v : FIELD_BY_KEY.get(v)?.code;
+        if (code === undefined || code < 0 || code > 0x7f) throw new MmsError(`${name}: '${String(v)}' is not a header field`, { field: name });
+        w.octet(0x80 | def.code).octet(0x80 | code);
+      }
+      return;
+    default: {
+      const counts = value as { messages?: number; bytes?: number };
+      if (counts.messages !== undefined) header(new WspWriter().octet(0x80).integerValue(counts.messages, name));
+      if (counts.bytes !== undefined) header(new WspWriter().octet(0x81).integerValue(counts.bytes, name));
+    }
   }
 }
 

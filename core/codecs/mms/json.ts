@@ -46,24 +46,13 @@ export function mmsToJson(pdu: MmsPdu, opts: { data?: boolean } = {}): Record<st
 
 function plain(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return value.toString('hex');
+  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
-const RAW_LIST_KEYS = [
-  'previouslySentBy',
-  'previouslySentDate',
-  'mmFlags',
-  'attributes',
-  'totals',
-  'mboxTotals',
-  'quotas',
-  'mboxQuotas',
-  'content',
-  'additionalHeaders',
-  'elementDescriptor',
-];
+const RAW_LIST_KEYS = ['content', 'additionalHeaders', 'elementDescriptor'];
 
 /** The JSON form back into encoder input. Parts take `data` (base64) when given, else `text` (as UTF-8). */
 export function mmsFromJson(json: Record<string, unknown>): MmsPduInput {
@@ -74,6 +63,12 @@ export function mmsFromJson(json: Record<string, unknown>): MmsPduInput {
   for (const k of TIME_KEYS) {
     const t = json[k] as { absolute?: string } | undefined;
     if (t && typeof t.absolute === 'string') out[k] = { absolute: isoDate(t.absolute, k) };
+  }
+  if (Array.isArray(json.previouslySentDate)) {
+    out.previouslySentDate = (json.previouslySentDate as { count: number; date: string }[]).map((v) => ({
+      count: v.count,
+      date: isoDate(v.date, 'previouslySentDate'),
+    }));
   }
   for (const k of RAW_LIST_KEYS) if (Array.isArray(json[k])) out[k] = (json[k] as string[]).map((h) => Buffer.from(h, 'hex'));
   if (Array.isArray(json.unknownHeaders))

@@ -58,7 +58,8 @@ export type FieldKind =
   | 'version' // Short-integer major/minor
   | 'class' // Class-identifier | Token-text
   | 'contentType'
-  | 'raw'; // composite 1.1-1.3 fields kept as their value octets
+  | 'composite' // a 1.1-1.2 field of its own shape (Previously-Sent-By/-Date, MM-Flags, Attributes, Totals, Quotas)
+  | 'raw'; // Content, Additional-headers, Element-Descriptor: kept as their value octets
 
 export interface FieldDef {
   code: number;
@@ -112,20 +113,20 @@ export const FIELDS: readonly FieldDef[] = [
   { code: 0x1d, key: 'replyChargingDeadline', name: 'X-Mms-Reply-Charging-Deadline', kind: 'time' },
   { code: 0x1e, key: 'replyChargingId', name: 'X-Mms-Reply-Charging-ID', kind: 'text' },
   { code: 0x1f, key: 'replyChargingSize', name: 'X-Mms-Reply-Charging-Size', kind: 'long' },
-  { code: 0x20, key: 'previouslySentBy', name: 'X-Mms-Previously-Sent-By', kind: 'raw' },
-  { code: 0x21, key: 'previouslySentDate', name: 'X-Mms-Previously-Sent-Date', kind: 'raw' },
+  { code: 0x20, key: 'previouslySentBy', name: 'X-Mms-Previously-Sent-By', kind: 'composite' },
+  { code: 0x21, key: 'previouslySentDate', name: 'X-Mms-Previously-Sent-Date', kind: 'composite' },
   // MMS 1.2
   { code: 0x22, key: 'store', name: 'X-Mms-Store', kind: 'yesno' },
   { code: 0x23, key: 'mmState', name: 'X-Mms-MM-State', kind: 'octet', values: ['draft', 'sent', 'new', 'retrieved', 'forwarded'] },
-  { code: 0x24, key: 'mmFlags', name: 'X-Mms-MM-Flags', kind: 'raw' },
+  { code: 0x24, key: 'mmFlags', name: 'X-Mms-MM-Flags', kind: 'composite' },
   { code: 0x25, key: 'storeStatus', name: 'X-Mms-Store-Status', kind: 'octet' },
   { code: 0x26, key: 'storeStatusText', name: 'X-Mms-Store-Status-Text', kind: 'esv' },
   { code: 0x27, key: 'stored', name: 'X-Mms-Stored', kind: 'yesno' },
-  { code: 0x28, key: 'attributes', name: 'X-Mms-Attributes', kind: 'raw' },
-  { code: 0x29, key: 'totals', name: 'X-Mms-Totals', kind: 'raw' },
-  { code: 0x2a, key: 'mboxTotals', name: 'X-Mms-Mbox-Totals', kind: 'raw' },
-  { code: 0x2b, key: 'quotas', name: 'X-Mms-Quotas', kind: 'raw' },
-  { code: 0x2c, key: 'mboxQuotas', name: 'X-Mms-Mbox-Quotas', kind: 'raw' },
+  { code: 0x28, key: 'attributes', name: 'X-Mms-Attributes', kind: 'composite' },
+  { code: 0x29, key: 'totals', name: 'X-Mms-Totals', kind: 'composite' },
+  { code: 0x2a, key: 'mboxTotals', name: 'X-Mms-Mbox-Totals', kind: 'composite' },
+  { code: 0x2b, key: 'quotas', name: 'X-Mms-Quotas', kind: 'composite' },
+  { code: 0x2c, key: 'mboxQuotas', name: 'X-Mms-Mbox-Quotas', kind: 'composite' },
   { code: 0x2d, key: 'messageCount', name: 'X-Mms-Message-Count', kind: 'integer' },
   { code: 0x2e, key: 'content', name: 'Content', kind: 'raw' },
   { code: 0x2f, key: 'start', name: 'X-Mms-Start', kind: 'integer' },

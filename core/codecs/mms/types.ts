@@ -35,6 +35,12 @@ export interface MmsPart extends Part {
   otherHeaders?: RawHeader[];
 }
 
+/** X-Mms-Totals, -Quotas and their Mbox- forms: a message count, a size in octets, or both. */
+export interface MmsCounts {
+  messages?: number;
+  bytes?: number;
+}
+
 /** A header kept as it was: its field code (or text name) and its value's octets, length prefix included. */
 export interface RawHeader {
   field: number | string;
@@ -101,15 +107,18 @@ export interface MmsPdu {
   replaceId?: string;
   cancelId?: string;
   cancelStatus?: OctetValue<string>;
-  /** Composite 1.1-1.3 fields (Previously-Sent-By/-Date, MM-Flags, Attributes, Totals, Quotas, Content, Element-Descriptor), value octets as sent. */
-  previouslySentBy?: Buffer[];
-  previouslySentDate?: Buffer[];
-  mmFlags?: Buffer[];
-  attributes?: Buffer[];
-  totals?: Buffer[];
-  mboxTotals?: Buffer[];
-  quotas?: Buffer[];
-  mboxQuotas?: Buffer[];
+  /** X-Mms-Previously-Sent-By: who forwarded it, by forward count. */
+  previouslySentBy?: { count: number; address: MmsAddress }[];
+  previouslySentDate?: { count: number; date: Date }[];
+  /** X-Mms-MM-Flags (1.2 mailbox): a keyword to add, remove or filter by. */
+  mmFlags?: { action: 'add' | 'remove' | 'filter'; flag: string }[];
+  /** X-Mms-Attributes: the header fields asked for, by their MmsPdu key (a number for an unassigned code). */
+  attributes?: (string | number)[];
+  totals?: MmsCounts;
+  mboxTotals?: MmsCounts;
+  quotas?: MmsCounts;
+  mboxQuotas?: MmsCounts;
+  /** Content, Additional-headers, Element-Descriptor (1.2 mailbox views): value octets as sent. */
   content?: Buffer[];
   additionalHeaders?: Buffer[];
   elementDescriptor?: Buffer[];

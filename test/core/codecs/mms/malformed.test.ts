@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMms, encodeMms, isMmsError, MmsError } from '../../../../core/codecs/mms/index.ts';
 import { fuzzCase, prng } from './fuzz.ts';
 import { DECODABLE, pduBytes } from './mms-vectors.ts';
+import { ALL_FIELDS, SAMPLES } from './samples.ts';
 
 function mmsError(hex: string): MmsError {
   try {
@@ -101,7 +102,8 @@ describe('MMS decode keeps what it does not know', () => {
 
 describe('MMS decode is total (deterministic fuzz)', () => {
   it('5000 random and mutated PDUs: each decodes or throws an MmsError; a decoded one re-encodes (or throws an MmsError) into a PDU that decodes', () => {
-    const samples = DECODABLE.map(pduBytes).filter((b) => b.length < 30_000);
+    // Seeds: the shared vectors and our own PDUs, the one with every 1.1-1.3 field among them.
+    const samples = [...DECODABLE.map(pduBytes).filter((b) => b.length < 30_000), ...[...SAMPLES, ALL_FIELDS].map((p) => encodeMms(p))];
     const rand = prng(20261207);
     let decoded = 0;
     let refused = 0;

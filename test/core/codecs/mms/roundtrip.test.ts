@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMms, encodeMms, MMS_MESSAGE_TYPES, toMessageParts, type MmsPdu, type MmsPduInput } from '../../../../core/codecs/mms/index.ts';
 import { DECODABLE, pduBytes } from './mms-vectors.ts';
-import { phone, SAMPLES } from './samples.ts';
+import { ALL_FIELDS, phone, SAMPLES } from './samples.ts';
 
 /** What the decoder gives back for an input: the PDU as given, parts with what the codec adds. */
 function comparable(p: MmsPdu | MmsPduInput): unknown {
@@ -98,5 +98,23 @@ describe('MMS parts for a Message', () => {
     ]);
     expect(parts[2]).toMatchObject({ contentType: 'text/plain; charset=utf-8', name: 'txt.txt', contentId: 'txt' });
     expect(parts[1]!.data.buffer).toBe(bytes.buffer);
+  });
+});
+
+describe('every header field of MMS 1.0-1.3', () => {
+  it('one PDU with all 63 field codes set encodes each once (repeatable ones as given) and decodes to the same values', () => {
+    const all = ALL_FIELDS;
+    const bytes = encodeMms(all);
+    const back = decodeMms(bytes);
+    expect(back.unknownHeaders).toBeUndefined();
+    const { parts, contentType, ...headers } = back;
+    const { parts: _p, contentType: _c, ...want } = all;
+    expect(headers).toEqual(want);
+    expect(contentType).toEqual(all.contentType);
+    expect(parts!.map((p) => p.data.toString())).toEqual(['body']);
+    // Every code from 0x01 (Bcc) to 0x3F (X-Mms-Cancel-Status) was written.
+    const codes = new Set<number>();
+    for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x81 && bytes[i]! <= 0xbf) codes.add(bytes[i]! & 0x7f);
+    for (let c = 1; c <= 0x3f; c++) expect(codes.has(c), `field 0x${c.toString(16)}`).toBe(true);
   });
 });
