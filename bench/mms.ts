@@ -1,5 +1,6 @@
 // MMS under load: MM7 DeliverReq intake (an operator's MMSC delivering 100 KB MMS, each answered only once
-// committed) against a bare MM7 endpoint on the same framework, and e-mail -> MM7 SubmitReq end to end.
+// committed) against a bare MM7 endpoint on the same framework, e-mail -> MM7 SubmitReq end to end, and the
+// binary MMS codec's decode and encode rates against copying the same octets.
 // See bench/README.md.
 //
 //   npx tsx bench/mms.ts [--requests N] [--clients C] [--rounds R] [--media-kib K] [--mails M] [--json] [--keep]
@@ -11,6 +12,7 @@ import { wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { deliverTemplate, mm7Load, type DeliverTemplate } from './lib/mm7-load.ts';
 import { startMm7Sink } from './lib/mm7-sink.ts';
+import { codecFigures } from './lib/mms-codec.ts';
 import { addAlice, ALICE, MMSC_ACCOUNT, startMmsGateway, writeMmsGatewayConfig } from './lib/mms-gateway.ts';
 import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort } from './lib/proc.ts';
@@ -111,6 +113,9 @@ async function main(): Promise<number> {
     mm7Load({ port, path: '/mm7', user: MMSC_ACCOUNT.name, password: MMSC_ACCOUNT.password, clients: o.clients, requests, template, prefix: `r${prefix++}` });
 
   try {
+    // The binary MMS codec first, in this process while nothing else runs.
+    progress('binary MMS codec: a 300 KB m-retrieve-conf with 5 parts, decode and encode against Buffer.from');
+    const codecResult = codecFigures();
     progress(`temp dir ${tmp}`);
     const sink = await startMm7Sink(sinkPort);
     const setup = writeMmsGatewayConfig(tmp, { smtp: smtpPort, pop3: pop3Port, mm7: mm7Port, sink: sinkPort });
@@ -214,6 +219,7 @@ async function main(): Promise<number> {
         acceptedToSubmitP99Ms: round(percentile(lat, 0.99)),
       },
       gatewayPeakRssMiB: peak === undefined ? null : round(peak / 1024),
+      codec: codecResult,
     };
     result.intake.ratio = round(result.intake.gateway.msgPerSec / result.intake.bare.msgPerSec, 2);
     result.intake.ratioToCodec = round(result.intake.gateway.msgPerSec / result.intake.bareCodec.msgPerSec, 2);
@@ -234,6 +240,10 @@ async function main(): Promise<number> {
           `  end to end            ${e.msgPerSec} msg/s (SMTP intake alone ${e.smtpMsgPerSec} msg/s)`,
           `  250 -> SubmitReq      p50 ${e.acceptedToSubmitP50Ms} ms   p99 ${e.acceptedToSubmitP99Ms} ms`,
           `gateway peak RSS        ${result.gatewayPeakRssMiB} MiB`,
+          `Binary MMS codec, ${codecResult.pduBytes} octet m-retrieve-conf with ${codecResult.parts} parts (median of 5 rounds):`,
+          `  decode                ${codecResult.decodeMBps} MB/s   ${codecResult.decodeRatio}x of Buffer.from (target >= ${codecResult.targets.decode}x)`,
+          `  encode                ${codecResult.encodeMBps} MB/s   ${codecResult.encodeRatio}x of Buffer.from (target >= ${codecResult.targets.encode}x)`,
+          `  Buffer.from copy      ${codecResult.copyMBps} MB/s`,
           '',
         ].join('\n'),
       );

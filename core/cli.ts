@@ -12,6 +12,7 @@ import { loadConfig, type ResolvedConfig } from './config.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, silentLogger } from './log.ts';
+import { MMS_HELP, mms } from './mms-cli.ts';
 import { smppPasswordWarning, type UserFields } from './users.ts';
 import type { MessageSummary } from './types.ts';
 
@@ -34,6 +35,7 @@ const HELP = `nowsms: an SMS/MMS gateway
   nowsms admin <command> [<json params>] (any admin command, plug-ins' too; see docs/admin.md)
   nowsms pdu decode <hex> [--no-smsc] [--mo|--mt] [--lenient]   (an SMS PDU as a modem shows it, as JSON; SMS-SUBMIT or SMS-DELIVER/STATUS-REPORT is read from the PDU unless --mo/--mt says)
   nowsms pdu encode --to <phone> --text <text> [--ucs2] [--status-report] [--validity <minutes>]
+${MMS_HELP}
 
 user flags:
   --password <pw> | --password-stdin   --full-name <text>
@@ -467,6 +469,8 @@ export async function main(argv: string[]): Promise<number> {
         return await status(args);
       case 'pdu':
         return pdu(args);
+      case 'mms':
+        return await mms(args);
       case 'inject':
         await inject(args);
         return 0;
