@@ -1,6 +1,7 @@
 // receive -> normalise -> route -> commit. Nothing is acknowledged before the store has committed it.
 import { normalizeAddress } from './address.ts';
 import { planSms } from './codecs/index.ts';
+import { decodeText } from './codecs/mms/charset.ts';
 import type { ResolvedConfig } from './config.ts';
 import { NowsmsError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
@@ -82,12 +83,13 @@ function utf8Text(part: Part): Part {
   // 8-bit bytes under a us-ascii label (handsets do this) are decoded below as the WHATWG label says: windows-1252.
   const ascii = charset === 'us-ascii' && part.data.every((b) => b < 0x80);
   if (charset === 'utf-8' || charset === 'utf8' || ascii) return { ...part, contentType: 'text/plain; charset=utf-8' };
-  let text: string;
   try {
-    text = new TextDecoder(charset).decode(part.data);
+    new TextDecoder(charset);
   } catch {
     throw new NowsmsError('NOWSMS_ERR_REJECTED', `text part in unknown charset ${charset}`);
   }
+  // Not TextDecoder alone: it reads windows-1252 (and us-ascii, iso-8859-1) as Latin-1 on Node 20, and UTF-16 without a BOM as little-endian.
+  const text = decodeText(part.data, charset);
   return { ...part, contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8') };
 }
 

@@ -41,9 +41,10 @@ export function decodeText(bytes: Uint8Array, charset: string): string {
       label = 'utf-16be';
     }
   }
-  if (label === 'windows-1252') return windows1252(data);
   const d = decoder(label);
-  return d ? d.decode(data) : windows1252(data);
+  // us-ascii, iso-8859-1, latin1 ... are windows-1252 by the WHATWG labels, which Node 20 decodes as Latin-1.
+  if (!d || d.encoding === 'windows-1252') return windows1252(data);
+  return d.decode(data);
 }
 
 // 0x80-0x9F of windows-1252 (undefined ones stay as their C1 code points). Node 20's TextDecoder reads
