@@ -224,10 +224,15 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem robustne
     await waitForState(gw, 'modem1', 'up');
     rig.sim.failNextSends(1, 42);
     await mailer(gw, 'alice', 'alice-pw').sendMail({ from: 'alice@example.org', to: '15559876543@sms.localhost', text: 'busy network' });
-    // One attempt allowed: only a throttle (which spends none) lets it through on the second try. The pause is 30 s.
+    // One attempt allowed: a throttle spends none, so the message waits to be tried again (the modem's pause
+    // is its own throttlePauseSeconds, 30 s) instead of failing. The counter moves before the store records
+    // the retry: wait for the status, not for the counter alone.
     await waitFor('throttled', () => statusOf(gw, 'modem1').counters.throttled === 1);
-    const m = await summaryOf(gw, 'alice');
-    expect(m!.status).toBe('retrying');
+    const m = await waitFor('retrying', async () => {
+      const s = await summaryOf(gw, 'alice');
+      return s?.status === 'retrying' && s;
+    });
+    expect(m.history.map((h) => h.status)).not.toContain('failed');
   });
 
   it('takes +CMT and +CDS delivered on the line, acknowledging them', async () => {
