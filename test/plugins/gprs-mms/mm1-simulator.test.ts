@@ -2,8 +2,10 @@
 // driven by plain node:http requests as a phone's MMS client makes them, through the proxy with absolute URIs.
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeMms, decodePdu, encodeMms } from '../../../core/index.ts';
-import { parseWapPush } from '../../../plugins/gprs-mms/push/index.ts';
+import { decodeMms, decodePdu, encodeMms, type NowsmsPlugin } from '../../../core/index.ts';
+import { WAP_PUSH_PORT, WapPushReceiver, parseWapPush, type PushOutcome } from '../../../plugins/gprs-mms/push/index.ts';
+import { missingPeer } from '../../helpers/peers.ts';
+import { cleanup, gateway, modemPlugin, modemRig, waitFor, waitForState } from '../gsm-modem/rig.ts';
 import { HttpProxy, Mm1Mmsc, RETRIEVE_MESSAGE_NOT_FOUND, type ProxyRefusal } from './mm1-simulator/index.ts';
 
 const UA = 'Nokia6230i/2.0 (03.25) Profile/MIDP-2.0 Configuration/CLDC-1.1';
@@ -23,6 +25,7 @@ const parts = [
 const open: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const p of open.splice(0)) await p.stop();
+  await cleanup();
 });
 
 async function rig(opts: { refuse?: boolean; refuseWith?: ProxyRefusal } = {}) {
@@ -322,5 +325,38 @@ describe('MM1 MMSC simulator and WAP proxy', () => {
     const reply = await viaProxy(proxy, 'GET', '/mms/x');
     expect(reply.status).toBe(400);
     expect(proxy.log[0]).toMatchObject({ url: '/mms/x', absolute: false, outcome: 400 });
+  });
+});
+
+describe.skipIf(missingPeer('socat'))('MM1 simulator with the socat modem simulator', () => {
+  it('the push SMS for a held MMS, delivered by the modem simulator, reach the push receiver; its content location, fetched through the proxy, gives the parts', async () => {
+    const { mmsc, proxy } = await rig();
+    const rigModem = await modemRig();
+    const receiver = new WapPushReceiver();
+    const outcomes: PushOutcome[] = [];
+    const listener: NowsmsPlugin = {
+      name: 'push-listener',
+      needs: ['modem-sms'],
+      setup(api) {
+        api.service('modem-sms').onPortSms(WAP_PUSH_PORT, (sms) => void outcomes.push(receiver.fromPortSms(sms)));
+      },
+    };
+    const gw = await gateway({ plugins: [modemPlugin('modem1', rigModem, { number: '+4790000002' }), listener] });
+    await waitForState(gw, 'modem1', 'up');
+
+    const held = mmsc.hold({ from: '+4790000001', to: '+4790000002', subject: 'y'.repeat(200), parts });
+    const sms = mmsc.pushSms(held.notification);
+    expect(sms.pdus.length).toBeGreaterThan(1);
+    for (const p of [...sms.pdus].reverse()) rigModem.sim.deliverPdu(p.pdu);
+    await waitFor('the push at the receiver', () => outcomes.length >= 1);
+    const out = outcomes[0]!;
+    if (out.kind !== 'mms') throw new Error(`an MMS push expected, got ${out.kind}`);
+    expect(out.push.body.equals(held.notification)).toBe(true);
+
+    const location = decodeMms(out.push.body).contentLocation!;
+    const conf = decodeMms((await viaProxy(proxy, 'GET', location)).body);
+    expect(conf.transactionId).toBe(held.transactionId);
+    for (const [i, p] of parts.entries()) expect(conf.parts![i]!.data.equals(p.data)).toBe(true);
+    expect(proxy.log.map((r) => r.url)).toEqual([location]);
   });
 });
