@@ -230,7 +230,7 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem robustne
     await waitFor('throttled', () => statusOf(gw, 'modem1').counters.throttled === 1);
     const m = await waitFor('retrying', async () => {
       const s = await summaryOf(gw, 'alice');
-      return s?.status === 'retrying' && s;
+      return s?.status === 'retrying' ? s : undefined;
     });
     expect(m.history.map((h) => h.status)).not.toContain('failed');
   });
