@@ -246,6 +246,11 @@ export const CONTENT_TYPES: readonly string[] = [
   'application/vnd.oma.dd2+xml',
   'application/mikey',
 ];
+/** A well-known content type by its assigned number (WSP Table 40, OMNA additions); undefined past the table. */
+export function wspContentType(code: number): string | undefined {
+  return CONTENT_TYPES[code];
+}
+
 export const CONTENT_TYPE_CODE: ReadonlyMap<string, number> = new Map(CONTENT_TYPES.map((t, i) => [t.toLowerCase(), i]));
 
 /** WSP table 38: well-known parameters we name; the rest are kept under `param-0xNN`. */
