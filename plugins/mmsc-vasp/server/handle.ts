@@ -116,6 +116,15 @@ function recipientsOf(req: DeliverReq | SubmitReq): Mm7Address[] {
   });
 }
 
+/** The request's recipients when each is a phone number or short code; else the answer that says which is not. */
+function phoneRecipients(deps: HandlerDeps, req: DeliverReq | SubmitReq): Mm7Address[] | Answer {
+  const to = recipientsOf(req);
+  if (to.length === 0) return rsp(deps, req.type, req.transactionId, { code: 4004, details: `the ${req.type} names no recipient` });
+  const bad = to.find((a) => phoneOf(a) === undefined);
+  if (bad) return rsp(deps, req.type, req.transactionId, { code: 2002, details: `recipient ${bad.value} is not a phone number or short code` });
+  return to;
+}
+
 function phoneOf(a: Mm7Address): string | undefined {
   return a.kind === 'email' ? undefined : a.value.replace(/\/TYPE=PLMN$/i, '');
 }
@@ -127,10 +136,8 @@ function phoneOf(a: Mm7Address): string | undefined {
  * MessageID the TransactionID is all there is: an MMSC retrying with the same one is recognised.
  */
 async function deliver(deps: HandlerDeps, account: Mm7Account, req: DeliverReq): Promise<Answer> {
-  const to = recipientsOf(req);
-  if (to.length === 0) return rsp(deps, req.type, req.transactionId, { code: 4004, details: 'the DeliverReq names no recipient' });
-  const bad = to.find((a) => phoneOf(a) === undefined);
-  if (bad) return rsp(deps, req.type, req.transactionId, { code: 2002, details: `recipient ${bad.value} is not a phone number or short code` });
+  const to = phoneRecipients(deps, req);
+  if (!Array.isArray(to)) return to;
   let accepted: Accepted[];
   try {
     accepted = await deps.ctx().submit(moMessages(account, req, to));
@@ -228,10 +235,8 @@ async function submit(deps: HandlerDeps, account: Mm7Account, req: SubmitReq): P
     );
     return rsp(deps, req.type, req.transactionId, { code: 2001, details: 'this account may not submit MMS' });
   }
-  const to = recipientsOf(req);
-  if (to.length === 0) return rsp(deps, req.type, req.transactionId, { code: 4004, details: 'the SubmitReq names no recipient' });
-  const bad = to.find((a) => phoneOf(a) === undefined);
-  if (bad) return rsp(deps, req.type, req.transactionId, { code: 2002, details: `recipient ${bad.value} is not a phone number or short code` });
+  const to = phoneRecipients(deps, req);
+  if (!Array.isArray(to)) return to;
   // Without a sender address the account's name is the sender (an alphanumeric sender as SMS has).
   const from = req.sender && req.sender.kind !== 'email' ? phoneOf(req.sender)! : account.name;
   const messages: NewMessage[] = to.map((r) => ({
