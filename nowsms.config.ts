@@ -1,6 +1,7 @@
 // The example configuration: `npm start` runs the gateway with it. Every key is described in docs/config.md.
 // Ports, paths and domains come from the environment, with defaults that work on a laptop.
 import { defineConfig, envPort } from './core/index.ts';
+import { gprsMms } from './plugins/gprs-mms/index.ts';
 import { gsmModem } from './plugins/gsm-modem/index.ts';
 import { mm7Client, mm7Server, parseMm7Accounts, parseMmscUrl } from './plugins/mmsc-vasp/index.ts';
 import { pop3 } from './plugins/pop3/index.ts';
@@ -50,6 +51,22 @@ export default defineConfig({
             ...(env.NOWSMS_MODEM_PIN ? { pin: env.NOWSMS_MODEM_PIN } : {}),
             ...(env.NOWSMS_MODEM_NUMBER ? { number: env.NOWSMS_MODEM_NUMBER } : {}),
             ...(env.NOWSMS_MODEM_ROUTE_TO ? { routeTo: env.NOWSMS_MODEM_ROUTE_TO } : {}),
+          }),
+        ]
+      : []),
+    // The modem's MMS side (MM1, like a phone) when NOWSMS_MMS_MMSC_URL gives the operator's MMSC URL: it fetches the
+    // MMS announced to the modem through the WAP proxy NOWSMS_MMS_PROXY (host:port) into NOWSMS_MMS_ROUTE_TO's
+    // mailbox (else the normal routing, "(FM: user)" first), and sends any outbound MMS no MM7 link took.
+    // The data link (ppp0, wwan0) is brought up outside the gateway: see plugins/gprs-mms/README.md.
+    ...(env.NOWSMS_MMS_MMSC_URL
+      ? [
+          gprsMms({
+            ...(env.NOWSMS_MMS_MODEM ? { modem: env.NOWSMS_MMS_MODEM } : {}),
+            mmscUrl: env.NOWSMS_MMS_MMSC_URL,
+            ...(env.NOWSMS_MMS_PROXY ? { proxy: env.NOWSMS_MMS_PROXY } : {}),
+            ...(env.NOWSMS_MMS_ROUTE_TO ? { routeTo: env.NOWSMS_MMS_ROUTE_TO } : {}),
+            anyTraffic: true,
+            embedSenderInSubject: true,
           }),
         ]
       : []),

@@ -125,7 +125,8 @@ export class Dispatcher {
         return;
       }
       const attempts = entry.attempts + 1;
-      if (failure === 'permanent' || attempts >= config.retry.maxAttempts) {
+      const retryAt = failure === 'temporary' && isSendError(err) ? err.retryAt : undefined;
+      if (failure === 'permanent' || (attempts >= config.retry.maxAttempts && !retryAt)) {
         const why = failure === 'permanent' ? e.message : `${e.message} (gave up after ${attempts} attempts)`;
         await stores.queues.fail(id, why);
         this.counters.failed++;
@@ -133,7 +134,7 @@ export class Dispatcher {
         void hooks.failed.call(entry, e);
         return;
       }
-      const at = new Date(Date.now() + retryDelayMs(attempts, config.retry));
+      const at = retryAt ?? new Date(Date.now() + retryDelayMs(attempts, config.retry));
       await stores.queues.retry(id, at, e.message, true);
       this.counters.retried++;
       log.info({ connection: this.connection.id, id, attempts, next: at.toISOString(), reason: e.message }, 'send failed; will retry');

@@ -59,12 +59,19 @@ export class SendError extends Error {
   readonly failure: import('./types.ts').SendFailure;
   /** For 'throttled': how long to pause the connection. */
   readonly pauseMs: number | undefined;
+  /**
+   * For 'temporary': try again at this time instead of the retry schedule's, whatever `retry.maxAttempts`
+   * says. For a connection that bounds its own retries (an MMS notification is fetched until it expires,
+   * then the send fails permanently); the attempt is counted.
+   */
+  readonly retryAt: Date | undefined;
 
-  constructor(failure: import('./types.ts').SendFailure, message: string, opts: { pauseMs?: number; cause?: unknown } = {}) {
+  constructor(failure: import('./types.ts').SendFailure, message: string, opts: { pauseMs?: number; retryAt?: Date; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SendError';
     this.failure = failure;
     this.pauseMs = opts.pauseMs;
+    this.retryAt = opts.retryAt;
   }
 }
 

@@ -101,6 +101,12 @@ export class WaterfallHook<T> extends BaseHook<(value: T) => Awaitable<T>> {
 export interface GatewayHooks {
   /** Rewrite a message before routing (waterfall): add meta, fix addresses, reject by throwing NowsmsError. */
   normalize: WaterfallHook<Message>;
+  /**
+   * Claim a message for an application before any other route (first result wins): ahead of the "(FM: user)"
+   * reply route, a connection's `routeTo` and the `route` hook. For traffic addressed to a plug-in rather than
+   * a person, such as a WAP push (SMS to port 2948) for the MMS plug-in that fetches what it announces.
+   */
+  claim: FirstResultHook<[Message], RouteTarget>;
   /** Choose where a message goes (first result wins). Undefined from every handler: outbound routing by connection rules. */
   route: FirstResultHook<[Message], RouteTarget>;
   /** From the event log: a message entered a connection's queue (`queued`) or waits with no route (`no-route`). */
@@ -123,6 +129,7 @@ export function createHooks(log?: Logger): GatewayHooks {
   };
   return Object.freeze({
     normalize: new WaterfallHook<Message>('normalize'),
+    claim: new FirstResultHook<[Message], RouteTarget>('claim'),
     route: new FirstResultHook<[Message], RouteTarget>('route'),
     enqueued: parallel<[StatusChange]>('enqueued'),
     inMailbox: parallel<[StatusChange]>('inMailbox'),

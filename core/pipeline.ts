@@ -54,7 +54,9 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   // Every intake (SMTP, MM7, ...) is held to the same MMS rules; what a phone sent us is taken as it came.
   if (message.kind === 'mms' && message.direction === 'MT') checkMms(message.parts, config.mms);
   const routed =
-    (await replyRoute(message, deps.stores.users)) ?? (routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message));
+    (await deps.hooks.claim.call(message)) ??
+    (await replyRoute(message, deps.stores.users)) ??
+    (routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message));
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const route = routed === undefined && message.direction === 'MT' ? chooseRoute(message, deps.connections()) : undefined;
   const target = routed ?? (route && 'id' in route ? ({ kind: 'connection', id: route.id } as const) : undefined);
