@@ -4,7 +4,7 @@
 // handset's headers, acknowledges it, and it lands in alice's POP3 mailbox (curl) with the picture —
 // not in bob's, who gets what the modem receives as SMS. alice's e-mail (swaks) to a phone goes out as an
 // m-send-req with her parts byte for byte, and the MMSC's m-delivery-ind push marks it delivered.
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import type { MessageSummary } from '../../core/index.ts';
 import { missingPeer } from '../helpers/peers.ts';
 import { curlPop3 } from '../helpers/pop3-fetch.ts';
 import { cli, freePort, ROOT, startProcess, stopProcess } from '../helpers/process.ts';
+import { attachArgs, swaks } from '../helpers/swaks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { HttpProxy, Mm1Mmsc } from '../plugins/gprs-mms/mm1-simulator/index.ts';
 import { siPush } from '../plugins/gprs-mms/push-pdus.ts';
@@ -30,18 +31,6 @@ afterEach(async () => {
   gateway = undefined;
   await cleanup();
 });
-
-function swaks(port: number, args: string[]): Promise<{ code: number; out: string }> {
-  const base = ['--server', '127.0.0.1', '--port', String(port), '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'alice-pw'];
-  return new Promise((resolve) => {
-    execFile(
-      'swaks',
-      [...base, '--from', 'alice@example.com', ...args],
-      { timeout: 60_000, env: { ...process.env, HOME: '/nonexistent' } },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
-}
 
 describe.skipIf(missingPeer('socat') || missingPeer('swaks') || missingPeer('curl'))('MMS like a phone: a modem with its MMS side on (MM1)', () => {
   it("fetches an MMS announced by push into alice's mailbox, and sends her e-mail as an m-send-req that is reported delivered", async () => {
@@ -136,25 +125,17 @@ describe.skipIf(missingPeer('socat') || missingPeer('swaks') || missingPeer('cur
     expect(pushes.every((m) => m.status === 'sent' && m.target?.kind === 'connection' && m.target.id === 'modem1-mms')).toBe(true);
 
     // alice mails a phone a photo and a voice note.
-    const sent = await swaks(smtpPort, [
+    const sent = await swaks(smtpPort, 'alice', 'alice-pw', [
       '--to',
       '4790000003@mms.localhost',
       '--header',
       'Subject: Holiday',
       '--body',
       'Greetings from the beach!',
-      '--attach-type',
-      'image/jpeg',
-      '--attach-name',
-      'photo.jpg',
-      '--attach',
-      `@${path.join(ROOT, 'test/fixtures/photo.jpg')}`,
-      '--attach-type',
-      'audio/amr',
-      '--attach-name',
-      'voice.amr',
-      '--attach',
-      `@${path.join(ROOT, 'test/fixtures/voice.amr')}`,
+      ...attachArgs([
+        { type: 'image/jpeg', name: 'photo.jpg', path: path.join(ROOT, 'test/fixtures/photo.jpg') },
+        { type: 'audio/amr', name: 'voice.amr', path: path.join(ROOT, 'test/fixtures/voice.amr') },
+      ]),
     ]);
     expect(sent.out).toMatch(/<- {2}250 2\.6\.0 accepted as \S+/);
     const [req] = await mmsc.waitForSent(1);

@@ -11,7 +11,7 @@ import type { Part } from '../../core/index.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { missingPeer } from '../helpers/peers.ts';
 import { startProcess, stopProcess, writeConfig } from '../helpers/process.ts';
-import { swaks } from '../plugins/smtp/swaks.ts';
+import { swaks } from '../helpers/swaks.ts';
 import { AMR, INLINE_CID, JPEG, PNG, thunderbirdMail } from '../plugins/smtp/thunderbird-mail.ts';
 
 let gateway: ChildProcess | undefined;

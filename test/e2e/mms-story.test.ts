@@ -4,7 +4,7 @@
 // DeliverReq that kept the marker and lands in Alice's POP3 mailbox, picture attached, marker gone.
 // The MMSC is the simulator written from TS 23.140 (not the product's codec), the mail client is swaks,
 // the POP3 client curl.
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import type { MessageSummary } from '../../core/index.ts';
 import { missingPeer } from '../helpers/peers.ts';
 import { curlPop3 } from '../helpers/pop3-fetch.ts';
 import { cli, freePort, ROOT, startProcess, stopProcess } from '../helpers/process.ts';
+import { attachArgs, swaks } from '../helpers/swaks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { deliver, deliveryReport, MmscSimulator } from '../plugins/mmsc-vasp/mmsc-simulator/index.ts';
 
@@ -27,18 +28,6 @@ afterEach(async () => {
   await sim?.stop();
   gateway = sim = undefined;
 });
-
-function swaks(port: number, args: string[]): Promise<{ code: number; out: string }> {
-  const base = ['--server', '127.0.0.1', '--port', String(port), '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'alice-pw'];
-  return new Promise((resolve) => {
-    execFile(
-      'swaks',
-      [...base, '--from', 'alice@example.com', ...args],
-      { timeout: 60_000, env: { ...process.env, HOME: '/nonexistent' } },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
-}
 
 const bare = (type: string) => type.split(';')[0]!.trim().toLowerCase();
 
@@ -70,25 +59,17 @@ describe.skipIf(missingPeer('swaks') || missingPeer('curl'))('MMS by e-mail thro
     gateway = (await startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env })).child;
 
     // Alice, in her mail client: a subject, a line of text, a photo and a voice note, to the phone's MMS address.
-    const sent = await swaks(smtpPort, [
+    const sent = await swaks(smtpPort, 'alice', 'alice-pw', [
       '--to',
       '447700900123@mms.localhost',
       '--header',
       'Subject: Holiday',
       '--body',
       'Greetings from the beach!',
-      '--attach-type',
-      'image/jpeg',
-      '--attach-name',
-      'photo.jpg',
-      '--attach',
-      `@${path.join(ROOT, 'test/fixtures/photo.jpg')}`,
-      '--attach-type',
-      'audio/amr',
-      '--attach-name',
-      'voice.amr',
-      '--attach',
-      `@${path.join(ROOT, 'test/fixtures/voice.amr')}`,
+      ...attachArgs([
+        { type: 'image/jpeg', name: 'photo.jpg', path: path.join(ROOT, 'test/fixtures/photo.jpg') },
+        { type: 'audio/amr', name: 'voice.amr', path: path.join(ROOT, 'test/fixtures/voice.amr') },
+      ]),
     ]);
     expect(sent.out).toMatch(/<- {2}250 2\.6\.0 accepted as \S+/);
 

@@ -14,7 +14,7 @@ import { curlPop3, fetchAll } from '../../helpers/pop3-fetch.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { readVectors } from '../../helpers/vectors.ts';
 import { stored } from '../smtp/client.ts';
-import { swaks } from '../smtp/swaks.ts';
+import { swaks } from '../../helpers/swaks.ts';
 import { AMR, JPEG } from '../smtp/thunderbird-mail.ts';
 
 const BOB = { name: 'bob', password: 'bob-pw', recipients: ['+15550001111'] };

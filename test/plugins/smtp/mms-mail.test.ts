@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { stored } from './client.ts';
-import { swaks } from './swaks.ts';
+import { swaks } from '../../helpers/swaks.ts';
 import { AMR, JPEG, attachmentPart, thunderbirdMail } from './thunderbird-mail.ts';
 
 let gw: TestGateway;

@@ -26,3 +26,8 @@ export function swaks(port: number, user: string, password: string, args: string
     );
   });
 }
+
+/** swaks arguments that attach files, each with its content type and name. */
+export function attachArgs(files: { type: string; name: string; path: string }[]): string[] {
+  return files.flatMap((f) => ['--attach-type', f.type, '--attach-name', f.name, '--attach', `@${f.path}`]);
+}
