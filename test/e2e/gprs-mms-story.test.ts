@@ -5,15 +5,14 @@
 // not in bob's, who gets what the modem receives as SMS. alice's e-mail (swaks) to a phone goes out as an
 // m-send-req with her parts byte for byte, and the MMSC's m-delivery-ind push marks it delivered.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '../../core/index.ts';
 import { missingPeer } from '../helpers/peers.ts';
 import { curlPop3 } from '../helpers/pop3-fetch.ts';
-import { cli, freePort, ROOT, startProcess, stopProcess } from '../helpers/process.ts';
+import { cli, exampleEnv, ROOT, startExample, stopProcess } from '../helpers/process.ts';
 import { attachArgs, swaks } from '../helpers/swaks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { HttpProxy, Mm1Mmsc } from '../plugins/gprs-mms/mm1-simulator/index.ts';
@@ -39,34 +38,14 @@ describe.skipIf(missingPeer('socat') || missingPeer('swaks') || missingPeer('cur
     const proxy = await HttpProxy.start();
     onCleanup(() => proxy.stop());
     const rig = await modemRig();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-gprs-mms-'));
-    const [smtpPort, pop3Port, smppPort] = [await freePort(), await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NOWSMS_DATA_DIR: dataDir,
-      NOWSMS_SMTP_PORT: String(smtpPort),
-      NOWSMS_POP3_PORT: String(pop3Port),
-      NOWSMS_SMPP_PORT: String(smppPort),
+    const { env, smtpPort, pop3Port } = await exampleEnv({
       NOWSMS_MODEM: rig.pair.gatewayPath,
       NOWSMS_MODEM_NUMBER: '+15550001111',
       NOWSMS_MODEM_ROUTE_TO: 'bob',
       NOWSMS_MMS_MMSC_URL: mmsc.url,
       NOWSMS_MMS_PROXY: proxy.hostPort,
       NOWSMS_MMS_ROUTE_TO: 'alice',
-      NOWSMS_LOG_LEVEL: 'info',
-    };
-    for (const k of [
-      'NOWSMS_SMSC_URL',
-      'NOWSMS_MMSC_URL',
-      'NOWSMS_MM7_ACCOUNTS',
-      'NOWSMS_MM7_PORT',
-      'NOWSMS_MMS_MODEM',
-      'NOWSMS_MODEM_PIN',
-      'NOWSMS_TLS_KEY',
-      'NOWSMS_TLS_CERT',
-      'NOWSMS_BIND',
-    ])
-      delete env[k];
+    });
     for (const [name, number] of [
       ['alice', '+15550002222'],
       ['bob', '+15550003333'],
@@ -74,7 +53,7 @@ describe.skipIf(missingPeer('socat') || missingPeer('swaks') || missingPeer('cur
       const add = cli(['users', 'add', name, '--password', `${name}-pw`, '--smtp-login', '--recipients', number], { env });
       expect(add.status, add.stderr).toBe(0);
     }
-    gateway = (await startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env })).child;
+    gateway = (await startExample(env)).child;
     const listed = () => JSON.parse(cli(['messages', 'list', '--json'], { env }).stdout) as MessageSummary[];
 
     // A phone sends the modem's number a picture with a line of text; the MMSC holds it and pushes a notification.

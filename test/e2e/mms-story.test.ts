@@ -5,15 +5,14 @@
 // The MMSC is the simulator written from TS 23.140 (not the product's codec), the mail client is swaks,
 // the POP3 client curl.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '../../core/index.ts';
 import { missingPeer } from '../helpers/peers.ts';
 import { curlPop3 } from '../helpers/pop3-fetch.ts';
-import { cli, freePort, ROOT, startProcess, stopProcess } from '../helpers/process.ts';
+import { cli, exampleEnv, freePort, ROOT, startExample, stopProcess } from '../helpers/process.ts';
 import { attachArgs, swaks } from '../helpers/swaks.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { deliver, deliveryReport, MmscSimulator } from '../plugins/mmsc-vasp/mmsc-simulator/index.ts';
@@ -34,21 +33,13 @@ const bare = (type: string) => type.split(';')[0]!.trim().toLowerCase();
 describe.skipIf(missingPeer('swaks') || missingPeer('curl'))('MMS by e-mail through an operator MMSC over MM7, and the reply back', () => {
   it('sends the photo and voice note byte for byte with "(FM: alice)", is reported delivered, and the reply reaches alice without the marker', async () => {
     sim = await MmscSimulator.start({ vaspId: 'acme-vasp', password: 'vasp-pw' });
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-mms-story-'));
-    const [smtpPort, pop3Port, smppPort, mm7Port] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NOWSMS_DATA_DIR: dataDir,
-      NOWSMS_SMTP_PORT: String(smtpPort),
-      NOWSMS_POP3_PORT: String(pop3Port),
-      NOWSMS_SMPP_PORT: String(smppPort),
+    const mm7Port = await freePort();
+    const { env, smtpPort, pop3Port } = await exampleEnv({
       NOWSMS_MM7_PORT: String(mm7Port),
       // The operator's MMSC logs in to deliver; what it delivers goes to bob unless a marker says otherwise.
       NOWSMS_MM7_ACCOUNTS: 'operator:op-secret:bob',
       NOWSMS_MMSC_URL: sim.mmscUrl({ vasid: 'acme', servicecode: 'photo' }),
-      NOWSMS_LOG_LEVEL: 'info',
-    };
-    for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND']) delete env[k];
+    });
     for (const [name, number] of [
       ['alice', '+15550002222'],
       ['bob', '+15550001111'],
@@ -56,7 +47,7 @@ describe.skipIf(missingPeer('swaks') || missingPeer('curl'))('MMS by e-mail thro
       const add = cli(['users', 'add', name, '--password', `${name}-pw`, '--smtp-login', '--recipients', number], { env });
       expect(add.status, add.stderr).toBe(0);
     }
-    gateway = (await startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env })).child;
+    gateway = (await startExample(env)).child;
 
     // Alice, in her mail client: a subject, a line of text, a photo and a voice note, to the phone's MMS address.
     const sent = await swaks(smtpPort, 'alice', 'alice-pw', [

@@ -3,15 +3,13 @@
 // core (and the other way round) must mean the same there as in-process: an SMTP 5xx is final for the
 // sender's MTA, an SMSC's permanent refusal fails the message after one attempt, throttling spends none.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '../../core/index.ts';
 import { openSqliteStore, type SqliteStore } from '../../plugins/store-sqlite/index.ts';
 import { missingPeer } from '../helpers/peers.ts';
-import { cli, freePort, ROOT, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
+import { cli, exampleEnv, ROOT, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { modemRig, cleanup as cleanupRigs } from '../plugins/gsm-modem/rig.ts';
 import { SmscSimulator } from '../plugins/smpp/smsc-simulator/index.ts';
@@ -70,17 +68,7 @@ const LONG_TEXT = 'x'.repeat(153 * 13 + 10); // 14 GSM 7-bit segments; the defau
 
 describe.skipIf(missingPeer('swaks'))('SMTP verdicts, the example config started as `npm start` starts it', () => {
   it('552 for a text over the segment limit, and the sender is told the limit', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-example-'));
-    const [smtpPort, pop3Port, smppPort] = [await freePort(), await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NOWSMS_DATA_DIR: dataDir,
-      NOWSMS_SMTP_PORT: String(smtpPort),
-      NOWSMS_POP3_PORT: String(pop3Port),
-      NOWSMS_SMPP_PORT: String(smppPort),
-      NOWSMS_LOG_LEVEL: 'info',
-    };
-    for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND']) delete env[k];
+    const { env, smtpPort } = await exampleEnv();
     const add = cli(['users', 'add', 'alice', '--password', 'alice-pw', '--smtp-login', '--recipients', '+15550002222'], { env });
     expect(add.status, add.stderr).toBe(0);
     // No --config: nowsms.config.ts is found in the working directory, as `npm start` finds it.

@@ -129,3 +129,34 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   child.kill(signal);
   await exited;
 }
+
+/** The example config's environment for a test: a fresh data dir and free ports, nothing NOWSMS_* from outside. */
+export interface ExampleEnv {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  smtpPort: number;
+  pop3Port: number;
+  smppPort: number;
+}
+
+/** What `npm start` reads (nowsms.config.ts), for a test: its own data dir and ports, then `extra` (NOWSMS_MODEM, ...). */
+export async function exampleEnv(extra: Record<string, string> = {}): Promise<ExampleEnv> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-example-'));
+  const [smtpPort, pop3Port, smppPort] = [await freePort(), await freePort(), await freePort()];
+  // A developer's own settings must not leak into the test.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NOWSMS_')));
+  Object.assign(env, {
+    NOWSMS_DATA_DIR: dataDir,
+    NOWSMS_SMTP_PORT: String(smtpPort),
+    NOWSMS_POP3_PORT: String(pop3Port),
+    NOWSMS_SMPP_PORT: String(smppPort),
+    NOWSMS_LOG_LEVEL: 'info',
+    ...extra,
+  });
+  return { env, dataDir, smtpPort, pop3Port, smppPort };
+}
+
+/** The gateway started as `npm start` starts it: `nowsms start` in the repo, finding nowsms.config.ts. */
+export function startExample(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; lines: string[] }> {
+  return startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env });
+}

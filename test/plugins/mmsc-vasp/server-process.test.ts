@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missingPeer } from '../../helpers/peers.ts';
 import { fetchAll } from '../../helpers/pop3-fetch.ts';
-import { cli, freePort, ROOT, startProcess, stopProcess, writeConfig, type ConfigFile } from '../../helpers/process.ts';
+import { cli, exampleEnv, freePort, startExample, startProcess, stopProcess, writeConfig, type ConfigFile } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { curlMm7, deliverReq, statusCode, vectorRequest } from './mm7-http.ts';
 
@@ -142,22 +142,14 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint in a gateway proc
   }, 90_000);
 
   it('runs from the example config with NOWSMS_MM7_PORT and NOWSMS_MM7_ACCOUNTS, as `npm start` runs it', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-example-'));
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NOWSMS_DATA_DIR: dataDir,
-      NOWSMS_SMTP_PORT: String(await freePort()),
-      NOWSMS_POP3_PORT: String(await freePort()),
-      NOWSMS_SMPP_PORT: String(await freePort()),
+    const { env } = await exampleEnv({
       NOWSMS_MM7_PORT: String(port),
       // A password may hold colons: it is everything between the name and the routeToUser.
       NOWSMS_MM7_ACCOUNTS: 'mmsc:pass:word:alice, vasp:other-pw:',
-      NOWSMS_LOG_LEVEL: 'info',
-    };
-    for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND']) delete env[k];
+    });
     expect(cli(['users', 'add', 'alice', '--password', 'alice-pw', '--smtp-login'], { env }).status).toBe(0);
-    const started = await startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env });
+    const started = await startExample(env);
     gateway = started.child;
     const answer = await curlMm7(port, vectorRequest('sinch_mm7_deliver_3.http'), { auth: ['mmsc', 'pass:word'] });
     expect(statusCode(answer.body), answer.body).toBe(1000);
