@@ -123,6 +123,10 @@ async function handleMo(frame: GoodFrame, deps: InboundDeps): Promise<void> {
     ...(ud.udh ? { udh: ud.udh } : {}),
     alphabet: ud.alphabet,
   });
+  // Some SMSCs give the application ports as TLVs (source_port, destination_port; SMPP 3.4 §5.3.2.20-21)
+  // rather than in a UDH, a WAP push to port 2948 among them.
+  const destinationPort = tlvInt(frame, TAG.destination_port);
+  if (!sms.ports && destinationPort !== undefined) sms.ports = { destination: destinationPort, source: tlvInt(frame, TAG.source_port) ?? 0, bits: 16 };
   const meta = { sms, alphabet: ud.alphabet };
   const submit = submitter(deps);
   if (ud.concat && ud.concat.total > 1) {

@@ -92,6 +92,8 @@ export const TAG = {
   message_state: 0x0427,
   network_error_code: 0x0423,
   message_payload: 0x0424,
+  source_port: 0x020a,
+  destination_port: 0x020b,
   sar_msg_ref_num: 0x020c,
   sar_total_segments: 0x020e,
   sar_segment_seqnum: 0x020f,

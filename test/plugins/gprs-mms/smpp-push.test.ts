@@ -56,6 +56,18 @@ describe('WAP push through the SMPP client', () => {
     expect(receiver.counters).toEqual({ pushes: 2, mms: 1, notMms: 0, malformed: 0, incomplete: 1 });
   });
 
+  it('a push whose ports come as source_port/destination_port TLVs (no UDH) is a push too', async () => {
+    h = await startHarness();
+    const body = notification('pm-wap-notification-2');
+    expect(await h.sim.deliver({ ...addresses, data_coding: 0x04, short_message: mmsPush(body, 0x0c), source_port: 9200, dest_port: 2948 })).toBe(0);
+    const [listed] = await waitFor('the MO', () => h!.gw.gateway.stores.messages.list({ direction: 'MO' }).then((l) => l.length === 1 && l));
+    const m = (await h.gw.gateway.stores.messages.get(listed!.id))!;
+    expect(m.meta.sms).toMatchObject({ ports: { source: 9200, destination: 2948 } });
+    const out = new WapPushReceiver().fromMessage(m);
+    expect(out.kind).toBe('mms');
+    if (out.kind === 'mms') expect(out.push.body.equals(body)).toBe(true);
+  });
+
   it('a single-segment SI push is stored as octets and counted as not MMS', async () => {
     h = await startHarness();
     const udh = Buffer.from([0x06, 0x05, 0x04, 0x0b, 0x84, 0x23, 0xf0]);
