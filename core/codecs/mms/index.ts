@@ -2,6 +2,7 @@ export { decodeMms, address as mmsAddress } from './decode.ts';
 export { encodeMms, type MmsPduInput, type MmsPartInput } from './encode.ts';
 export { MmsError, isMmsError, type MmsErrorDetails } from './errors.ts';
 export { decodeText as decodeMmsText } from './charset.ts';
+export { WspReader } from './reader.ts';
 export { MESSAGE_TYPES as MMS_MESSAGE_TYPES, wspContentType } from './tables.ts';
 export {
   responseStatusClass,

@@ -1,9 +1,9 @@
 // The WSP Push PDU a WAP push SMS carries (WAP-230-WSP §8.2.4.1, connectionless: TID first): transaction
 // id, PDU type, HeadersLen, the content type, the headers, and the data, which for MMS is the
 // m-notification-ind (decoded elsewhere). Parsing is total: a result or a WapPushError with the offset.
+import { WspReader, isMmsError } from '../../../core/index.ts';
 import { WapPushError } from './errors.ts';
 import { MMS_APPLICATION_ID, MMS_CONTENT_TYPE, applicationIdOf, contentTypeOf, parameterNameOf } from './tables.ts';
-import { WspReader, hex } from './wsp.ts';
 
 export type WapPushPduType = 'push' | 'confirmed-push';
 
@@ -44,22 +44,23 @@ export function parseWapPush(data: Buffer): WapPush {
   try {
     return parse(data);
   } catch (e) {
-    if (e instanceof WapPushError) throw e;
+    // The WSP reader (the MMS codec's) names the field and the offset; the push has its own error.
+    if (isMmsError(e)) throw new WapPushError(e.offset ?? 0, e.message.replace(/ at offset \d+$/, ''));
     // Every read is bounds-checked, so this is a bug here; the caller still gets the one error it handles.
     throw new WapPushError(0, `internal parser error: ${(e as Error).message}`);
   }
 }
 
 function parse(data: Buffer): WapPush {
-  const r = new WspReader(data, 0, data.length);
+  const r = new WspReader(data);
   const tid = r.octet('the transaction id');
-  const typeAt = r.pos;
+  const typeAt = r.offset;
   const type = r.octet('the PDU type');
   const pduType = PDU_TYPES[type];
-  if (!pduType) return r.fail(`PDU type 0x${hex(type)} is not a Push (0x06) or ConfirmedPush (0x07)`, typeAt);
+  if (!pduType) return r.fail(`0x${hex(type)} is not a Push (0x06) or ConfirmedPush (0x07)`, 'the PDU type', typeAt);
   const headersLen = r.uintvar('HeadersLen');
-  if (headersLen === 0) r.fail('HeadersLen is 0: a push needs at least its content type');
-  const h = r.take(headersLen, 'the headers (HeadersLen)');
+  if (headersLen === 0) r.fail('a push needs at least its content type', 'HeadersLen 0');
+  const h = r.sub(headersLen, 'the headers (HeadersLen)');
   const { contentType, contentTypeCode, params } = readContentType(h);
   const push: WapPush = {
     tid,
@@ -68,58 +69,62 @@ function parse(data: Buffer): WapPush {
     ...(contentTypeCode !== undefined ? { contentTypeCode } : {}),
     contentTypeParams: params,
     headers: [],
-    body: data.subarray(r.pos),
+    body: data.subarray(r.offset),
   };
   let page = 1;
-  while (h.left > 0) {
-    const offset = h.pos;
-    const b = h.peek('a header');
+  while (h.remaining > 0) {
+    const offset = h.offset;
+    const b = h.octet('a header');
     if (b === SHIFT_DELIMITER || (b >= 0x01 && b <= 0x1f)) {
       // Shift-sequence (§8.4.2.6): a page change, in effect for the headers that follow.
-      h.pos++;
       page = b === SHIFT_DELIMITER ? h.octet('the header code page') : b;
       continue;
     }
     if (b & 0x80) {
-      h.pos++;
       const field = b & 0x7f;
       push.headers.push({ field, page, offset });
       if (page === 1 && field === X_WAP_APPLICATION_ID) push.applicationId = readApplicationId(h);
-      else h.skipValue(`the value of header 0x${hex(field)}`);
+      else h.value(`the value of header 0x${hex(field)}`);
     } else if (b === 0) {
-      h.fail('a header name expected, found NUL');
+      h.fail('a header name expected, found NUL', 'a header', offset);
     } else {
-      const name = h.text('an application header name');
+      h.offset = offset;
+      const name = h.textString('an application header name');
       push.headers.push({ field: name.toLowerCase(), page, offset });
-      if (name.toLowerCase() === 'x-wap-application-id') push.applicationId = h.text('the X-Wap-Application-Id value');
-      else h.skipValue(`the value of header ${name}`);
+      if (name.toLowerCase() === 'x-wap-application-id') push.applicationId = h.textString('the X-Wap-Application-Id value');
+      else h.value(`the value of header ${name}`);
     }
   }
   return push;
 }
 
+/** The next octet, not taken; the end of the value is an error naming what was expected. */
+function next(r: WspReader, field: string): number {
+  const b = r.peek();
+  return b === undefined ? r.fail('expected, found the end of the data', field) : b;
+}
+
 /** Content-type-value (§8.4.2.24): Constrained-media (short integer or text), or Value-length Media-type *(Parameter). */
 function readContentType(r: WspReader): { contentType: string; contentTypeCode?: number; params: Record<string, string | number> } {
-  const b = r.peek('the content type');
+  const b = next(r, 'the content type');
   if (b & 0x80) {
-    r.pos++;
+    r.offset++;
     return { contentType: contentTypeOf(b & 0x7f), contentTypeCode: b & 0x7f, params: {} };
   }
   if (b >= 32) return { contentType: mediaText(r), params: {} };
-  const at = r.pos;
-  const length = r.valueLength('the content type length');
-  if (length === 0) r.fail('the content type is empty', at);
-  const v = r.take(length, 'the content type');
-  const first = v.peek('the media type');
+  const at = r.offset;
+  const v = r.lengthValue('the content type');
+  if (v.remaining === 0) r.fail('empty', 'the content type', at);
+  const first = next(v, 'the media type');
   let contentType: string;
   let contentTypeCode: number | undefined;
   if (first >= 32 && first < 0x80) contentType = mediaText(v);
   else {
-    contentTypeCode = v.integer('the well-known media type');
+    contentTypeCode = v.integerValue('the well-known media type');
     contentType = contentTypeOf(contentTypeCode);
   }
   const params: Record<string, string | number> = {};
-  while (v.left > 0) {
+  while (v.remaining > 0) {
     const param = readParameter(v);
     if (param) params[param[0]] = param[1];
   }
@@ -127,9 +132,9 @@ function readContentType(r: WspReader): { contentType: string; contentTypeCode?:
 }
 
 function mediaText(r: WspReader): string {
-  const at = r.pos;
-  const t = r.text('the content type').trim().toLowerCase();
-  if (!t) r.fail('the content type is an empty text', at);
+  const at = r.offset;
+  const t = r.textString('the content type').trim().toLowerCase();
+  if (!t) r.fail('an empty text', 'the content type', at);
   return t;
 }
 
@@ -138,12 +143,12 @@ function mediaText(r: WspReader): string {
  * integer or text). Undefined for a length-prefixed value nobody here reads: skipped, not shown.
  */
 function readParameter(r: WspReader): [string, string | number] | undefined {
-  const b = r.peek('a content type parameter');
+  const b = next(r, 'a content type parameter');
   if (b >= 32 && b < 0x80) {
-    const name = r.text('a parameter name').toLowerCase();
+    const name = r.textString('a parameter name').toLowerCase();
     return [name, untypedValue(r)];
   }
-  const code = r.integer('a parameter token');
+  const code = r.integerValue('a parameter token');
   const name = parameterNameOf(code);
   // Q-value (§8.4.2.1) is a uintvar, which the general rules would misread.
   if (code === 0x00) return [name, r.uintvar('the q parameter')];
@@ -153,40 +158,40 @@ function readParameter(r: WspReader): [string, string | number] | undefined {
 
 /** Typed-value, read by the general rules: short integer, long integer, No-value, or text. */
 function typedValue(r: WspReader, name: string): string | number | undefined {
-  const b = r.peek(`the ${name} parameter`);
+  const field = `the ${name} parameter`;
+  const b = next(r, field);
   if (b === 0) {
-    r.pos++;
+    r.offset++;
     return '';
   }
-  if (b & 0x80 || b <= 30) return r.integer(`the ${name} parameter`);
+  if (b & 0x80 || b <= 30) return r.integerValue(field);
   if (b === 31) {
-    r.take(r.valueLength(`the ${name} parameter`), `the ${name} parameter`);
+    r.lengthValue(field);
     return undefined;
   }
-  return textValue(r, `the ${name} parameter`);
+  return r.textString(field, true);
 }
 
 function untypedValue(r: WspReader): string | number {
-  const b = r.peek('a parameter value');
-  if (b & 0x80 || (b > 0 && b <= 30)) return r.integer('a parameter value');
+  const b = next(r, 'a parameter value');
+  if (b & 0x80 || (b > 0 && b <= 30)) return r.integerValue('a parameter value');
   if (b === 0) {
-    r.pos++;
+    r.offset++;
     return '';
   }
-  return textValue(r, 'a parameter value');
-}
-
-/** Text-value (§8.4.2.3): Token-text or Quoted-string, whose opening quote (34) has no closing one. */
-function textValue(r: WspReader, what: string): string {
-  const t = r.text(what);
-  return t.startsWith('"') ? t.slice(1) : t;
+  // Text-value (§8.4.2.3): Token-text or Quoted-string, whose opening quote (34) has no closing one.
+  return r.textString('a parameter value', true);
 }
 
 /** Application-id-value (WAP-235 §7.2.2.2 / WSP Table 39): Uri-value (text) or App-assigned-code (Integer-value). */
 function readApplicationId(r: WspReader): string | number {
-  const b = r.peek('the X-Wap-Application-Id value');
-  if (b >= 32 && b < 0x80) return r.text('the X-Wap-Application-Id value');
-  return applicationIdOf(r.integer('the X-Wap-Application-Id value'));
+  const b = next(r, 'the X-Wap-Application-Id value');
+  if (b >= 32 && b < 0x80) return r.textString('the X-Wap-Application-Id value');
+  return applicationIdOf(r.integerValue('the X-Wap-Application-Id value'));
+}
+
+function hex(b: number): string {
+  return b.toString(16).padStart(2, '0');
 }
 
 /**
