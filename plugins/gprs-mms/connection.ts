@@ -23,7 +23,7 @@ export class GprsMmsConnection implements Connection {
   private readonly receiver: WapPushReceiver;
   /** Reads a push again on a retry without counting it again (the receiver counted and logged it once). */
   private readonly rereader = new WapPushReceiver();
-  private readonly counters: Mm1Counters = { retrieved: 0, retrieveFailed: 0, sent: 0, sendFailed: 0, reports: 0, ignored: 0 };
+  private readonly counters: Mm1Counters = { retrieved: 0, retrieveFailed: 0, mmsSent: 0, sendFailed: 0, reports: 0, ignored: 0 };
   private readonly deps: Mm1Deps;
 
   constructor(
