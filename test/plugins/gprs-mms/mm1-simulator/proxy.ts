@@ -132,6 +132,10 @@ export class HttpProxy extends EventEmitter {
       res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway: the origin closed the connection\n');
       done(502);
     });
+    // The client went away before the answer was whole (a phone killed, a timeout): so does the request upstream.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   }
 }
