@@ -71,7 +71,7 @@ describe.skipIf(missingPeer('socat'))('gprs-mms: fetching an MMS when the networ
     const rig = await mmsRig();
     const faults = [
       { answer: { http: 500 }, reason: /HTTP 500/ },
-      { answer: { delayMs: 3000 }, reason: /no answer from the WAP proxy 127\.0\.0\.1:\d+ within 1 s/ },
+      { answer: { delayMs: 4000 }, reason: /no answer from the WAP proxy 127\.0\.0\.1:\d+ within 2 s/ },
       { answer: 'truncate' as const, reason: /cut short after \d+ octets/ },
     ];
     const helds = [];

@@ -8,8 +8,8 @@ import type { TestGateway, TestGatewayOptions } from '../../helpers/gateway.ts';
 import { gateway, modemPlugin, modemRig, onCleanup, statusOf, waitFor, waitForState, type ModemRig } from '../gsm-modem/rig.ts';
 import { HttpProxy, Mm1Mmsc, type HeldMms, type HttpProxyOptions, type Mm1MmscOptions } from './mm1-simulator/index.ts';
 
-/** Short MM1 retries: 0.2 s, 0.4 s, ... up to 1 s; a request unanswered after 1 s is a failure. */
-export const FAST_MM1: Partial<GprsMmsOptions> = { firstRetrySeconds: 0.2, maxRetrySeconds: 1, timeoutSeconds: 1 };
+/** Short MM1 retries: 0.2 s, 0.4 s, ... up to 1 s; a request unanswered after 2 s is a failure. */
+export const FAST_MM1: Partial<GprsMmsOptions> = { firstRetrySeconds: 0.2, maxRetrySeconds: 1, timeoutSeconds: 2 };
 /** The gateway's own retry schedule (for MT MMS), shortened the same way. */
 export const FAST_RETRY = { maxAttempts: 5, firstDelaySeconds: 0.1, stepSeconds: 0.1, throttlePauseSeconds: 0.1 };
 
