@@ -58,9 +58,10 @@ export async function retrieve(deps: Mm1Deps, entry: QueueEntry, n: MmsPdu, sign
   }
   const attemptsMade = entry.attempts + 1;
   // The first failure tells the MMSC "deferred" before the retry is scheduled, so that it arrives before
-  // a later success's m-acknowledge-ind. Its own failure is only logged (tellMmsc never throws).
+  // a later success's m-acknowledge-ind. Its own failure is only logged (tellMmsc never throws). A gateway
+  // stopping mid-fetch says nothing: the try does not count, and the next one is the first again.
   const later = async (why: string, cause?: unknown) => {
-    if (entry.attempts === 0 && n.transactionId) await tellMmsc(deps, notifyResp(deps, n, 'deferred'), signal, 'deferred');
+    if (entry.attempts === 0 && n.transactionId && !signal.aborted) await tellMmsc(deps, notifyResp(deps, n, 'deferred'), signal, 'deferred');
     return new SendError('temporary', `${why}; trying again until ${expiry.toISOString()}`, { retryAt: nextTry(attemptsMade, opts, expiry), cause });
   };
   const refuse = (why: string) => {

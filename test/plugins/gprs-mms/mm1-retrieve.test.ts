@@ -189,6 +189,41 @@ describe.skipIf(missingPeer('socat'))('gprs-mms: fetching an MMS when the networ
     expectWhole(mms!);
   });
 
+  it('the same notification pushed again (the MMSC announcing it twice): stored once, both pushes done, the MMSC told each time', async () => {
+    const rig = await mmsRig();
+    const held = rig.hold();
+    rig.push(held);
+    expect((await rig.settled(1)).status).toBe('sent');
+    // Another push (a new WSP transaction, so another SMS) for the same notification.
+    rig.push(held, { tid: 2 });
+    const again = await rig.settled(2);
+    expect(again.status).toBe('sent');
+    expect(details(again, 'sent')[0]).toMatch(/\(already stored\); the MMSC was told \(retrieved\)/);
+    expect(await rig.mailbox('alice')).toHaveLength(1);
+    expect(await rig.received()).toHaveLength(1);
+    await rig.mmsc.waitFor(() => told(rig, held.transactionId).length === 2, 'two notify-responses');
+    expect(told(rig, held.transactionId)).toEqual(['m-notifyresp-ind:retrieved', 'm-notifyresp-ind:retrieved']);
+  });
+
+  it('a gateway stopped mid-fetch tells the MMSC nothing and fetches the MMS after its restart, as if the first try never happened', async () => {
+    const rig = await mmsRig({ plugin: { timeoutSeconds: 30 } });
+    const held = rig.hold();
+    rig.mmsc.misbehaveNext({ delayMs: 30_000 });
+    rig.push(held);
+    await rig.mmsc.waitFor(() => rig.mmsc.requests.some((r) => r.method === 'GET'), 'the GET');
+    await rig.restart();
+    const push = await rig.settled();
+    expect(push.status).toBe('sent');
+    expect(details(push, 'retrying')).toEqual(['retrying: gateway stopped during send']);
+    expect(details(push, 'sent')[0]).toMatch(/the MMSC was told \(retrieved\)/);
+    await rig.mmsc.waitFor(() => told(rig, held.transactionId).length > 0, 'the notify-response');
+    expect(told(rig, held.transactionId)).toEqual(['m-notifyresp-ind:retrieved']);
+    expect(rig.mmsc.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const [mms, ...more] = await rig.mailbox('alice');
+    expect(more).toHaveLength(0);
+    expectWhole(mms!);
+  });
+
   it('a Service Indication push is ignored: the push says so, nobody gets it, the counters count it', async () => {
     const rig = await mmsRig();
     const [si] = encodeDeliver({ from: '+6245', data: siPush(), ports: { source: 9200, destination: 2948 } });

@@ -6,7 +6,7 @@ import type { MessageSummary, Message } from '../../../core/index.ts';
 import { gprsMms, type GprsMmsOptions } from '../../../plugins/gprs-mms/index.ts';
 import type { TestGateway, TestGatewayOptions } from '../../helpers/gateway.ts';
 import { gateway, modemPlugin, modemRig, onCleanup, statusOf, waitFor, waitForState, type ModemRig } from '../gsm-modem/rig.ts';
-import { HttpProxy, Mm1Mmsc, type HeldMms, type HttpProxyOptions, type Mm1MmscOptions } from './mm1-simulator/index.ts';
+import { HttpProxy, Mm1Mmsc, type HeldMms, type HttpProxyOptions, type Mm1MmscOptions, type PushSmsOptions } from './mm1-simulator/index.ts';
 
 /** Short MM1 retries: 0.2 s, 0.4 s, ... up to 1 s; a request unanswered after 2 s is a failure. */
 export const FAST_MM1: Partial<GprsMmsOptions> = { firstRetrySeconds: 0.2, maxRetrySeconds: 1, timeoutSeconds: 2 };
@@ -25,10 +25,12 @@ export interface MmsRig {
   proxy: HttpProxy;
   modem: ModemRig;
   gw: TestGateway;
+  /** Stops the gateway (as `nowsms stop` does) and starts another on the same data dir and modem. */
+  restart(): Promise<void>;
   /** A picture with a line of text, held at the MMSC for the modem's number. */
   hold(opts?: { subject?: string; expirySeconds?: number }): HeldMms;
   /** The WAP push SMS for a held MMS (or any MMS PDU), through the modem. */
-  push(what: HeldMms | Buffer): void;
+  push(what: HeldMms | Buffer, opts?: PushSmsOptions): void;
   /** The MO SMS the modem stored (the pushes), oldest first. */
   pushes(): Promise<MessageSummary[]>;
   /** The MMS received (MO), oldest first. */
@@ -48,26 +50,34 @@ export async function mmsRig(
   const proxy = await HttpProxy.start(opts.proxy);
   onCleanup(() => proxy.stop());
   const modem = await modemRig();
-  const gw = await gateway({
-    users: [ALICE, BOB],
-    ...opts.gateway,
-    config: { retry: FAST_RETRY, ...opts.gateway?.config },
-    plugins: [
-      modemPlugin(MODEM, modem, { number: '+15550001111', routeTo: 'bob' }),
-      gprsMms({ mmscUrl: mmsc.url, proxy: proxy.hostPort, routeTo: 'alice', anyTraffic: true, ...FAST_MM1, ...opts.plugin }),
-      ...(opts.gateway?.plugins ?? []),
-    ],
-  });
-  await waitForState(gw, MODEM, 'up');
-  await modem.sim.waitForCommand(/^AT\+CNMI=/, 15_000);
-  const stores = gw.gateway.stores;
+  const start = async (dataDir?: string) => {
+    const gw = await gateway({
+      users: [ALICE, BOB],
+      ...opts.gateway,
+      ...(dataDir ? { dataDir } : {}),
+      config: { retry: FAST_RETRY, ...opts.gateway?.config },
+      plugins: [
+        modemPlugin(MODEM, modem, { number: '+15550001111', routeTo: 'bob' }),
+        gprsMms({ mmscUrl: mmsc.url, proxy: proxy.hostPort, routeTo: 'alice', anyTraffic: true, ...FAST_MM1, ...opts.plugin }),
+        ...(opts.gateway?.plugins ?? []),
+      ],
+    });
+    await waitForState(gw, MODEM, 'up');
+    await modem.sim.waitForCommand(/^AT\+CNMI=/, 15_000);
+    return gw;
+  };
+  const stores = () => rig.gw.gateway.stores;
   const mo = async (kind: 'sms' | 'mms') =>
-    (await stores.messages.list({ direction: 'MO' })).filter((m) => m.kind === kind).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+    (await stores().messages.list({ direction: 'MO' })).filter((m) => m.kind === kind).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const rig: MmsRig = {
     mmsc,
     proxy,
     modem,
-    gw,
+    gw: await start(),
+    async restart() {
+      await rig.gw.stop();
+      rig.gw = await start(rig.gw.dataDir);
+    },
     hold: (o = {}) =>
       mmsc.hold({
         from: '+4790000001',
@@ -79,8 +89,8 @@ export async function mmsRig(
           { contentType: 'image/jpeg', contentId: 'photo', name: 'beach.jpg', data: JPEG },
         ],
       }),
-    push(what) {
-      const sms = mmsc.pushSms(Buffer.isBuffer(what) ? what : what.notification);
+    push(what, o) {
+      const sms = mmsc.pushSms(Buffer.isBuffer(what) ? what : what.notification, o);
       for (const p of sms.pdus) modem.sim.deliverPdu(p.pdu);
     },
     pushes: () => mo('sms'),
@@ -91,10 +101,10 @@ export async function mmsRig(
         return p && (p.status === 'sent' || p.status === 'failed') ? p : undefined;
       }),
     async mailbox(user) {
-      const entries = await stores.mailboxes.list(user);
-      return Promise.all(entries.map(async (e) => (await stores.messages.get(e.messageId))!));
+      const entries = await stores().mailboxes.list(user);
+      return Promise.all(entries.map(async (e) => (await stores().messages.get(e.messageId))!));
     },
-    counters: () => statusOf(gw, CONNECTION).counters,
+    counters: () => statusOf(rig.gw, CONNECTION).counters,
   };
   return rig;
 }
