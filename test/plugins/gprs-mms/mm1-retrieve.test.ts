@@ -224,7 +224,7 @@ describe.skipIf(missingPeer('socat'))('gprs-mms: fetching an MMS when the networ
     expectWhole(mms!);
   });
 
-  it('a Service Indication push is ignored: the push says so, nobody gets it, the counters count it', async () => {
+  it('a Service Indication push is ignored and bytes that are no push fail: the push says so, nobody gets it, the counters count it', async () => {
     const rig = await mmsRig();
     const [si] = encodeDeliver({ from: '+6245', data: siPush(), ports: { source: 9200, destination: 2948 } });
     rig.modem.sim.deliverPdu(si!.pdu);
@@ -237,5 +237,14 @@ describe.skipIf(missingPeer('socat'))('gprs-mms: fetching an MMS when the networ
     expect(await rig.received()).toHaveLength(0);
     expect(rig.mmsc.requests).toHaveLength(0);
     expect(rig.counters()).toMatchObject({ pushPushes: 1, pushNotMms: 1, pushMms: 0, ignored: 1, retrieved: 0 });
+
+    // Bytes to the push port that are no WSP push: failed, with where they stopped being one.
+    const [junk] = encodeDeliver({ from: '+6245', data: Buffer.from([0x01, 0x06, 0x7f, 0xbe]), ports: { source: 9200, destination: 2948 } });
+    rig.modem.sim.deliverPdu(junk!.pdu);
+    const bad = await rig.settled(2);
+    expect(bad.status).toBe('failed');
+    expect(details(bad, 'failed')[0]).toMatch(/^failed: not a WAP push: .+ \(offset \d+\)$/);
+    expect(await rig.mailbox('bob')).toHaveLength(0);
+    expect(rig.counters()).toMatchObject({ pushPushes: 2, pushMalformed: 1, ignored: 1 });
   });
 });
