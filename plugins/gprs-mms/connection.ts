@@ -21,7 +21,9 @@ export class GprsMmsConnection implements Connection {
   private context: ConnectionContext | undefined;
   private readonly link: DataLink;
   private readonly receiver: WapPushReceiver;
-  private readonly counters: Mm1Counters = { retrieved: 0, retrieveFailed: 0, sent: 0, sendFailed: 0, reports: 0, ignored: 0 };
+  /** Reads a push again on a retry without counting it again (the receiver counted and logged it once). */
+  private readonly rereader = new WapPushReceiver();
+  private readonly counters: Mm1Counters = { retrieved: 0, retrieveFailed: 0, mmsSent: 0, sendFailed: 0, reports: 0, ignored: 0 };
   private readonly deps: Mm1Deps;
 
   constructor(
@@ -74,7 +76,7 @@ export class GprsMmsConnection implements Connection {
       if (m.kind !== 'mms') throw new SendError('permanent', `${this.id} sends MMS only`);
       return send(this.deps, m, entry.messageId, signal);
     }
-    const outcome = this.receiver.fromMessage(m);
+    const outcome = (entry.attempts === 0 ? this.receiver : this.rereader).fromMessage(m);
     switch (outcome.kind) {
       case 'not-push':
         throw new SendError('permanent', 'not a WAP push (an SMS to port 2948): nothing for gprs-mms to do');

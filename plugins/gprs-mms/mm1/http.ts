@@ -44,6 +44,8 @@ export function mm1Request(opts: Mm1HttpOptions, req: { method: 'GET' | 'POST'; 
     'Accept-Language': 'en-US, en',
   };
   if (opts.uaProfile) headers['x-wap-profile'] = opts.uaProfile;
+  // An abort signal fires once: a request begun after it (the gateway stopping) would otherwise run to its timeout.
+  if (signal.aborted) return Promise.reject(new Mm1HttpError('aborted', 'the gateway is stopping'));
   if (req.body) {
     headers['Content-Type'] = MMS_CONTENT_TYPE;
     headers['Content-Length'] = String(req.body.length);

@@ -57,8 +57,11 @@ export async function retrieve(deps: Mm1Deps, entry: QueueEntry, n: MmsPdu, sign
     throw new SendError('permanent', `expired: ${about} was to be fetched by ${expiry.toISOString()}`);
   }
   const attemptsMade = entry.attempts + 1;
-  const later = (why: string, cause?: unknown) => {
-    if (entry.attempts === 0 && n.transactionId) void tellMmsc(deps, notifyResp(deps, n, 'deferred'), signal, 'deferred');
+  // The first failure tells the MMSC "deferred" before the retry is scheduled, so that it arrives before
+  // a later success's m-acknowledge-ind. Its own failure is only logged (tellMmsc never throws). A gateway
+  // stopping mid-fetch says nothing: the try does not count, and the next one is the first again.
+  const later = async (why: string, cause?: unknown) => {
+    if (entry.attempts === 0 && n.transactionId && !signal.aborted) await tellMmsc(deps, notifyResp(deps, n, 'deferred'), signal, 'deferred');
     return new SendError('temporary', `${why}; trying again until ${expiry.toISOString()}`, { retryAt: nextTry(attemptsMade, opts, expiry), cause });
   };
   const refuse = (why: string) => {
@@ -66,21 +69,25 @@ export async function retrieve(deps: Mm1Deps, entry: QueueEntry, n: MmsPdu, sign
     if (n.transactionId) void tellMmsc(deps, notifyResp(deps, n, 'rejected'), signal, 'rejected');
     return new SendError('permanent', why);
   };
+  const tooBig = `${about} is larger than maxRetrieveBytes (${opts.maxRetrieveBytes})`;
+  // As a handset does: an MMS whose notification says it is too big is not fetched at all (the data plan).
+  if (n.messageSize !== undefined && n.messageSize > opts.maxRetrieveBytes) throw refuse(`${tooBig}: ${n.messageSize} octets`);
 
   let answer;
   try {
     answer = await deps.request({ method: 'GET', url }, signal);
   } catch (e) {
-    if (e instanceof Mm1HttpError && e.kind === 'too-big') throw refuse(`${about} is larger than maxRetrieveBytes (${opts.maxRetrieveBytes})`);
-    if (e instanceof SendError) throw e;
-    throw later(`cannot fetch ${about}: ${(e as Error).message}`, e);
+    if (e instanceof Mm1HttpError && e.kind === 'too-big') throw refuse(tooBig);
+    // The data link did not come up, or its interface has no address: retried until the expiry like any other failure.
+    if (e instanceof SendError && e.failure !== 'temporary') throw e;
+    throw await later(e instanceof SendError ? e.message : `cannot fetch ${about}: ${(e as Error).message}`, e);
   }
   if (answer.status === 404 || answer.status === 410) {
     const why = `the MMSC does not have ${about} (HTTP ${answer.status})`;
     if (attemptsMade >= BELIEVE_AFTER) throw refuse(`${why}, ${attemptsMade} times`);
-    throw later(why);
+    throw await later(why);
   }
-  if (answer.status < 200 || answer.status >= 300) throw later(`fetching ${about}: HTTP ${answer.status}`);
+  if (answer.status < 200 || answer.status >= 300) throw await later(`fetching ${about}: HTTP ${answer.status}`);
   let conf: MmsPdu;
   try {
     conf = decodeMms(answer.body);
@@ -88,11 +95,11 @@ export async function retrieve(deps: Mm1Deps, entry: QueueEntry, n: MmsPdu, sign
   } catch (e) {
     const why = `fetching ${about}: the answer (${answer.contentType || 'no content type'}, ${answer.body.length} octets) is not an MMS: ${isMmsError(e) ? e.message : (e as Error).message}`;
     if (attemptsMade >= BELIEVE_AFTER) throw refuse(why);
-    throw later(why);
+    throw await later(why);
   }
   if (conf.retrieveStatus !== undefined && conf.retrieveStatus !== 0x80) {
     const why = `the MMSC could not give ${about}: X-Mms-Retrieve-Status 0x${conf.retrieveStatus.toString(16)}${conf.retrieveText ? ` (${conf.retrieveText})` : ''}`;
-    if (responseStatusClass(conf.retrieveStatus) === 'transient') throw later(why);
+    if (responseStatusClass(conf.retrieveStatus) === 'transient') throw await later(why);
     deps.counters.retrieveFailed++;
     throw new SendError('permanent', why);
   }
@@ -101,19 +108,34 @@ export async function retrieve(deps: Mm1Deps, entry: QueueEntry, n: MmsPdu, sign
   try {
     [stored] = await deps.ctx().submit([messageOf(deps, entry, n, conf, url)]);
   } catch (e) {
-    if (isNowsmsError(e) && e.temporary) throw later(`the gateway did not take ${about}: ${e.message}`, e);
+    if (isNowsmsError(e) && e.temporary) throw await later(`the gateway did not take ${about}: ${e.message}`, e);
     throw refuse(`the gateway refused ${about}: ${(e as Error).message}`);
   }
   deps.counters.retrieved++;
-  // Deferred earlier: the MMS is acknowledged (with the retrieve-conf's transaction); else notify-response.
-  const ack =
-    entry.attempts > 0 && conf.transactionId
-      ? encodeMms({ messageType: 'm-acknowledge-ind', transactionId: conf.transactionId, mmsVersion: opts.mmsVersion, reportAllowed: opts.reportAllowed })
-      : n.transactionId
-        ? notifyResp(deps, n, 'retrieved')
-        : undefined;
-  const told = ack ? await tellMmsc(deps, ack, signal, 'retrieved') : 'nothing to tell the MMSC (no transaction id)';
+  const told = await acknowledge(deps, entry.attempts > 0, n, conf, signal);
   return { detail: `fetched ${answer.body.length} octets, stored as ${stored?.id}${stored?.duplicate ? ' (already stored)' : ''}; ${told}` };
+}
+
+/**
+ * Immediate retrieval ends with m-notifyresp-ind Retrieved (the notification's transaction). After a failed
+ * first try we said Deferred, which ended that transaction: this is a deferred retrieval, acknowledged with
+ * m-acknowledge-ind in the m-retrieve-conf's transaction, and only when the m-retrieve-conf has one (OMA-MMS-ENC
+ * §6.3: the MMSC includes the Transaction-ID when it wants the acknowledgement; Android's and Firefox OS's MMS
+ * clients do the same). Sent after a first try whose Deferred never reached the MMSC too, as those clients do.
+ */
+async function acknowledge(deps: Mm1Deps, deferred: boolean, n: MmsPdu, conf: MmsPdu, signal: AbortSignal): Promise<string> {
+  if (deferred) {
+    if (!conf.transactionId) return 'the MMSC asked for no acknowledgement (its m-retrieve-conf has no Transaction-ID)';
+    const ack = encodeMms({
+      messageType: 'm-acknowledge-ind',
+      transactionId: conf.transactionId,
+      mmsVersion: deps.opts.mmsVersion,
+      reportAllowed: deps.opts.reportAllowed,
+    });
+    return tellMmsc(deps, ack, signal, 'retrieved');
+  }
+  if (!n.transactionId) return 'nothing to tell the MMSC (the notification has no Transaction-ID)';
+  return tellMmsc(deps, notifyResp(deps, n, 'retrieved'), signal, 'retrieved');
 }
 
 function notifyResp(deps: Mm1Deps, n: MmsPdu, status: 'retrieved' | 'deferred' | 'rejected'): Buffer {

@@ -63,6 +63,6 @@ export async function send(deps: Mm1Deps, message: Message, transactionId: strin
     deps.counters.sendFailed++;
     throw new SendError(cls === 'transient' ? 'temporary' : 'permanent', `${where} refused the m-send-req: ${said}`);
   }
-  deps.counters.sent++;
+  deps.counters.mmsSent++;
   return { detail: `${where}: ${said}${conf.messageId ? `, Message-ID ${conf.messageId}` : ''}`, ...(conf.messageId ? { remoteIds: [conf.messageId] } : {}) };
 }

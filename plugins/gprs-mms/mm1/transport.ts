@@ -7,7 +7,8 @@ import type { Mm1Answer } from './http.ts';
 export interface Mm1Counters {
   retrieved: number;
   retrieveFailed: number;
-  sent: number;
+  /** MMS the MMSC took (m-send-conf Ok); not `sent`, which the dispatcher's counter of finished queue entries is. */
+  mmsSent: number;
   sendFailed: number;
   reports: number;
   ignored: number;

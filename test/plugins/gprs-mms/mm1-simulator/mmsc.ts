@@ -56,6 +56,11 @@ export interface HoldOptions {
   /** X-Mms-Expiry, relative (default 3 days); a GET after it gets Retrieve-Status message-not-found. */
   expirySeconds?: number;
   mmsVersion?: string;
+  /**
+   * false: the m-retrieve-conf carries no X-Mms-Transaction-ID, so the MMSC asks for no m-acknowledge-ind after
+   * a deferred retrieval (OMA-MMS-ENC 1.2 §6.3: the ID is there when the MMSC wants the acknowledgement).
+   */
+  acknowledge?: boolean;
 }
 
 export interface HeldMms {
@@ -169,7 +174,7 @@ export class Mm1Mmsc extends EventEmitter {
     const expirySeconds = opts.expirySeconds ?? 3 * 24 * 3600;
     const retrieveConf = encodeMms({
       messageType: 'm-retrieve-conf',
-      transactionId,
+      ...(opts.acknowledge === false ? {} : { transactionId }),
       mmsVersion,
       messageId,
       date: new Date(Math.floor(Date.now() / 1000) * 1000),

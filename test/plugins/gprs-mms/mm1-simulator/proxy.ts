@@ -12,6 +12,8 @@ export interface ProxyRequest {
   /** The target was an absolute http:// URI (what a WAP 2.0 proxy takes). */
   absolute: boolean;
   headers: http.IncomingHttpHeaders;
+  /** The address the request came from (the phone's data link address). */
+  remoteAddress: string;
   /** What the proxy did: the origin's status, its own 4xx/5xx, or 'closed'. */
   outcome?: number | 'closed';
   at: Date;
@@ -79,7 +81,14 @@ export class HttpProxy extends EventEmitter {
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? '';
-    const entry: ProxyRequest = { method: req.method ?? '', url, absolute: /^http:\/\//i.test(url), headers: req.headers, at: new Date() };
+    const entry: ProxyRequest = {
+      method: req.method ?? '',
+      url,
+      absolute: /^http:\/\//i.test(url),
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      at: new Date(),
+    };
     this.log.push(entry);
     const done = (outcome: ProxyRequest['outcome']) => {
       entry.outcome = outcome;
@@ -122,6 +131,10 @@ export class HttpProxy extends EventEmitter {
       // The origin closed or refused the connection without an answer.
       res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway: the origin closed the connection\n');
       done(502);
+    });
+    // The client went away before the answer was whole (a phone killed, a timeout): so does the request upstream.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
   }
