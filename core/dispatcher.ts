@@ -60,6 +60,9 @@ export class Dispatcher {
     });
   }
 
+  /** When the soonest retry this worker scheduled falls due (Infinity: none pending). */
+  private soonestRetry = Infinity;
+
   /** Leased entries not yet handed to the connection: one lease (a store write) serves a whole window. */
   private buffer: QueueEntry[] = [];
 
@@ -76,13 +79,17 @@ export class Dispatcher {
         continue;
       }
       if (this.buffer.length === 0) {
+        const leaseAt = new Date();
+        // This lease takes every retry due by now, the soonest one this worker scheduled included.
+        if (leaseAt.getTime() >= this.soonestRetry) this.soonestRetry = Infinity;
         try {
-          this.buffer = await this.deps.stores.queues.lease(this.connection.id, new Date(), window);
+          this.buffer = await this.deps.stores.queues.lease(this.connection.id, leaseAt, window);
         } catch (err) {
           this.deps.log.error({ err, connection: this.connection.id }, 'cannot lease queued messages');
         }
         if (this.buffer.length === 0) {
-          await this.sleep(POLL_MS);
+          // A retry this worker scheduled sooner than the poll (a connection's own retryAt) is not kept waiting.
+          await this.sleep(Math.max(1, Math.min(POLL_MS, this.soonestRetry - Date.now())));
           continue;
         }
       }
@@ -136,6 +143,7 @@ export class Dispatcher {
       }
       const at = retryAt ?? new Date(Date.now() + retryDelayMs(attempts, config.retry));
       await stores.queues.retry(id, at, e.message, true);
+      this.soonestRetry = Math.min(this.soonestRetry, at.getTime());
       this.counters.retried++;
       log.info({ connection: this.connection.id, id, attempts, next: at.toISOString(), reason: e.message }, 'send failed; will retry');
     }

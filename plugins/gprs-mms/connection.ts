@@ -107,7 +107,8 @@ export class GprsMmsConnection implements Connection {
   }
 
   status() {
-    const counters = { ...this.counters, ...prefixed('push', this.receiver.counters), ...prefixed('link', this.link.counters) };
+    const { pushes, ...pushKinds } = this.receiver.counters;
+    const counters = { ...this.counters, pushes, ...prefixed('push', pushKinds), ...prefixed('link', this.link.counters) };
     if (!this.context) return { state: 'stopped' as const, detail: this.opts.mmscUrl, counters };
     return { state: 'up' as const, detail: `${this.opts.mmscUrl} (data link ${this.link.state})`, counters };
   }

@@ -23,7 +23,7 @@ export function gprsMms(options: GprsMmsOptions): NowsmsPlugin {
           'NOWSMS_ERR_CONFIG',
           opts.modem
             ? `plug-in ${name}: no modem has id ${opts.modem} (modems: ${modems.join(', ')})`
-            : `plug-in ${name}: ${modems.length} modems are configured (${modems.join(', ')}): say which one's MMS side this is with modem`,
+            : `plug-in ${name}: ${modems.length} modems are configured (${modems.join(', ')}): name the one whose MMS side this is, e.g. gprsMms({ modem: '${modems[0]}', ... })`,
         );
       const id = opts.id ?? `${modem}-mms`;
       const pushFrom = opts.pushFrom ?? [modem];

@@ -25,7 +25,7 @@ describe('gprs-mms: which modem', () => {
     expect(r.status).not.toBe(0);
     const out = r.stderr + r.stdout;
     expect(out).toContain('NOWSMS_ERR_CONFIG');
-    expect(out).toMatch(/2 modems are configured \(modem-a, modem-b\): say which one's MMS side this is with modem/);
+    expect(out).toMatch(/2 modems are configured \(modem-a, modem-b\): name the one whose MMS side this is, e.g. gprsMms\(\{ modem: 'modem-a'/);
     expect(out).not.toContain('gateway started');
   });
 
