@@ -1,0 +1,228 @@
+// Runs the commands: a durable reactor on the event log takes each message routed to a command (status
+// `received`, target command), runs it, records the outcome in the message's history and sends the answer
+// back. Retries wait on timers, and are found again at start from the messages left `retrying`.
+import type nodemailer from 'nodemailer';
+import { isNowsmsError, planSms, type Message, type NewMessage, type PluginApi, type StatusChange } from '../../core/index.ts';
+import type { Command } from './commands.ts';
+import { callHttp } from './http-action.ts';
+import { sendMail } from './mail-action.ts';
+import { mailtoOf, type ResolvedOptions } from './options.ts';
+import { excerpt, type Answer, type Outcome } from './outcome.ts';
+import { valuesOf } from './placeholders.ts';
+import { runProgram } from './program-action.ts';
+
+export const CONNECTION_ID = 'two-way';
+
+export interface RetryRule {
+  maxAttempts: number;
+  firstDelaySeconds: number;
+  stepSeconds: number;
+}
+
+/** As the dispatcher's: after the first failure `firstDelaySeconds`, then `stepSeconds` more each time. */
+export function retryDelayMs(attemptsMade: number, r: RetryRule): number {
+  return (r.firstDelaySeconds + r.stepSeconds * Math.max(0, attemptsMade - 1)) * 1000;
+}
+
+/** The idempotency key of a message's command: the same on every attempt and after a restart. */
+export const idempotencyKeyOf = (messageId: string) => `nowsms-${messageId}`;
+
+/** The text cut to at most `segments` SMS segments. */
+export function fitSegments(text: string, segments: number): string {
+  const plan = planSms(text);
+  return plan.segments.length <= segments ? text : plan.segments.slice(0, segments).join('');
+}
+
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export interface RunnerDeps {
+  api: PluginApi;
+  opts: ResolvedOptions;
+  commands: ReadonlyMap<string, Command>;
+  retry: RetryRule;
+  transport: nodemailer.Transporter | undefined;
+}
+
+export class Runner {
+  readonly counters = { runs: 0, done: 0, retried: 0, failed: 0, replies: 0 };
+  private stopping = new AbortController();
+  private running = false;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly limiter: Limiter;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.limiter = new Limiter(deps.opts.concurrency);
+  }
+
+  private get stores() {
+    return this.deps.api.stores;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Pick up the retries a previous run left (messages `retrying` with a command target). */
+  async start(): Promise<void> {
+    this.stopping = new AbortController();
+    this.running = true;
+    const waiting = await this.stores.messages.list({ direction: 'MO', status: 'retrying', limit: 1_000_000 });
+    for (const m of waiting) {
+      if (m.target?.kind !== 'command') continue;
+      const tries = m.history.filter((h) => h.status === 'retrying');
+      const last = tries[tries.length - 1];
+      const due = (last ? last.at.getTime() : Date.now()) + retryDelayMs(tries.length, this.deps.retry);
+      this.schedule(m.id, m.target.id, tries.length + 1, Math.max(0, due - Date.now()));
+    }
+    if (waiting.length) this.deps.api.log.info({ retries: this.timers.size }, 'two-way: commands waiting for a retry picked up');
+  }
+
+  /** Abort what runs (nothing of it is recorded: it runs again at the next start) and drop the timers. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopping.abort(new Error('the gateway is stopping'));
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The reactor: each message routed to a command, once its commit is in the log. */
+  async handle(changes: StatusChange[]): Promise<void> {
+    const mine = changes.filter((c) => c.status === 'received' && c.direction === 'MO' && c.target?.kind === 'command');
+    if (mine.length === 0) return;
+    // Not running (stopping): the cursor stays, and these come again at the next start.
+    if (!this.running) throw new Error('two-way is not running: its commands wait for it');
+    const results = await Promise.allSettled(mine.map((c) => this.track(this.limiter.run(() => this.first(c.messageId, (c.target as { id: string }).id)))));
+    const failed = results.find((r) => r.status === 'rejected');
+    // Handed over again (after a second, or at the next start); what was recorded is not run twice.
+    if (failed) throw failed.reason;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  private async first(id: string, commandId: string): Promise<void> {
+    const summary = await this.stores.messages.summary(id);
+    // Its outcome was recorded before a crash (or an operator deleted it): at least once, not more.
+    if (summary?.status !== 'received') return;
+    await this.attempt(id, commandId, 1);
+  }
+
+  private schedule(id: string, commandId: string, n: number, delayMs: number): void {
+    clearTimeout(this.timers.get(id));
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      void this.track(
+        this.limiter.run(async () => {
+          const summary = await this.stores.messages.summary(id);
+          if (summary?.status !== 'retrying' || !this.running) return;
+          await this.attempt(id, commandId, n);
+        }),
+      ).catch((err: unknown) => {
+        if (this.running) this.deps.api.log.error({ err, id }, 'two-way: a retry failed; it is tried again at the next start');
+      });
+    }, delayMs);
+    t.unref();
+    this.timers.set(id, t);
+  }
+
+  private async attempt(id: string, commandId: string, n: number): Promise<void> {
+    const message = await this.stores.messages.get(id);
+    if (!message) return;
+    const command = this.deps.commands.get(commandId);
+    if (!command) {
+      await this.stores.messages.setStatus(id, 'failed', `attempt ${n}: command ${commandId} is no longer in the config`);
+      this.counters.failed++;
+      return;
+    }
+    this.counters.runs++;
+    let outcome = await this.run(command, message);
+    let replied = '';
+    if (outcome.kind === 'done' && outcome.answers.length) {
+      const r = await this.reply(message, command, outcome.answers);
+      if ('retry' in r) outcome = { kind: 'retry', detail: `${outcome.detail}; the answer could not be stored: ${r.retry}` };
+      else replied = r.detail;
+    }
+    await this.record(message, command, n, outcome, replied);
+  }
+
+  private run(command: Command, message: Message): Promise<Outcome> {
+    const key = idempotencyKeyOf(message.id);
+    const timeoutMs = (command.timeoutSeconds ?? this.deps.opts.timeoutSeconds) * 1000;
+    const signal = this.stopping.signal;
+    if (Array.isArray(command.action)) return runProgram(command, valuesOf(message), { signal, timeoutMs, key });
+    const mail = mailtoOf(command.action);
+    if (mail) return sendMail(this.deps.transport!, mail.address, message, this.deps.api.config.domains, key);
+    return callHttp(command, message, valuesOf(message), {
+      signal,
+      timeoutMs,
+      key,
+      ...(this.deps.opts.signature ? { signature: this.deps.opts.signature } : {}),
+    });
+  }
+
+  /** The answers as SMS back over the connection the message came in on; one key each, so a repeat stores nothing new. */
+  private async reply(message: Message, command: Command, answers: Answer[]): Promise<{ detail: string } | { retry: string }> {
+    const cap = Math.min(this.deps.opts.replyMaxSegments, this.deps.api.config.sms.maxSegments);
+    const replies: NewMessage[] = answers.flatMap((a, i) =>
+      (a.to ?? [message.from]).map((to, j) => ({
+        direction: 'MT' as const,
+        kind: 'sms' as const,
+        from: message.to,
+        to,
+        parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(fitSegments(a.text, cap), 'utf8') }],
+        via: CONNECTION_ID,
+        ...(message.via ? { routeVia: message.via } : {}),
+        idempotencyKey: `two-way:${message.id}:${i}:${j}`,
+        meta: { twoWay: { command: command.id, replyTo: message.id } },
+      })),
+    );
+    try {
+      const accepted = await this.deps.api.submit(replies);
+      this.counters.replies += accepted.length;
+      return { detail: `; reply ${accepted.map((a) => a.id).join(', ')}` };
+    } catch (e) {
+      if (isNowsmsError(e) && !e.temporary) return { detail: `; the answer was not sent: ${e.message}` };
+      return { retry: (e as Error).message };
+    }
+  }
+
+  private async record(message: Message, command: Command, n: number, outcome: Outcome, replied: string): Promise<void> {
+    const head = `attempt ${n}: ${outcome.detail}`;
+    const set = (status: 'sent' | 'failed' | 'retrying', detail: string) => this.stores.messages.setStatus(message.id, status, excerpt(detail, 600));
+    if (outcome.kind === 'done') {
+      this.counters.done++;
+      await set('sent', head + replied);
+      return;
+    }
+    const { maxAttempts } = this.deps.retry;
+    if (outcome.kind === 'final' || n >= maxAttempts) {
+      this.counters.failed++;
+      await set('failed', outcome.kind === 'final' ? head : `${head}; out of attempts (${maxAttempts})`);
+      this.deps.api.log.warn({ id: message.id, command: command.id, detail: outcome.detail }, 'two-way: command failed');
+      return;
+    }
+    this.counters.retried++;
+    const delay = retryDelayMs(n, this.deps.retry);
+    await set('retrying', `${head}; next attempt in ${delay / 1000} s`);
+    if (this.running) this.schedule(message.id, command.id, n + 1, delay);
+  }
+}
