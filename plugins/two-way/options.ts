@@ -99,6 +99,7 @@ export function checkCommands(o: ResolvedOptions, localDomains: string[]): void 
     if (mail && !localDomains.includes(mail.domain) && !o.smarthost)
       problems.push(`${where}.action: ${c.action} is outside the gateway's domains (${localDomains.join(', ')}): set plugins.two-way.smarthost to send it`);
     if (c.method === 'POST' && !isHttp(c.action)) problems.push(`${where}.method: POST is for http(s) actions`);
+    if (isHttp(c.action) && !URL.canParse(c.action)) problems.push(`${where}.action: ${c.action} is not a valid URL`);
   });
   if (problems.length) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid options for plug-in two-way:\n${problems.join('\n')}`);
 }
