@@ -4,7 +4,7 @@ import { definePlugin, parseOptions, type ConnectionState, type NowsmsPlugin } f
 import { matchCommand, resolveCommands } from './commands.ts';
 import { mailer } from './mail-action.ts';
 import { checkCommands, optionsSchema, type TwoWayOptions } from './options.ts';
-import { CONNECTION_ID, Runner } from './runner.ts';
+import { CONNECTION_ID, REACTOR_NAME, Runner } from './runner.ts';
 
 export { parseTwoWayCommands, type TwoWayOptions, type CommandOptions } from './options.ts';
 export { PLACEHOLDERS } from './placeholders.ts';
@@ -49,7 +49,7 @@ export function twoWay(options: TwoWayOptions): NowsmsPlugin {
         return { kind: 'mailbox', user: user.name };
       });
 
-      api.follow({ name: 'two-way:commands', durable: true, handle: (changes) => runner.handle(changes) });
+      api.follow({ name: REACTOR_NAME, durable: true, handle: (changes) => runner.handle(changes) });
 
       api.connection({
         id: CONNECTION_ID,

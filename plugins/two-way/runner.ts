@@ -2,7 +2,7 @@
 // `received`, target command), runs it, records the outcome in the message's history and sends the answer
 // back. Retries wait on timers, and are found again at start from the messages left `retrying`.
 import type nodemailer from 'nodemailer';
-import { isNowsmsError, planSms, type Message, type NewMessage, type PluginApi, type StatusChange } from '../../core/index.ts';
+import { FOLLOW_BATCH, isNowsmsError, planSms, type Message, type NewMessage, type PluginApi, type StatusChange } from '../../core/index.ts';
 import type { Command } from './commands.ts';
 import { callHttp } from './http-action.ts';
 import { sendMail } from './mail-action.ts';
@@ -12,6 +12,15 @@ import { valuesOf } from './placeholders.ts';
 import { runProgram } from './program-action.ts';
 
 export const CONNECTION_ID = 'two-way';
+/** The durable reactor that hands over messages routed to commands. */
+export const REACTOR_NAME = 'two-way:commands';
+/** A second durable cursor: every command handed over at or below it has finished (its outcome is stored). */
+export const WATERMARK_NAME = 'two-way:finished';
+/** Commands started and not finished before the reactor waits for room. */
+const MAX_PENDING = 2000;
+const CURSOR_SAVE_MS = 1000;
+
+const isMine = (c: StatusChange) => c.status === 'received' && c.direction === 'MO' && c.target?.kind === 'command';
 
 export interface RetryRule {
   maxAttempts: number;
@@ -64,6 +73,14 @@ export class Runner {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly limiter: Limiter;
+  /** Commands handed over and not finished, by seq (ascending: they are handed over in log order). */
+  private readonly unfinished = new Map<number, string>();
+  /** The last seq handed over. */
+  private seen = 0;
+  private savedMark = 0;
+  private markTimer: NodeJS.Timeout | undefined;
+  private pending = 0;
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: RunnerDeps) {
     this.limiter = new Limiter(deps.opts.concurrency);
@@ -77,10 +94,31 @@ export class Runner {
     return this.running;
   }
 
-  /** Pick up the retries a previous run left (messages `retrying` with a command target). */
+  /**
+   * Pick up what a previous run left: the commands handed over but not finished (from the watermark to the
+   * reactor's cursor, in the log) and the retries (messages `retrying` with a command target).
+   */
   async start(): Promise<void> {
     this.stopping = new AbortController();
     this.running = true;
+    const events = this.stores.events;
+    // The reactor was placed before the connections start: its cursor is saved already.
+    const handed = (await events.cursor(REACTOR_NAME)) ?? (await events.newestSeq());
+    const mark = await events.cursor(WATERMARK_NAME);
+    this.seen = handed;
+    this.savedMark = mark ?? handed;
+    if (mark === undefined) await events.saveCursor(WATERMARK_NAME, handed);
+    let replayed = 0;
+    for (let from = this.savedMark; from < handed; ) {
+      const batch = await events.changesSince(from, FOLLOW_BATCH);
+      if (batch.length === 0) break;
+      for (const c of batch)
+        if (c.seq <= handed && isMine(c)) {
+          await this.dispatch(c);
+          replayed++;
+        }
+      from = batch[batch.length - 1]!.seq;
+    }
     const waiting = await this.stores.messages.list({ direction: 'MO', status: 'retrying', limit: 1_000_000 });
     for (const m of waiting) {
       if (m.target?.kind !== 'command') continue;
@@ -89,7 +127,7 @@ export class Runner {
       const due = (last ? last.at.getTime() : Date.now()) + retryDelayMs(tries.length, this.deps.retry);
       this.schedule(m.id, m.target.id, tries.length + 1, Math.max(0, due - Date.now()));
     }
-    if (waiting.length) this.deps.api.log.info({ retries: this.timers.size }, 'two-way: commands waiting for a retry picked up');
+    if (replayed || this.timers.size) this.deps.api.log.info({ unfinished: replayed, retries: this.timers.size }, 'two-way: commands left by the last run picked up');
   }
 
   /** Abort what runs (nothing of it is recorded: it runs again at the next start) and drop the timers. */
@@ -98,19 +136,80 @@ export class Runner {
     this.stopping.abort(new Error('the gateway is stopping'));
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const wake of this.roomWaiters.splice(0)) wake();
     await Promise.allSettled([...this.inFlight]);
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    await this.saveMark();
+    this.unfinished.clear();
   }
 
-  /** The reactor: each message routed to a command, once its commit is in the log. */
+  /**
+   * The reactor: each message routed to a command, once its commit is in the log. Its command is started,
+   * not waited for (a slow one must not hold up the others): the batch is done once its commands are under
+   * way, and the watermark keeps a crash from losing one that had not finished.
+   */
   async handle(changes: StatusChange[]): Promise<void> {
-    const mine = changes.filter((c) => c.status === 'received' && c.direction === 'MO' && c.target?.kind === 'command');
-    if (mine.length === 0) return;
+    if (changes.length === 0) return;
     // Not running (stopping): the cursor stays, and these come again at the next start.
     if (!this.running) throw new Error('two-way is not running: its commands wait for it');
-    const results = await Promise.allSettled(mine.map((c) => this.track(this.limiter.run(() => this.first(c.messageId, (c.target as { id: string }).id)))));
-    const failed = results.find((r) => r.status === 'rejected');
-    // Handed over again (after a second, or at the next start); what was recorded is not run twice.
-    if (failed) throw failed.reason;
+    for (const c of changes) if (isMine(c)) await this.dispatch(c);
+    this.seen = Math.max(this.seen, changes[changes.length - 1]!.seq);
+    this.noteProgress();
+  }
+
+  /** The seq at and below which every command handed over has its outcome stored (or had nothing to do). */
+  private get watermark(): number {
+    const first = this.unfinished.keys().next();
+    return first.done ? this.seen : first.value - 1;
+  }
+
+  private noteProgress(): void {
+    if (this.markTimer || this.watermark <= this.savedMark || !this.running) return;
+    this.markTimer = setTimeout(() => {
+      this.markTimer = undefined;
+      void this.saveMark().then(() => this.noteProgress());
+    }, CURSOR_SAVE_MS);
+    this.markTimer.unref();
+  }
+
+  private async saveMark(): Promise<void> {
+    const mark = this.watermark;
+    if (mark <= this.savedMark) return;
+    try {
+      await this.stores.events.saveCursor(WATERMARK_NAME, mark);
+      this.savedMark = mark;
+    } catch (err) {
+      this.deps.api.log.warn({ err }, 'two-way: cannot save the watermark; trying again');
+    }
+  }
+
+  /** Start one message's command (first waiting while too many are under way: the reactor slows down with them). */
+  private async dispatch(c: StatusChange): Promise<void> {
+    while (this.pending >= MAX_PENDING && this.running) await new Promise<void>((r) => this.roomWaiters.push(r));
+    if (!this.running) throw new Error('two-way is stopping: its commands wait for the next start');
+    if (this.unfinished.has(c.seq)) return;
+    this.unfinished.set(c.seq, c.messageId);
+    this.pending++;
+    const commandId = (c.target as { id: string }).id;
+    const run = (): void => {
+      this.track(this.limiter.run(() => this.first(c.messageId, commandId))).then(
+        () => {
+          this.unfinished.delete(c.seq);
+          this.pending--;
+          this.roomWaiters.shift()?.();
+          this.noteProgress();
+        },
+        (err: unknown) => {
+          // Stopping: it stays below the watermark and runs at the next start.
+          if (!this.running) return;
+          // A store that failed, say: the same message again in a second.
+          this.deps.api.log.error({ err, id: c.messageId }, 'two-way: a command could not run; trying again');
+          setTimeout(run, 1000).unref();
+        },
+      );
+    };
+    run();
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -14,6 +14,7 @@ import { fetchAll } from '../../helpers/pop3-fetch.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { cli, freePort, startProcess, stopProcess, writeConfig, type ConfigFile } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { openSqliteStore } from '../../../plugins/store-sqlite/index.ts';
 import { SmscSimulator } from '../smpp/smsc-simulator/index.ts';
 import { startReceiver, text, type Receiver } from './receiver.ts';
 
@@ -70,6 +71,7 @@ beforeAll(async () => {
     '/slow': (_c, res, nth) => (nth === 1 ? setTimeout(() => text(res, 'too late'), 3000) : text(res, 'in time')),
     '/redir': (c, res) =>
       res.writeHead(302, { location: `http://127.0.0.1:8800/?PhoneNumber=${encodeURIComponent(c.query.get('from')!)}&Text=Redirected%20answer` }).end(),
+    '/hold': (_c, res, nth) => (nth === 1 ? undefined : text(res, 'held, then answered')),
     '/hang': (_c, res, nth) => {
       if (nth === 1) held = () => res.destroy();
       else text(res, 'answered after the restart');
@@ -114,6 +116,7 @@ printf 'ran for %s' "$NOWSMS_SENDER"
     { keyword: 'RUN', action: [program, path.join(programDir, 'run.txt'), '@@SMS@@', '@@SENDER@@'] },
     { keyword: 'MAILOUT', action: 'mailto:ops@example.org' },
     { keyword: 'HANG', action: `${R}/hang` },
+    { keyword: 'HOLD', action: `${R}/hold` },
     { keyword: '*', receiveNumber: OWN_NUMBER, action: 'mailto:carol@mms.localhost' },
   ];
   config = await writeConfig({
@@ -275,6 +278,17 @@ describe('2-way commands, the gateway as a process', () => {
   it('kill -9 while a call is in flight: after the restart it is called once more, with the same key, and answered', async () => {
     await mo(simA, '+447700900113', 'HANG on');
     await waitFor('the call in flight', () => receiver.to('/hang').length === 1);
+    // The reactor's cursor has passed the message (commands are started, not waited for): only the
+    // watermark, which stays below a command until its outcome is stored, brings it back.
+    const store = await openSqliteStore(path.join(config.dataDir, 'nowsms.db'));
+    try {
+      const id = receiver.to('/hang')[0]!.headers['idempotency-key']!.toString().replace('nowsms-', '');
+      const seq = (await store.events.changesSince(0, 100_000)).find((c) => c.messageId === id && c.status === 'received')!.seq;
+      await waitFor('the reactor cursor past the message', async () => ((await store.events.cursor('two-way:commands')) ?? 0) >= seq);
+      expect(await store.events.cursor('two-way:finished')).toBeLessThan(seq);
+    } finally {
+      await store.close();
+    }
     gateway!.kill('SIGKILL');
     await new Promise((r) => gateway!.once('exit', r));
     held?.();
@@ -286,5 +300,18 @@ describe('2-way commands, the gateway as a process', () => {
     const calls = receiver.to('/hang');
     expect(calls).toHaveLength(2);
     expect(calls.map((c) => c.headers['idempotency-key'])).toEqual([`nowsms-${m.id}`, `nowsms-${m.id}`]);
+  }, 60_000);
+
+  it('a stop (SIGTERM) while a call is in flight records nothing: the next start calls again and finishes it', async () => {
+    await mo(simA, '+447700900114', 'HOLD on');
+    await waitFor('the call in flight', () => receiver.to('/hold').length === 1);
+    await stopProcess(gateway!);
+    const [stopped] = messagesFrom('+447700900114');
+    expect(stopped!.status).toBe('received');
+    gateway = (await startProcess(config)).child;
+    await waitFor('the reply after the restart', () => repliesAt(simA, '+447700900114').length > 0, 30_000);
+    expect(repliesAt(simA, '+447700900114')).toEqual(['held, then answered']);
+    expect(receiver.to('/hold')).toHaveLength(2);
+    expect((await finalStatusOf('+447700900114')).history.map((h) => h.status)).toEqual(['received', 'sent']);
   }, 60_000);
 });
