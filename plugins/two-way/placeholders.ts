@@ -67,10 +67,9 @@ export function valuesOf(message: Message, links?: string): Values {
   };
 }
 
-/** The text whose first word is the keyword: an SMS's text; an MMS's text, or its subject when it has no text. */
+/** The text whose first word is the keyword: an SMS's text; an MMS's subject, or its text when it has no subject. */
 export function commandText(message: Pick<Message, 'kind' | 'parts' | 'subject'>): string {
-  const text = textOf(message);
-  return message.kind === 'mms' && !text.trim() ? (message.subject ?? '') : text;
+  return message.kind === 'mms' && message.subject?.trim() ? message.subject : textOf(message);
 }
 
 /** The first word and what follows it (whitespace after the keyword dropped). */

@@ -66,9 +66,11 @@ describe('matching', () => {
     expect(matchCommand(only, sms('x'))).toBeUndefined();
   });
 
-  it('an MMS without text takes its keyword from the subject', () => {
-    const mms = sms('', { kind: 'mms', subject: 'Weather photo', parts: [{ contentType: 'image/jpeg', data: Buffer.from([1, 2]) }] });
+  it('an MMS takes its keyword from the subject, else from its text', () => {
+    const photo = { contentType: 'image/jpeg', data: Buffer.from([1, 2]) };
+    const mms = sms('', { kind: 'mms', subject: 'Weather photo', parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from('STOP') }, photo] });
     expect(matchCommand(commands, mms)?.id).toBe('WEATHER');
+    expect(matchCommand(commands, { ...mms, subject: '' })?.id).toBe('STOP');
   });
 });
 
