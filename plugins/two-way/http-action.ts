@@ -46,7 +46,9 @@ export function buildRequest(command: Command, message: Message, values: Values)
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     // An MMS's parts as files (an SMS has none besides its text, which is in the fields).
     if (message.kind === 'mms')
-      message.parts.forEach((p, i) => form.append(`part${i + 1}`, new Blob([new Uint8Array(p.data)], { type: p.contentType }), p.name ?? p.contentId ?? `part${i + 1}`));
+      message.parts.forEach((p, i) =>
+        form.append(`part${i + 1}`, new Blob([new Uint8Array(p.data)], { type: p.contentType }), p.name ?? p.contentId ?? `part${i + 1}`),
+      );
     // The boundary is chosen when the body is encoded: the signature covers the fields as a form.
     return { url, method: 'POST', headers: {}, body: form, signed: new URLSearchParams(fields).toString() };
   }

@@ -11,7 +11,12 @@ const keyword = z
 
 /** An http(s) URL, a mailto: address, or a program and its arguments (no shell). */
 const action = z.union([
-  z.string().regex(/^(https?:\/\/\S+|mailto:[^\s@]+@[^\s@]+)$/i, 'an http:// or https:// URL, or mailto:<user>@<domain>; a program is a list ["/path/to/program", "arg", ...]'),
+  z
+    .string()
+    .regex(
+      /^(https?:\/\/\S+|mailto:[^\s@]+@[^\s@]+)$/i,
+      'an http:// or https:// URL, or mailto:<user>@<domain>; a program is a list ["/path/to/program", "arg", ...]',
+    ),
   z
     .array(z.string())
     .min(1)
@@ -127,7 +132,10 @@ export function parseTwoWayCommands(json: string | undefined): CommandOptions[] 
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    throw new NowsmsError('NOWSMS_ERR_CONFIG', `NOWSMS_TWO_WAY is not JSON (${(e as Error).message}): give an array such as [{"keyword":"WEATHER","action":"https://..."}]`);
+    throw new NowsmsError(
+      'NOWSMS_ERR_CONFIG',
+      `NOWSMS_TWO_WAY is not JSON (${(e as Error).message}): give an array such as [{"keyword":"WEATHER","action":"https://..."}]`,
+    );
   }
   const r = z.array(commandSchema).safeParse(raw);
   if (!r.success)

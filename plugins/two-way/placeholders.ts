@@ -63,7 +63,8 @@ export function valuesOf(message: Message, links?: string): Values {
     BINARY: binary ? '1' : '0',
     MMSSUBJECT: message.subject ?? '',
     MMSTEXT: message.kind === 'mms' ? textOf(message) : '',
-    MMSPARTS: links ?? message.parts.map((p) => `${p.contentType.split(';')[0]} ${p.name ?? p.contentId ?? ''} ${p.data.length}`.replace(/\s+/g, ' ')).join('\n'),
+    MMSPARTS:
+      links ?? message.parts.map((p) => `${p.contentType.split(';')[0]} ${p.name ?? p.contentId ?? ''} ${p.data.length}`.replace(/\s+/g, ' ')).join('\n'),
   };
 }
 

@@ -60,7 +60,11 @@ export function runProgram(command: Command, values: Values, ctx: ProgramContext
       if (timedOut) return resolve({ kind: 'retry', detail: `${name}: no exit within ${ctx.timeoutMs / 1000} s (killed)` });
       if (code === 0) {
         const answer = command.reply ? stdout.trim() : '';
-        return resolve({ kind: 'done', detail: `${name}: exit 0${answer ? `, answered "${excerpt(answer)}"` : ''}`, answers: answer ? [{ text: answer }] : [] });
+        return resolve({
+          kind: 'done',
+          detail: `${name}: exit 0${answer ? `, answered "${excerpt(answer)}"` : ''}`,
+          answers: answer ? [{ text: answer }] : [],
+        });
       }
       const detail = `${name}: ${code === null ? `killed by ${sig}` : `exit ${code}`}${stderr ? `: ${stderr}` : ''}`;
       resolve(code === EXIT_TEMPFAIL ? { kind: 'retry', detail } : { kind: 'final', detail });

@@ -78,6 +78,8 @@ export class Runner {
   /** The last seq handed over. */
   private seen = 0;
   private savedMark = 0;
+  /** The newest change when this run started: one at or below it may have been handed over before. */
+  private newestAtStart = 0;
   private markTimer: NodeJS.Timeout | undefined;
   private pending = 0;
   private readonly roomWaiters: (() => void)[] = [];
@@ -103,13 +105,14 @@ export class Runner {
     this.running = true;
     const events = this.stores.events;
     // The reactor was placed before the connections start: its cursor is saved already.
-    const handed = (await events.cursor(REACTOR_NAME)) ?? (await events.newestSeq());
+    this.newestAtStart = await events.newestSeq();
+    const handed = (await events.cursor(REACTOR_NAME)) ?? this.newestAtStart;
     const mark = await events.cursor(WATERMARK_NAME);
     this.seen = handed;
     this.savedMark = mark ?? handed;
     if (mark === undefined) await events.saveCursor(WATERMARK_NAME, handed);
     let replayed = 0;
-    for (let from = this.savedMark; from < handed; ) {
+    for (let from = this.savedMark; from < handed;) {
       const batch = await events.changesSince(from, FOLLOW_BATCH);
       if (batch.length === 0) break;
       for (const c of batch)
@@ -127,7 +130,8 @@ export class Runner {
       const due = (last ? last.at.getTime() : Date.now()) + retryDelayMs(tries.length, this.deps.retry);
       this.schedule(m.id, m.target.id, tries.length + 1, Math.max(0, due - Date.now()));
     }
-    if (replayed || this.timers.size) this.deps.api.log.info({ unfinished: replayed, retries: this.timers.size }, 'two-way: commands left by the last run picked up');
+    if (replayed || this.timers.size)
+      this.deps.api.log.info({ unfinished: replayed, retries: this.timers.size }, 'two-way: commands left by the last run picked up');
   }
 
   /** Abort what runs (nothing of it is recorded: it runs again at the next start) and drop the timers. */
@@ -193,7 +197,7 @@ export class Runner {
     this.pending++;
     const commandId = (c.target as { id: string }).id;
     const run = (): void => {
-      this.track(this.limiter.run(() => this.first(c.messageId, commandId))).then(
+      this.track(this.limiter.run(() => this.first(c, commandId))).then(
         () => {
           this.unfinished.delete(c.seq);
           this.pending--;
@@ -218,11 +222,14 @@ export class Runner {
     return p;
   }
 
-  private async first(id: string, commandId: string): Promise<void> {
-    const summary = await this.stores.messages.summary(id);
-    // Its outcome was recorded before a crash (or an operator deleted it): at least once, not more.
-    if (summary?.status !== 'received') return;
-    await this.attempt(id, commandId, 1);
+  private async first(c: StatusChange, commandId: string): Promise<void> {
+    // A change a previous run may have handed over already: its outcome may be stored (the cursors are saved
+    // a second apart). Run it only if not: at least once, not more. Later changes are new to everyone.
+    if (c.seq <= this.newestAtStart) {
+      const summary = await this.stores.messages.summary(c.messageId);
+      if (summary?.status !== 'received') return;
+    }
+    await this.attempt(c.messageId, commandId, 1);
   }
 
   private schedule(id: string, commandId: string, n: number, delayMs: number): void {

@@ -27,8 +27,7 @@ async function exampleEnv(twoWay: string): Promise<NodeJS.ProcessEnv> {
     NOWSMS_SMPP_PORT: String(await freePort()),
     NOWSMS_TWO_WAY: twoWay,
   };
-  for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND', 'NOWSMS_MMSC_URL', 'NOWSMS_MM7_PORT'])
-    delete env[k];
+  for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND', 'NOWSMS_MMSC_URL', 'NOWSMS_MM7_PORT']) delete env[k];
   return env;
 }
 

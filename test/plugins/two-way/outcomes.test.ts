@@ -48,7 +48,11 @@ beforeAll(async () => {
     '/long': (_c, res) => text(res, 'x'.repeat(2000)),
     '/mms': (_c, res) => text(res, ''),
   });
-  sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], onRcptTo: (_a, _s, cb) => cb(Object.assign(new Error('no such mailbox'), { responseCode: 550 })) });
+  sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onRcptTo: (_a, _s, cb) => cb(Object.assign(new Error('no such mailbox'), { responseCode: 550 })),
+  });
   const sinkPort = await freePort();
   await new Promise<void>((r) => sink.listen(sinkPort, '127.0.0.1', r));
   gw = await startTestGateway({

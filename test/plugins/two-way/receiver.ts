@@ -31,7 +31,14 @@ export async function startReceiver(routes: Record<string, Handler>): Promise<Re
     req.on('data', (d: Buffer) => chunks.push(d));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://receiver');
-      const call: Call = { method: req.method ?? '', url: req.url ?? '', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+      const call: Call = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       calls.push(call);
       open.add(res);
       res.on('close', () => open.delete(res));

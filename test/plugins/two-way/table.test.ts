@@ -100,10 +100,19 @@ describe('placeholders', () => {
 
 describe('config', () => {
   it('refuses a program that is not an absolute path, a shell string, mailto: out without a smarthost, two commands of one name', () => {
-    expect(configError(() => twoWay({ commands: [{ keyword: 'A', action: ['echo', 'hi'] }] }))).toMatch(/plugins\.two-way\.commands\.0\.action.*absolute path/s);
+    expect(configError(() => twoWay({ commands: [{ keyword: 'A', action: ['echo', 'hi'] }] }))).toMatch(
+      /plugins\.two-way\.commands\.0\.action.*absolute path/s,
+    );
     expect(configError(() => twoWay({ commands: [{ keyword: 'A', action: '/bin/echo hi' }] }))).toMatch(/plugins\.two-way\.commands\.0\.action/);
     expect(configError(() => table([{ keyword: 'A', action: 'mailto:ops@example.org' }]))).toContain('set plugins.two-way.smarthost');
-    expect(configError(() => table([{ keyword: 'A', action: 'https://x/' }, { keyword: 'a', action: 'https://y/' }]))).toContain('command A is declared twice');
+    expect(
+      configError(() =>
+        table([
+          { keyword: 'A', action: 'https://x/' },
+          { keyword: 'a', action: 'https://y/' },
+        ]),
+      ),
+    ).toContain('command A is declared twice');
   });
 
   it('NOWSMS_TWO_WAY is a JSON array of commands; errors name the variable', () => {
@@ -124,7 +133,7 @@ describe('answers', () => {
     expect(planSms(fitSegments('ü€'.repeat(200), 2)).segments).toHaveLength(2);
   });
 
-  it("a redirect to the send URL (PhoneNumber, or Phone, and Text, any case) is an answer; other redirects are not", () => {
+  it('a redirect to the send URL (PhoneNumber, or Phone, and Text, any case) is an answer; other redirects are not', () => {
     expect(sendUrlAnswer(new URL('http://gw:8800/?PhoneNumber=%2B4477,%2B4478&Text=hi+there'))).toEqual({ text: 'hi there', to: ['+4477', '+4478'] });
     expect(sendUrlAnswer(new URL('http://gw:8800/?phone=%2B4477&text=x'))).toEqual({ text: 'x', to: ['+4477'] });
     expect(sendUrlAnswer(new URL('http://elsewhere/page?x=1'))).toBeUndefined();
