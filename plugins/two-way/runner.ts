@@ -259,6 +259,8 @@ export class Runner {
       this.counters.failed++;
       return;
     }
+    // Queued behind others when the gateway began to stop: left for the next start, not begun now.
+    if (!this.running) throw new Error('two-way is stopping: the command runs at the next start');
     this.counters.runs++;
     let outcome = await this.run(command, message);
     let replied = '';
