@@ -9,9 +9,12 @@ import { smtp } from './plugins/smtp/index.ts';
 import { smppServer } from './plugins/smpp/index.ts';
 import { parseSmscUrl, smppClient } from './plugins/smpp/index.ts';
 import { sqliteStore } from './plugins/store-sqlite/index.ts';
+import { parseTwoWayCommands, twoWay } from './plugins/two-way/index.ts';
 
 const env = process.env;
 const bind = env.NOWSMS_BIND ?? '127.0.0.1';
+// 2-way commands: a JSON array of { "keyword": "WEATHER", "receiveNumber"?: "+1555...", "action": "https://...?q=@@SMS@@" }.
+const twoWayCommands = parseTwoWayCommands(env.NOWSMS_TWO_WAY);
 
 export default defineConfig({
   dataDir: env.NOWSMS_DATA_DIR ?? './data',
@@ -69,6 +72,11 @@ export default defineConfig({
             embedSenderInSubject: true,
           }),
         ]
+      : []),
+    // Received messages whose first word is a command's keyword call it (HTTP, a program, mailto:); the text
+    // answer goes back as an SMS. NOWSMS_TWO_WAY_SECRET signs the HTTP calls (X-Nowsms-Signature).
+    ...(twoWayCommands.length
+      ? [twoWay({ commands: twoWayCommands, ...(env.NOWSMS_TWO_WAY_SECRET ? { signature: { secret: env.NOWSMS_TWO_WAY_SECRET } } : {}) })]
       : []),
   ],
 });

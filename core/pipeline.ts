@@ -9,7 +9,7 @@ import { newMessageId } from './ids.ts';
 import { replyRoute } from './mms/reply-route.ts';
 import type { Logger } from './log.ts';
 import { checkMms } from './mms/rules.ts';
-import { chooseRoute } from './routing.ts';
+import { cannotCarry, chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
 import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
 
@@ -27,7 +27,7 @@ export interface PipelineDeps {
 
 export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
   const { config } = deps;
-  const { consumesSegments, routeTo, idempotencyKey, ...fields } = input;
+  const { consumesSegments, routeTo, routeVia, idempotencyKey, ...fields } = input;
   let message: Message = {
     ...fields,
     id: newMessageId(),
@@ -56,7 +56,7 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   const routed =
     (await deps.hooks.claim.call(message)) ??
     (await replyRoute(message, deps.stores.users)) ??
-    (routeTo !== undefined ? await mailboxOf(deps, routeTo) : await deps.hooks.route.call(message));
+    (routeTo !== undefined ? await mailboxOf(deps, routeTo) : (viaConnection(deps, routeVia, message) ?? (await deps.hooks.route.call(message))));
   if (routed?.kind === 'reject') throw new NowsmsError('NOWSMS_ERR_REJECTED', routed.reason, { temporary: routed.temporary });
   const route = routed === undefined && message.direction === 'MT' ? chooseRoute(message, deps.connections()) : undefined;
   const target = routed ?? (route && 'id' in route ? ({ kind: 'connection', id: route.id } as const) : undefined);
@@ -75,6 +75,13 @@ async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget>
   if (!user || user.removed)
     return { kind: 'reject', temporary: true, reason: `route-to user ${name} does not exist: add the user or fix the connection's routeTo` };
   return { kind: 'mailbox', user: name };
+}
+
+/** NewMessage.routeVia: that connection, when it sends and carries the message (else the usual routing). */
+function viaConnection(deps: PipelineDeps, id: string | undefined, message: Message): RouteTarget | undefined {
+  if (id === undefined || message.direction !== 'MT') return undefined;
+  const c = deps.connections().find((x) => x.id === id && typeof x.send === 'function');
+  return c && !cannotCarry(c, message) ? { kind: 'connection', id } : undefined;
 }
 
 /** Text parts are kept in UTF-8 (one rule for every plug-in); other charsets are converted on the way in. */

@@ -45,6 +45,12 @@ export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
    */
   routeTo?: string;
   /**
+   * MT only: send over this connection when it is an outbound one that carries the message, before the
+   * `route` hook (a 2-way command's reply goes back over the connection its MO came in on). Otherwise the
+   * message is routed as if it were absent.
+   */
+  routeVia?: string;
+  /**
    * The same key twice is one message: a submission whose key the store already holds commits nothing
    * and is answered with the id stored the first time. For what a source may hand over again after a
    * crash (a modem's SMS read again because the gateway died between its commit and AT+CMGD).
