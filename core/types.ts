@@ -112,6 +112,10 @@ export interface User {
   /** Needed for both SMTP and POP3 (the seed says so). */
   smtpLogin: boolean;
   smppLogin: boolean;
+  /** May send through the HTTP interface (NowSMS's "Enable web login"); absent means no. */
+  httpLogin?: boolean;
+  /** May read /admin/xmlstatus and provision users over HTTP (NowSMS's "Enable admin access"); absent means no. */
+  httpAdmin?: boolean;
   /** "Route received messages to this user": messages to `recipients` are queued for this user. */
   receive: boolean;
   /** Phone numbers routed to this user, normalised. */
@@ -273,7 +277,10 @@ export interface MessageStore {
   commit(items: CommitItem[], charge?: UsageCharge): Promise<Committed[]>;
   get(id: string): Promise<Message | undefined>;
   summary(id: string): Promise<MessageSummary | undefined>;
-  list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
+  /** Newest first; `before` (a message id) gives the page after that message, for paging with a cursor. */
+  list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number; before?: string }): Promise<MessageSummary[]>;
+  /** Messages sent per connection and received (MO) per `via` since a time (NowSMS's status counters); optional for a store. */
+  traffic?(since: Date): Promise<Traffic>;
   /** Append to the status history (and set the current status). */
   setStatus(id: string, status: MessageStatus, detail?: string): Promise<void>;
   /**
@@ -370,6 +377,12 @@ export interface Stores {
   mailboxes: MailboxStore;
   segments: SegmentStore;
   events: EventLog;
+}
+
+/** Message counts since a time: `sent` by connection id (the `sent` changes), `received` (MO) by `via`. */
+export interface Traffic {
+  sent: Record<string, number>;
+  received: Record<string, number>;
 }
 
 /** What the store plug-in does besides the interfaces: open, migrate, close. */
