@@ -212,6 +212,8 @@ export async function listenHttp(
     res.writeContinue();
     server.emit('request', req, res);
   });
+  // fastify's own answers in JSON; ours says what to do instead.
+  server.removeAllListeners('clientError');
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log.debug({ err }, 'http: bad HTTP from client');
     if (!socket.writable) return socket.destroy();

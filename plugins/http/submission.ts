@@ -75,7 +75,7 @@ function binaryMessage(b: BinarySms): { parts: Part[]; sms: SmsTransport } {
   if (b.udh && b.udh.length > 0) {
     if (b.udh[0] !== b.udh.length - 1)
       throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', `UDH: its first octet (the header length, ${b.udh[0]}) does not match its ${b.udh.length - 1} octets`);
-    Object.assign(sms, transportOfUdh(b.udh.subarray(1)));
+    Object.assign(sms, transportOfUdh(b.udh));
   }
   if (b.protocolId !== undefined) sms.protocolId = b.protocolId;
   if (b.dcs !== undefined) {
