@@ -85,7 +85,19 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
   });
 
   it('takes a POSTed form, HTTP Basic, Sender and ReceiptRequested; a forced sender wins over Sender', async () => {
-    const r = await curl(['-u', 'forced:forced-pw', '--data-urlencode', 'PhoneNumber=+447700900125', '--data-urlencode', 'Text=posted text', '-d', 'Sender=12345', '-d', 'ReceiptRequested=Yes', `${base}/`]);
+    const r = await curl([
+      '-u',
+      'forced:forced-pw',
+      '--data-urlencode',
+      'PhoneNumber=+447700900125',
+      '--data-urlencode',
+      'Text=posted text',
+      '-d',
+      'Sender=12345',
+      '-d',
+      'ReceiptRequested=Yes',
+      `${base}/`,
+    ]);
     expect(r.status).toBe(200);
     const [{ id }] = ids(r.body) as [{ id: string }];
     const m = await waitFor('the posted message', () => sunk(sinkFile).find((s) => s.id === id));
@@ -171,7 +183,18 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     const hook = await receiver();
     try {
       const body = JSON.stringify({ to: ['+447700900130', '+447700900131'], text: 'json hello', callbackUrl: `${hook.url}/status` });
-      const post = () => curl(['-u', 'alice:alice-pw', '-H', 'content-type: application/json', '-H', 'Idempotency-Key: order-42', '--data-binary', body, `${base}/api/v1/messages`]);
+      const post = () =>
+        curl([
+          '-u',
+          'alice:alice-pw',
+          '-H',
+          'content-type: application/json',
+          '-H',
+          'Idempotency-Key: order-42',
+          '--data-binary',
+          body,
+          `${base}/api/v1/messages`,
+        ]);
       const first = await post();
       expect(first.status).toBe(201);
       const submitted = JSON.parse(first.body) as { messages: Array<{ id: string; to: string; status: string; duplicate: boolean }> };
@@ -274,7 +297,15 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     expect(tooLong.status).toBe(400);
     expect(tooLong.body).toContain('sms.maxSegments');
 
-    const json = await curl(['-u', 'alice:alice-pw', '-H', 'content-type: application/json', '--data-binary', '{"to":"+447700900123","txt":"typo"}', `${base}/api/v1/messages`]);
+    const json = await curl([
+      '-u',
+      'alice:alice-pw',
+      '-H',
+      'content-type: application/json',
+      '--data-binary',
+      '{"to":"+447700900123","txt":"typo"}',
+      `${base}/api/v1/messages`,
+    ]);
     expect(json.status).toBe(400);
     expect(JSON.parse(json.body)).toEqual({ error: { code: 'NOWSMS_ERR_BAD_REQUEST', message: 'body.txt: is not a known field' } });
     const notJson = await curl(['-u', 'alice:alice-pw', '-H', 'content-type: application/json', '--data-binary', '{to:', `${base}/api/v1/messages`]);
@@ -319,7 +350,10 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     const r = await curl([`${base}/ADMIN/XMLSTATUS?User=root&Password=root-pw`]);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('xml');
-    const sink = /<SMSCStatus>\s*<Name>sink<\/Name>\s*<Status>OK<\/Status>\s*<StatusDetail>[^<]*<\/StatusDetail>\s*<MessagesToday>(\d+)<\/MessagesToday>\s*<MessagesLast7Days>(\d+)<\/MessagesLast7Days>\s*<MessagesLast30Days>(\d+)<\/MessagesLast30Days>/.exec(r.body);
+    const sink =
+      /<SMSCStatus>\s*<Name>sink<\/Name>\s*<Status>OK<\/Status>\s*<StatusDetail>[^<]*<\/StatusDetail>\s*<MessagesToday>(\d+)<\/MessagesToday>\s*<MessagesLast7Days>(\d+)<\/MessagesLast7Days>\s*<MessagesLast30Days>(\d+)<\/MessagesLast30Days>/.exec(
+        r.body,
+      );
     expect(sink, r.body).not.toBeNull();
     const sentToday = Number(sink![1]);
     expect(sentToday).toBe(sunk(sinkFile).length);
@@ -333,14 +367,28 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
   });
 
   it('provisions users for an admin (Add, Modify with credits, CreditCheck, Delete) and refuses everyone else', async () => {
-    const refused = await curl(['-G', `${base}/provision`, '-u', 'alice:alice-pw', '-d', 'Type=SMS&AdminAction=Add&Name=carol&Password=carol-pw&EnableWebLogin=Yes']);
+    const refused = await curl([
+      '-G',
+      `${base}/provision`,
+      '-u',
+      'alice:alice-pw',
+      '-d',
+      'Type=SMS&AdminAction=Add&Name=carol&Password=carol-pw&EnableWebLogin=Yes',
+    ]);
     expect(refused.status).toBe(403);
     expect(refused.body).toMatch(/^ERROR: /);
     const nobody = await curl([`${base}/provision?Type=SMS&AdminAction=Add&Name=carol&Password=carol-pw`]);
     expect(nobody.status).toBe(401);
     expect((await curl([`${base}/?PhoneNumber=%2B447700900160&Text=hi&User=carol&Password=carol-pw`])).status).toBe(401);
 
-    const add = await curl(['-G', `${base}/provision`, '-u', 'root:root-pw', '-d', 'Type=SMS&AdminAction=Add&Name=carol&Password=carol-pw&EnableWebLogin=Yes&EnableCreditBalance=Yes&CreditsToAdd=5']);
+    const add = await curl([
+      '-G',
+      `${base}/provision`,
+      '-u',
+      'root:root-pw',
+      '-d',
+      'Type=SMS&AdminAction=Add&Name=carol&Password=carol-pw&EnableWebLogin=Yes&EnableCreditBalance=Yes&CreditsToAdd=5',
+    ]);
     expect(add.status, add.body).toBe(200);
     expect(add.body.trim()).toBe('OK');
     expect((await curl([`${base}/?PhoneNumber=%2B447700900160&Text=hi&User=carol&Password=carol-pw`])).status).toBe(200);
