@@ -124,16 +124,18 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
           style: 'text',
           async handle(x) {
             counters.requests++;
-            // The account being provisioned has its own Password parameter: the admin logs in with User/Password only when Basic is absent.
+            // The account being provisioned has its own Password parameter: the admin logs in with User/Password only
+            // when Basic is absent, and then NowSMS's form (user=admin&password=adminpw&...&Password=accountpw) puts
+            // the admin's first.
             const basic = basicCredentials(x.headers.authorization);
-            const admin =
-              basic ??
-              (x.params.get('User') !== undefined
-                ? { name: x.params.get('User')!, password: x.params.get('AdminPassword') ?? x.params.get('Password') ?? '' }
-                : undefined);
+            const passwords = x.params.all('Password');
+            const adminPassword = x.params.get('AdminPassword');
+            const byParams = !basic && x.params.get('User') !== undefined;
+            const admin = basic ?? (byParams ? { name: x.params.get('User')!, password: adminPassword ?? passwords[0] ?? '' } : undefined);
             await logIn(api, admin, x.ip, 'admin');
             x.loggedIn();
-            return text(await provision(api, x.params));
+            const accountPassword = byParams && adminPassword === undefined ? passwords[1] : passwords[0];
+            return text(await provision(api, x.params, accountPassword));
           },
         },
         {

@@ -26,12 +26,12 @@ const list = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function fieldsOf(params: Params): UserFields {
+function fieldsOf(params: Params, password: string | undefined): UserFields {
   const f: UserFields = {};
   const set = <K extends keyof UserFields>(k: K, v: UserFields[K] | undefined) => {
     if (v !== undefined) f[k] = v;
   };
-  set('password', params.get('Password') || undefined);
+  set('password', password || undefined);
   set('fullName', params.get('Fullname', 'FullName'));
   set('httpLogin', yesNo(params, 'EnableWebLogin'));
   set('smppLogin', yesNo(params, 'EnableSmppLogin'));
@@ -46,7 +46,8 @@ function fieldsOf(params: Params): UserFields {
   return f;
 }
 
-export async function provision(api: PluginApi, params: Params): Promise<string> {
+/** `password`: the account's (the request may also carry the admin's under the same name; the caller knows which). */
+export async function provision(api: PluginApi, params: Params, password: string | undefined): Promise<string> {
   const type = params.get('Type') ?? 'SMS';
   if (type.toUpperCase() !== 'SMS') throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', `Type=${type}: only Type=SMS (SMS Users accounts) is provisioned here`);
   const action = (params.get('AdminAction') ?? '').toLowerCase();
@@ -62,7 +63,7 @@ export async function provision(api: PluginApi, params: Params): Promise<string>
   try {
     switch (action) {
       case 'add': {
-        const fields = fieldsOf(params);
+        const fields = fieldsOf(params, password);
         credits(undefined, fields);
         await addUser(stores.users, auth, config, name, fields);
         return 'OK\n';
@@ -70,7 +71,7 @@ export async function provision(api: PluginApi, params: Params): Promise<string>
       case 'modify': {
         const existing = await stores.users.get(name);
         if (!existing || existing.removed) throw new NowsmsError('NOWSMS_ERR_NOT_FOUND', `no user ${name}`);
-        const fields = fieldsOf(params);
+        const fields = fieldsOf(params, password);
         credits(existing.credits, fields);
         // MessageLimitDefault=Yes clears the account's own limits.
         if (yesNo(params, 'MessageLimitDefault') === true) Object.assign(fields, { dailyLimit: undefined, monthlyLimit: undefined });

@@ -99,7 +99,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
       `${base}/`,
     ]);
     expect(r.status).toBe(200);
-    const [{ id }] = ids(r.body) as [{ id: string }];
+    const { id } = ids(r.body)[0]!;
     const m = await waitFor('the posted message', () => sunk(sinkFile).find((s) => s.id === id));
     expect(textOf(m)).toBe('posted text');
     expect(m.from).toBe('+15550009999');
@@ -109,7 +109,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
   it('sends a binary SMS from UDH, Data, PID and DCS (a WAP push to port 2948)', async () => {
     const r = await curl([`${base}/?PhoneNumber=447700900126&UDH=0605040B8423F0&Data=01060403AE81EA&PID=00&DCS=F5&User=alice&Password=alice-pw`]);
     expect(r.status).toBe(200);
-    const [{ id }] = ids(r.body) as [{ id: string }];
+    const { id } = ids(r.body)[0]!;
     const m = await waitFor('the binary message', () => sunk(sinkFile).find((s) => s.id === id));
     expect(m.parts).toEqual([{ contentType: 'application/octet-stream', hex: '01060403ae81ea' }]);
     expect(m.meta.sms).toMatchObject({ coding: '8bit', ports: { source: 9200, destination: 2948 }, protocolId: 0, messageClass: 1 });
@@ -133,7 +133,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
       `${base}/`,
     ]);
     expect(r.status, r.body).toBe(200);
-    const [{ id }] = ids(r.body) as [{ id: string }];
+    const { id } = ids(r.body)[0]!;
     const m = await waitFor('the MMS', () => sunk(sinkFile).find((s) => s.id === id));
     expect(m.kind).toBe('mms');
     expect(m.subject).toBe('Holiday ✈');
@@ -282,7 +282,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     // The same byte, named as Latin-1, is an é.
     const latin1 = await curl([`${base}/?PhoneNumber=%2B447700900140&Text=caf%E9&charset=iso-8859-1&${auth}`]);
     expect(latin1.status).toBe(200);
-    const [{ id }] = ids(latin1.body) as [{ id: string }];
+    const { id } = ids(latin1.body)[0]!;
     expect(textOf(await waitFor('the latin-1 message', () => sunk(sinkFile).find((s) => s.id === id)))).toBe('café');
 
     const big = path.join(config.dir, 'big.txt');
@@ -399,8 +399,12 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     const twice = await curl(['-G', `${base}/provision`, '-u', 'root:root-pw', '-d', 'Type=SMS&AdminAction=Add&Name=carol&Password=x']);
     expect(twice.status).toBe(400);
     expect(twice.body).toContain('already exists');
+    // NowSMS's URL form: the admin's user and password first, then the account's Password.
+    const viaUrl = await curl([`${base}/provision?user=root&password=root-pw&Type=SMS&AdminAction=Modify&Name=carol&Password=carol-new`]);
+    expect(viaUrl.body.trim()).toBe('OK');
+    expect((await curl([`${base}/?PhoneNumber=%2B447700900161&Text=hi&User=carol&Password=carol-new`])).status).toBe(200);
     const del = await curl(['-G', `${base}/provision`, '-u', 'root:root-pw', '-d', 'Type=SMS&AdminAction=Delete&Name=carol']);
     expect(del.body.trim()).toBe('OK');
-    expect((await curl([`${base}/?PhoneNumber=%2B447700900160&Text=hi&User=carol&Password=carol-pw`])).status).toBe(401);
+    expect((await curl([`${base}/?PhoneNumber=%2B447700900160&Text=hi&User=carol&Password=carol-new`])).status).toBe(401);
   });
 });
