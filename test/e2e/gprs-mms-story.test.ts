@@ -58,6 +58,7 @@ describe.skipIf(missingPeer('socat') || missingPeer('swaks') || missingPeer('cur
       NOWSMS_SMTP_PORT: String(smtpPort),
       NOWSMS_POP3_PORT: String(pop3Port),
       NOWSMS_SMPP_PORT: String(smppPort),
+      NOWSMS_HTTP_PORT: String(await freePort()),
       NOWSMS_MODEM: rig.pair.gatewayPath,
       NOWSMS_MODEM_NUMBER: '+15550001111',
       NOWSMS_MODEM_ROUTE_TO: 'bob',

@@ -53,6 +53,7 @@ describe.skipIf(missingPeer('swaks') || missingPeer('curl'))('MMS by e-mail thro
       NOWSMS_SMTP_PORT: String(smtpPort),
       NOWSMS_POP3_PORT: String(pop3Port),
       NOWSMS_SMPP_PORT: String(smppPort),
+      NOWSMS_HTTP_PORT: String(await freePort()),
       NOWSMS_MM7_PORT: String(mm7Port),
       // The operator's MMSC logs in to deliver; what it delivers goes to bob unless a marker says otherwise.
       NOWSMS_MM7_ACCOUNTS: 'operator:op-secret:bob',

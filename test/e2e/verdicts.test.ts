@@ -78,6 +78,7 @@ describe.skipIf(missingPeer('swaks'))('SMTP verdicts, the example config started
       NOWSMS_SMTP_PORT: String(smtpPort),
       NOWSMS_POP3_PORT: String(pop3Port),
       NOWSMS_SMPP_PORT: String(smppPort),
+      NOWSMS_HTTP_PORT: String(await freePort()),
       NOWSMS_LOG_LEVEL: 'info',
     };
     for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND']) delete env[k];

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missingPeer } from '../../helpers/peers.ts';
+import { makeCertificate } from '../../helpers/tls.ts';
 import { freePort, startProcess, stopProcess, writeConfig } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { curl, receiver } from './curl.ts';
@@ -81,5 +82,20 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface under failures', () => 
     } finally {
       await hook.close();
     }
+  });
+
+  it('serves HTTPS on tlsPort with the gateway certificate', async () => {
+    const [port, tlsPort] = [await freePort(), await freePort()];
+    const cert = makeCertificate();
+    const config = await writeConfig({
+      withoutEmail: true,
+      imports: { '{ httpInterface }': 'plugins/http/index.ts' },
+      keys: `users: [{ name: 'alice', password: 'alice-pw', httpLogin: true }], tls: { keyFile: ${JSON.stringify(cert.keyFile)}, certFile: ${JSON.stringify(cert.certFile)} },`,
+      plugins: [`httpInterface({ port: ${port}, tlsPort: ${tlsPort} })`],
+    });
+    gateway = (await startProcess(config)).child;
+    const r = await curl(['--cacert', cert.certFile, `https://127.0.0.1:${tlsPort}/?PhoneNumber=%2B447700900123&Text=secure&User=alice&Password=alice-pw`]);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('Message Submitted');
   });
 });

@@ -150,6 +150,7 @@ describe.skipIf(missingPeer('curl'))('the inbound MM7 endpoint in a gateway proc
       NOWSMS_SMTP_PORT: String(await freePort()),
       NOWSMS_POP3_PORT: String(await freePort()),
       NOWSMS_SMPP_PORT: String(await freePort()),
+      NOWSMS_HTTP_PORT: String(await freePort()),
       NOWSMS_MM7_PORT: String(port),
       // A password may hold colons: it is everything between the name and the routeToUser.
       NOWSMS_MM7_ACCOUNTS: 'mmsc:pass:word:alice, vasp:other-pw:',
