@@ -50,6 +50,8 @@ export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
    * crash (a modem's SMS read again because the gateway died between its commit and AT+CMGD).
    */
   idempotencyKey?: string;
+  /** An MT to send no earlier than this (NowSMS's DelayUntil): it waits in its connection's queue until then. */
+  delayUntil?: Date;
 };
 
 /** Where the router sends a message. */
@@ -197,6 +199,8 @@ export interface CommitItem {
   idempotencyKey?: string;
   /** Why an MT has no target (why it waits as `no-route`), for its status history. */
   detail?: string;
+  /** See NewMessage.delayUntil: the queue entry's first attempt is due then. */
+  delayUntil?: Date;
 }
 
 /**

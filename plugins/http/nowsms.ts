@@ -16,16 +16,16 @@ function octet(params: Params, name: string): number | undefined {
 
 /** The parameters of one send request as a SendRequest (nothing checked against the store yet). */
 export function sendRequestOf(api: PluginApi, params: Params, maxRecipients: number): SendRequest {
-  if (params.get('DelayUntil') !== undefined)
-    throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', 'DelayUntil is not supported by this gateway yet: submit the message when it is to be sent');
   const phones = [...params.all('PhoneNumber'), ...params.all('Phone')];
   if (phones.length === 0)
     throw new HttpError(400, 'NOWSMS_ERR_ADDRESS', 'PhoneNumber is missing: give the recipient(s), comma-separated (PhoneNumber=+447700900123)');
   const to = recipients(api, phones, maxRecipients);
   const isMms = ['MMSSubject', 'MMSText', 'MMSFrom'].some((n) => params.has(n)) || params.uploads.some((u) => /^mmsfile/i.test(u.field));
+  const delay = params.get('DelayUntil');
   const base = {
     to,
     api: 'nowsms' as const,
+    ...(delay ? { delayUntil: delayUntilOf(delay) } : {}),
     ...(params.get('SMSCRoute') ? { connection: params.get('SMSCRoute')! } : {}),
     ...(yes(params.get('ReceiptRequested')) ? { receipt: true } : {}),
   };
@@ -60,6 +60,24 @@ export function sendRequestOf(api: PluginApi, params: Params, maxRecipients: num
   const text = params.get('Text');
   if (text === undefined || text === '') throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', 'Text is missing: give the message text (Text=...)');
   return { ...base, kind: 'sms', text, ...(sender ? { from: sender } : {}) };
+}
+
+/**
+ * NowSMS's DelayUntil: `YYYYMMDDHHMM[SS]` in the server's local time, as NowSMS reads it; an ISO 8601 time
+ * with its zone is taken too. A time in the past sends at once.
+ */
+export function delayUntilOf(value: string): Date {
+  const v = value.trim();
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(v);
+  const d = m ? new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)) : /^\d{4}-\d{2}-\d{2}T/.test(v) ? new Date(v) : undefined;
+  const valid = d && !Number.isNaN(d.getTime()) && (!m || (d.getMonth() === +m[2]! - 1 && d.getDate() === +m[3]! && d.getHours() === +m[4]!));
+  if (!valid)
+    throw new HttpError(
+      400,
+      'NOWSMS_ERR_BAD_REQUEST',
+      `DelayUntil=${value}: give YYYYMMDDHHMMSS (server time) or an ISO 8601 time such as 2026-12-24T18:00:00Z`,
+    );
+  return d;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -46,6 +46,7 @@ export const submitSchema = {
     parts: { type: 'array', items: partSchema, description: 'MMS parts besides the text' },
     connection: { type: 'string', description: 'send through this connection (NowSMS SMSCRoute)' },
     receipt: { type: 'boolean', description: 'ask the network for a delivery report' },
+    delayUntil: { type: 'string', format: 'date-time', description: 'send no earlier than this (NowSMS DelayUntil)' },
     callbackUrl: { type: 'string', pattern: '^https?://', description: 'each status change of each message is POSTed here as JSON' },
   },
 } as const;

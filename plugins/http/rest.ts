@@ -18,6 +18,7 @@ interface SubmitBody {
   connection?: string;
   receipt?: boolean;
   callbackUrl?: string;
+  delayUntil?: string;
 }
 
 function statusOfTarget(t: { kind: string } | undefined): string {
@@ -48,6 +49,7 @@ export async function restSubmit(
     ...(b.subject !== undefined ? { subject: b.subject } : {}),
     ...(b.connection !== undefined ? { connection: b.connection } : {}),
     ...(b.receipt ? { receipt: true } : {}),
+    ...(b.delayUntil !== undefined ? { delayUntil: new Date(b.delayUntil) } : {}),
     ...(b.callbackUrl !== undefined ? { callback: { url: b.callbackUrl } } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(b.parts

@@ -39,6 +39,8 @@ export interface SendRequest {
   /** The client's key for this request (Idempotency-Key): the same key again stores nothing new. */
   idempotencyKey?: string;
   api: 'nowsms' | 'kannel' | 'rest';
+  /** Send no earlier than this (NowSMS's DelayUntil). */
+  delayUntil?: Date;
 }
 
 export interface Submitted {
@@ -129,6 +131,7 @@ export function buildMessages(api: PluginApi, user: StoredUser, req: SendRequest
   const http = {
     api: req.api,
     ...(req.connection !== undefined ? { connection: req.connection } : {}),
+    ...(req.delayUntil ? { delayUntil: req.delayUntil.toISOString() } : {}),
     ...(req.callback ? { callbackUrl: req.callback.url, ...(req.callback.kannelMask !== undefined ? { kannelMask: req.callback.kannelMask } : {}) } : {}),
   };
   return req.to.map((to) => ({
@@ -140,6 +143,7 @@ export function buildMessages(api: PluginApi, user: StoredUser, req: SendRequest
     via: 'http',
     ...(req.subject !== undefined && req.kind === 'mms' ? { subject: req.subject } : {}),
     parts,
+    ...(req.delayUntil ? { delayUntil: req.delayUntil } : {}),
     ...(req.idempotencyKey !== undefined ? { idempotencyKey: `http:${user.name}:${req.idempotencyKey}:${to}` } : {}),
     meta: { http, ...(Object.keys(sms).length > 0 ? { sms } : {}) },
   }));

@@ -106,6 +106,22 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     expect((m.meta.sms as { receipt?: string }).receipt).toBe('final');
   });
 
+  it('holds a message with DelayUntil (server time, YYYYMMDDHHMMSS) until then', async () => {
+    const at = new Date(Math.ceil((Date.now() + 2500) / 1000) * 1000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const local = `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
+    const r = await curl([`${base}/?PhoneNumber=%2B447700900132&Text=later&DelayUntil=${local}&User=alice&Password=alice-pw`]);
+    expect(r.status).toBe(200);
+    const { id } = ids(r.body)[0]!;
+    const queued = JSON.parse((await curl(['-u', 'alice:alice-pw', `${base}/api/v1/messages/${id}`])).body) as { status: string };
+    expect(queued.status).toBe('queued');
+    const m = await waitFor('the delayed message', () => sunk(sinkFile).find((s) => s.id === id));
+    expect(m.at).toBeGreaterThanOrEqual(at.getTime());
+    const bad = await curl([`${base}/?PhoneNumber=%2B447700900132&Text=later&DelayUntil=20261340&User=alice&Password=alice-pw`]);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('YYYYMMDDHHMMSS');
+  });
+
   it('sends a binary SMS from UDH, Data, PID and DCS (a WAP push to port 2948)', async () => {
     const r = await curl([`${base}/?PhoneNumber=447700900126&UDH=0605040B8423F0&Data=01060403AE81EA&PID=00&DCS=F5&User=alice&Password=alice-pw`]);
     expect(r.status).toBe(200);

@@ -12,6 +12,8 @@ export interface SunkMessage {
   subject?: string;
   meta: Record<string, unknown>;
   parts: Array<{ contentType: string; name?: string; hex: string }>;
+  /** When it was sent (epoch ms). */
+  at: number;
 }
 
 export function sink(file: string): NowsmsPlugin {
@@ -39,6 +41,7 @@ export function sink(file: string): NowsmsPlugin {
             ...(m.subject !== undefined ? { subject: m.subject } : {}),
             meta: m.meta,
             parts: m.parts.map((p) => ({ contentType: p.contentType, ...(p.name ? { name: p.name } : {}), hex: p.data.toString('hex') })),
+            at: Date.now(),
           };
           appendFileSync(file, JSON.stringify(line) + '\n');
           // The receipt comes once the send is committed (its remote id known), as an SMSC's would.
