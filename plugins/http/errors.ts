@@ -17,6 +17,8 @@ export class HttpError extends Error {
 export function httpErrorOf(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (!isNowsmsError(err)) return new HttpError(500, 'NOWSMS_ERR_INTERNAL', 'the gateway could not handle this request (see its log)');
+  // A daily or monthly limit reached is temporary: too many requests for now, not a server fault.
+  if (err.temporary && err.code === 'NOWSMS_ERR_LIMIT') return new HttpError(429, err.code, err.message);
   if (err.temporary) return new HttpError(503, err.code, err.message, { 'retry-after': '30' });
   const status: Partial<Record<ErrorCode, number>> = {
     NOWSMS_ERR_ADDRESS: 400,
