@@ -54,7 +54,10 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
         { timeoutMs: opts.callbackTimeoutSeconds * 1000, attempts: opts.callbackAttempts, secret: opts.callbackSecret },
         api.log,
       );
-      const onSubmitted = (id: string, m: NewMessage) => callbacks.submitted(id, m);
+      const onSubmitted = (id: string, m: NewMessage) => {
+        counters.submitted++;
+        callbacks.submitted(id, m);
+      };
       api.follow({ name: REACTOR_NAME, durable: true, handle: (changes) => callbacks.handle(changes) });
 
       // SMSCRoute / smsc / connection: the message goes out through the connection named, or waits for it.
@@ -71,11 +74,6 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
         return user;
       };
       const nowsmsNames = { user: ['User'], password: ['Password'] };
-      const counted = async (ids: Promise<string>, n = 1) => {
-        const r = await ids;
-        counters.submitted += n;
-        return r;
-      };
 
       const routes: Route[] = [
         {
@@ -88,7 +86,7 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
             return {
               status: 200,
               contentType: 'text/html; charset=utf-8',
-              body: await counted(nowsmsSend(api, user, x.params, opts.maxRecipients, onSubmitted)),
+              body: await nowsmsSend(api, user, x.params, opts.maxRecipients, onSubmitted),
             };
           },
         },
@@ -104,7 +102,7 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
             return {
               status: 202,
               contentType: 'text/plain; charset=utf-8',
-              body: await counted(kannelSend(api, user, x.params, opts.maxRecipients, onSubmitted)),
+              body: await kannelSend(api, user, x.params, opts.maxRecipients, onSubmitted),
             };
           },
         },
@@ -153,7 +151,6 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
             const user = await who(x, 'send');
             const key = x.headers['idempotency-key'];
             const r = await restSubmit(api, user, x.json, Array.isArray(key) ? key[0] : key, opts.maxRecipients, onSubmitted);
-            counters.submitted += r.body.messages.length;
             return json(r.body, r.status);
           },
         },

@@ -289,6 +289,9 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     const noText = await curl([`${base}/?PhoneNumber=%2B447700900123&${auth}`]);
     expect(noText.status).toBe(400);
     expect(noText.body).toContain('Text is missing');
+    const route = await curl([`${base}/?PhoneNumber=%2B447700900123&Text=hello&SMSCRoute=nosuch&${auth}`]);
+    expect(route.status).toBe(400);
+    expect(route.body).toContain('no connection nosuch');
     const charset = await curl([`${base}/?PhoneNumber=%2B447700900123&Text=hello&charset=klingon&${auth}`]);
     expect(charset.status).toBe(400);
     expect(charset.body).toContain('unknown charset klingon');
