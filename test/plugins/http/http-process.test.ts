@@ -192,6 +192,19 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     }
   });
 
+  it("takes Kannel's binary form: udh and text as URL-encoded octets", async () => {
+    const r = await curl([
+      `${base}/cgi-bin/sendsms?username=alice&password=alice-pw&to=447700900133&udh=%06%05%04%0B%84%23%F0&text=%01%06%04%03%AE%81%EA&coding=1`,
+    ]);
+    expect(r.status, r.body).toBe(202);
+    const [m] = await waitFor('the Kannel binary message', () => {
+      const got = sunk(sinkFile).filter((s) => s.to === '+447700900133');
+      return got.length > 0 && got;
+    });
+    expect(m!.parts).toEqual([{ contentType: 'application/octet-stream', hex: '01060403ae81ea' }]);
+    expect(m!.meta.sms).toMatchObject({ coding: '8bit', ports: { source: 9200, destination: 2948 } });
+  });
+
   it('serves the JSON API as its OpenAPI document says, honours Idempotency-Key, and POSTs signed status callbacks', async () => {
     const doc = openApiDocument();
     const served = await curl([`${base}/api/v1/openapi.json`]);
