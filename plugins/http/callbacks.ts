@@ -24,12 +24,18 @@ interface Target {
 export const REACTOR_NAME = 'http:callbacks';
 /** Calls at once from one batch: a slow receiver costs its timeout, not the sum of everyone's. */
 const PARALLEL = 16;
+/**
+ * A receiver (origin) whose last call was given up gets one attempt per call for this long: a dead URL of one
+ * user must not hold everyone's callbacks up for its whole retry schedule in every batch.
+ */
+const DEAD_MS = 60_000;
 
 export class Callbacks {
   /** Callback targets of messages this process submitted (null: none), so most changes need no read. */
   private readonly known = new Map<string, Target | null>();
   calls = 0;
   failures = 0;
+  private readonly dead = new Map<string, number>();
 
   constructor(
     private readonly api: PluginApi,
@@ -87,7 +93,9 @@ export class Callbacks {
   private async call(c: StatusChange, url: string, body: string | undefined): Promise<void> {
     const key = `${c.messageId}:${c.seq}`;
     const backoff = this.settings.backoffMs ?? ((n: number) => 1000 * 4 ** (n - 2));
-    for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
+    const origin = originOf(url);
+    const attempts = (this.dead.get(origin) ?? 0) > Date.now() ? 1 : this.settings.attempts;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoff(attempt)));
       const headers: Record<string, string> = { 'idempotency-key': key, 'user-agent': 'nowsms' };
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -108,7 +116,10 @@ export class Callbacks {
           signal: AbortSignal.timeout(this.settings.timeoutMs),
         });
         await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) return;
+        if (res.ok) {
+          this.dead.delete(origin);
+          return;
+        }
         // A 4xx other than 408/429 will not get better by asking again.
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
           this.failures++;
@@ -121,7 +132,16 @@ export class Callbacks {
       }
     }
     this.failures++;
-    this.log.warn({ id: c.messageId, url: safeUrl(url), status: c.status }, `http: status callback given up after ${this.settings.attempts} attempts`);
+    this.dead.set(origin, Date.now() + DEAD_MS);
+    this.log.warn({ id: c.messageId, url: safeUrl(url), status: c.status }, `http: status callback given up after ${attempts} attempt(s)`);
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }
 
