@@ -83,6 +83,8 @@ export async function listenHttp(
     logger: false,
     bodyLimit: settings.maxRequestBytes,
     forceCloseConnections: false,
+    // HEAD would run the GET handler: a link checker's HEAD of a send URL must not send an SMS.
+    exposeHeadRoutes: false,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     serverFactory: (handler) => {
       httpServer = http.createServer({ keepAliveTimeout: settings.keepAliveMs }, handler);

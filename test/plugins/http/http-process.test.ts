@@ -302,6 +302,8 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     const noText = await curl([`${base}/?PhoneNumber=%2B447700900123&${auth}`]);
     expect(noText.status).toBe(400);
     expect(noText.body).toContain('Text is missing');
+    // A link checker's HEAD of a send URL sends nothing.
+    expect((await curl(['-I', `${base}/?PhoneNumber=%2B447700900123&Text=hello&${auth}`])).status).toBe(404);
     const route = await curl([`${base}/?PhoneNumber=%2B447700900123&Text=hello&SMSCRoute=nosuch&${auth}`]);
     expect(route.status).toBe(400);
     expect(route.body).toContain('no connection nosuch');
