@@ -52,8 +52,8 @@ export interface PluginApi {
   services<K extends ServiceName>(name: K): ServiceMap[K][];
   /** The ids of the connections registered (of this kind), in registration order; complete once every setup has run. */
   connectionIds(kind?: string): string[];
-  /** Every connection's status and counters by id, as `nowsms status` shows them (a status page, a health check). */
-  connectionStatus(): Record<string, ConnectionStatus & { kind: string }>;
+  /** Every connection's status and counters by id, as `nowsms status` shows them (a status page, a health check); `outbound`: it sends. */
+  connectionStatus(): Record<string, ConnectionStatus & { kind: string; outbound: boolean }>;
 }
 
 export interface NowsmsPlugin {

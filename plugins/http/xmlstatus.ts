@@ -30,7 +30,8 @@ export async function xmlStatus(api: PluginApi, now = new Date()): Promise<strin
   ]);
   const statuses = api.connectionStatus();
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<NowSMSStatus>'];
-  for (const [id, s] of Object.entries(statuses)) {
+  // NowSMS lists its SMSC connections: the links that send, not the servers (SMTP, this one).
+  for (const [id, s] of Object.entries(statuses).filter(([, s]) => s.outbound)) {
     lines.push(
       '<SMSCStatus>',
       `<Name>${esc(id)}</Name>`,

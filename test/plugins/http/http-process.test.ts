@@ -391,6 +391,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     expect(sink, r.body).not.toBeNull();
     const sentToday = Number(sink![1]);
     expect(sentToday).toBe(sunk(sinkFile).length);
+    expect(r.body).not.toContain('<Name>http</Name>');
     expect(r.body).toMatch(/<SMSSent>\s*<Today>\d+<\/Today>/);
     expect(r.body).toMatch(/<SMSReceived>\s*<Today>0<\/Today>/);
     expect(r.body).toMatch(/<SMSOUTQ>\d+<\/SMSOUTQ>/);
