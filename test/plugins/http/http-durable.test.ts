@@ -1,12 +1,13 @@
 // What must hold across failures, with the gateway as a process: guessing passwords gets slowed, then locked
 // out (the right password too, from that address); a status callback owed when the gateway is killed -9 is
 // made after the restart, with the same Idempotency-Key as before the kill.
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missingPeer } from '../../helpers/peers.ts';
 import { makeCertificate } from '../../helpers/tls.ts';
-import { freePort, startProcess, stopProcess, writeConfig } from '../../helpers/process.ts';
+import { freePort, ROOT, startProcess, stopProcess, writeConfig } from '../../helpers/process.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { curl, receiver } from './curl.ts';
 
@@ -42,6 +43,18 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface under failures', () => 
     expect(right.headers['retry-after']).toBeDefined();
     expect(right.body).toContain('ERROR');
     expect(started.lines.filter((l) => l.includes('authentication failed for user alice from 127.0.0.1 (http)'))).toHaveLength(10);
+    // fail2ban, with the filter docs/config.md gives, sees the ten failures (the lockout refusals are not failures).
+    if (!missingPeer('fail2ban-regex')) {
+      const filter = /```ini\n([\s\S]*?)```/.exec(readFileSync(path.join(ROOT, 'docs/config.md'), 'utf8'))![1]!;
+      writeFileSync(path.join(config.dir, 'nowsms.conf'), filter);
+      writeFileSync(path.join(config.dir, 'gateway.log'), started.lines.join('\n') + '\n');
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile('fail2ban-regex', ['-o', 'ip', path.join(config.dir, 'gateway.log'), path.join(config.dir, 'nowsms.conf')], (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        ),
+      );
+      expect(out.trim().split('\n')).toEqual(Array<string>(10).fill('127.0.0.1'));
+    }
   });
 
   it('makes a callback owed at a kill -9 after the restart, with the same Idempotency-Key', async () => {
