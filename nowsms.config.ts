@@ -3,6 +3,7 @@
 import { defineConfig, envPort } from './core/index.ts';
 import { gprsMms } from './plugins/gprs-mms/index.ts';
 import { gsmModem } from './plugins/gsm-modem/index.ts';
+import { httpInterface } from './plugins/http/index.ts';
 import { mm7Client, mm7Server, parseMm7Accounts, parseMmscUrl } from './plugins/mmsc-vasp/index.ts';
 import { pop3 } from './plugins/pop3/index.ts';
 import { smtp } from './plugins/smtp/index.ts';
@@ -33,6 +34,9 @@ export default defineConfig({
     pop3({ host: bind, port: envPort('NOWSMS_POP3_PORT', 1110) }),
     // Applications bind here with a user's name and password (users with smppLogin).
     smppServer({ host: bind, port: envPort('NOWSMS_SMPP_PORT', 2775) }),
+    // Applications send with NowSMS's URL (http://<bind>:8800/?PhoneNumber=..&Text=..&User=..&Password=..), Kannel's
+    // /cgi-bin/sendsms or the JSON API (/api/v1, OpenAPI at /api/v1/openapi.json), as users with httpLogin.
+    httpInterface({ host: bind, port: envPort('NOWSMS_HTTP_PORT', 8800) }),
     // One operator SMSC, open to any outbound traffic: smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1
     ...(env.NOWSMS_SMSC_URL ? [smppClient({ id: 'smsc', ...parseSmscUrl(env.NOWSMS_SMSC_URL), anyTraffic: true })] : []),
     // One operator MMSC (MM7), open to any outbound MMS, "(FM: user)" in the subject of what users send:

@@ -77,7 +77,7 @@ export function decryptSecret(key: Buffer, sealed: string): string | undefined {
   }
 }
 
-export type Service = 'smtp' | 'pop3' | 'smpp';
+export type Service = 'smtp' | 'pop3' | 'smpp' | 'http';
 
 export interface LoginContext {
   service: Service;
@@ -138,6 +138,8 @@ function ipAllowed(ip: string, allow: string[]): boolean {
 
 function serviceAllowed(user: StoredUser, service: Service): boolean {
   if (service === 'smpp') return user.smppLogin;
+  // An admin may read the status and provision without sending; the HTTP plug-in checks which right a path needs.
+  if (service === 'http') return user.httpLogin === true || user.httpAdmin === true;
   return user.smtpLogin; // the seed: SMTP login is needed for both SMTP and POP3
 }
 

@@ -41,6 +41,8 @@ user flags:
   --password <pw> | --password-stdin   --full-name <text>
   --smtp-login | --no-smtp-login        (needed for SMTP and POP3)
   --smpp-login | --no-smpp-login
+  --http-login | --no-http-login        (send through the HTTP interface: the send URL, Kannel's sendsms, /api/v1)
+  --http-admin | --no-http-admin        (read /admin/xmlstatus and provision users over HTTP)
   --receive | --no-receive              (route messages for --recipients to this user; default on)
   --recipients <a,b>                    (phone numbers routed to this user)
   --forced-sender <addr>                --daily-limit <n>  --monthly-limit <n>  --credits <n>
@@ -59,6 +61,10 @@ const userOptions = {
   'no-smtp-login': { type: 'boolean' },
   'smpp-login': { type: 'boolean' },
   'no-smpp-login': { type: 'boolean' },
+  'http-login': { type: 'boolean' },
+  'no-http-login': { type: 'boolean' },
+  'http-admin': { type: 'boolean' },
+  'no-http-admin': { type: 'boolean' },
   receive: { type: 'boolean' },
   'no-receive': { type: 'boolean' },
   recipients: { type: 'string' },
@@ -107,6 +113,8 @@ function userFields(values: Record<string, unknown>): UserFields {
     fullName: values['full-name'] as string | undefined,
     smtpLogin: flag(values, 'smtp-login', 'no-smtp-login'),
     smppLogin: flag(values, 'smpp-login', 'no-smpp-login'),
+    httpLogin: flag(values, 'http-login', 'no-http-login'),
+    httpAdmin: flag(values, 'http-admin', 'no-http-admin'),
     receive: flag(values, 'receive', 'no-receive'),
     recipients: list(values.recipients),
     forcedSender: values['forced-sender'] as string | undefined,
@@ -187,7 +195,7 @@ async function users(args: string[]): Promise<void> {
           : all
               .map(
                 (u) =>
-                  `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
+                  `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
               )
               .join('\n'),
       );

@@ -16,6 +16,9 @@ const userSchema = z.strictObject({
   fullName: z.string().optional(),
   smtpLogin: z.boolean().default(false),
   smppLogin: z.boolean().default(false),
+  // No default: a declaration without them keeps the hash it had before these keys existed.
+  httpLogin: z.boolean().optional(),
+  httpAdmin: z.boolean().optional(),
   receive: z.boolean().default(true),
   recipients: z.array(z.string()).default([]),
   forcedSender: z.string().optional(),

@@ -187,6 +187,10 @@ export class Gateway {
       service: (name) => this.services.one(plugin, name) as never,
       services: (name) => this.services.all(plugin, name) as never,
       connectionIds: (kind) => this.conns.filter((c) => kind === undefined || c.kind === kind).map((c) => c.id),
+      connectionStatus: () => {
+        const s = this.status();
+        return Object.fromEntries(this.conns.map((c) => [c.id, { ...s[c.id]!, outbound: typeof c.send === 'function' }]));
+      },
     };
   }
 

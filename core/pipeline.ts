@@ -27,7 +27,7 @@ export interface PipelineDeps {
 
 export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<CommitItem> {
   const { config } = deps;
-  const { consumesSegments, routeTo, routeVia, idempotencyKey, ...fields } = input;
+  const { consumesSegments, routeTo, routeVia, idempotencyKey, delayUntil, ...fields } = input;
   let message: Message = {
     ...fields,
     id: newMessageId(),
@@ -66,6 +66,7 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     ...(route && 'reason' in route ? { detail: route.reason } : {}),
     ...(consumesSegments ? { consumesSegments } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(delayUntil !== undefined && message.direction === 'MT' ? { delayUntil } : {}),
   };
 }
 

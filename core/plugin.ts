@@ -7,7 +7,7 @@ import type { Auth } from './auth.ts';
 import type { AdminCommand, StreamSource } from './admin/registry.ts';
 import type { Reactor } from './events.ts';
 import type { ServiceMap, ServiceName } from './services.ts';
-import type { Address, Connection, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
+import type { Address, Connection, ConnectionStatus, Stores, StoreLifecycle, NewMessage, Accepted } from './types.ts';
 
 /**
  * The version of the plug-in API this core implements; plug-ins declare the range they support. 2: the
@@ -52,6 +52,8 @@ export interface PluginApi {
   services<K extends ServiceName>(name: K): ServiceMap[K][];
   /** The ids of the connections registered (of this kind), in registration order; complete once every setup has run. */
   connectionIds(kind?: string): string[];
+  /** Every connection's status and counters by id, as `nowsms status` shows them (a status page, a health check); `outbound`: it sends. */
+  connectionStatus(): Record<string, ConnectionStatus & { kind: string; outbound: boolean }>;
 }
 
 export interface NowsmsPlugin {

@@ -56,6 +56,8 @@ export type NewMessage = Omit<Message, 'id' | 'receivedAt' | 'meta'> & {
    * crash (a modem's SMS read again because the gateway died between its commit and AT+CMGD).
    */
   idempotencyKey?: string;
+  /** An MT to send no earlier than this (NowSMS's DelayUntil): it waits in its connection's queue until then. */
+  delayUntil?: Date;
 };
 
 /** Where the router sends a message. */
@@ -118,6 +120,10 @@ export interface User {
   /** Needed for both SMTP and POP3 (the seed says so). */
   smtpLogin: boolean;
   smppLogin: boolean;
+  /** May send through the HTTP interface (NowSMS's "Enable web login"); absent means no. */
+  httpLogin?: boolean;
+  /** May read /admin/xmlstatus and provision users over HTTP (NowSMS's "Enable admin access"); absent means no. */
+  httpAdmin?: boolean;
   /** "Route received messages to this user": messages to `recipients` are queued for this user. */
   receive: boolean;
   /** Phone numbers routed to this user, normalised. */
@@ -199,6 +205,8 @@ export interface CommitItem {
   idempotencyKey?: string;
   /** Why an MT has no target (why it waits as `no-route`), for its status history. */
   detail?: string;
+  /** See NewMessage.delayUntil: the queue entry's first attempt is due then. */
+  delayUntil?: Date;
 }
 
 /**
@@ -279,7 +287,10 @@ export interface MessageStore {
   commit(items: CommitItem[], charge?: UsageCharge): Promise<Committed[]>;
   get(id: string): Promise<Message | undefined>;
   summary(id: string): Promise<MessageSummary | undefined>;
-  list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number }): Promise<MessageSummary[]>;
+  /** Newest first; `before` (a message id) gives the page after that message, for paging with a cursor. */
+  list(filter?: { user?: string; direction?: Direction; status?: MessageStatus; limit?: number; before?: string }): Promise<MessageSummary[]>;
+  /** Messages sent per connection and received (MO) per `via` since a time (NowSMS's status counters); optional for a store. */
+  traffic?(since: Date): Promise<Traffic>;
   /** Append to the status history (and set the current status). */
   setStatus(id: string, status: MessageStatus, detail?: string): Promise<void>;
   /**
@@ -376,6 +387,12 @@ export interface Stores {
   mailboxes: MailboxStore;
   segments: SegmentStore;
   events: EventLog;
+}
+
+/** Message counts since a time: `sent` by connection id (the `sent` changes), `received` (MO) by `via`. */
+export interface Traffic {
+  sent: Record<string, number>;
+  received: Record<string, number>;
 }
 
 /** What the store plug-in does besides the interfaces: open, migrate, close. */

@@ -45,6 +45,8 @@ export const userFieldsSchema = z.strictObject({
   fullName: z.string().optional(),
   smtpLogin: z.boolean().optional(),
   smppLogin: z.boolean().optional(),
+  httpLogin: z.boolean().optional(),
+  httpAdmin: z.boolean().optional(),
   receive: z.boolean().optional(),
   recipients: z.array(z.string()).optional(),
   forcedSender: z.string().optional(),

@@ -151,7 +151,9 @@ interface ItemRows {
 }
 
 /** The rows one message adds; the message is stored with its first status, which the history also records. */
-function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why }: CommitItem, now: number): ItemRows {
+function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why, delayUntil }: CommitItem, now: number): ItemRows {
+  // A delayed MT is queued now, its first attempt due at its time (the dispatcher leases only what is due).
+  const due = delayUntil ? Math.max(now, delayUntil.getTime()) : now;
   let status: MessageStatus;
   let detail: string | undefined;
   const out: Partial<ItemRows> = {};
@@ -161,7 +163,7 @@ function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: 
       [status, detail] = ['in-mailbox', target.user];
       break;
     case 'connection':
-      out.queue = [m.id, target.id, 0, now];
+      out.queue = [m.id, target.id, 0, due];
       [status, detail] = ['queued', target.id];
       break;
     case undefined:
@@ -171,7 +173,7 @@ function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: 
         break;
       }
       // An MT no connection carries waits in the queue, visible, until assign() gives it one.
-      out.queue = [m.id, null, 0, now];
+      out.queue = [m.id, null, 0, due];
       [status, detail] = ['no-route', why];
       break;
     case 'command':

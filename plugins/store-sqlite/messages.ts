@@ -40,10 +40,29 @@ export function messageStore(reads: ReadQueue, writes: WriteQueue, users: UsersC
         if (filter.user !== undefined) conditions.push(['user_name = ?', filter.user]);
         if (filter.direction !== undefined) conditions.push(['direction = ?', filter.direction]);
         if (filter.status !== undefined) conditions.push(['status = ?', filter.status]);
+        // The list's own order (received_at DESC, id DESC): everything after the cursor's message.
+        if (filter.before !== undefined) conditions.push(['(received_at, id) < (SELECT received_at, id FROM messages WHERE id = ?)', filter.before]);
         const where = conditions.length ? `WHERE ${conditions.map(([c]) => c).join(' AND ')}` : '';
         const params = [...conditions.map(([, v]) => v), filter.limit ?? DEFAULT_LIST_LIMIT];
         const rows = await sql.all<MessageRow>(`SELECT * FROM messages ${where} ORDER BY received_at DESC, id DESC LIMIT ?`, params);
         return loadSummaries(sql, rows);
+      }),
+
+    traffic: (since) =>
+      reads.read(async (sql) => {
+        const at = since.getTime();
+        const sent = await sql.all<{ id: string; n: number }>(
+          "SELECT target_id AS id, count(*) AS n FROM status_history WHERE status = 'sent' AND at >= ? AND target_kind = 'connection' GROUP BY target_id",
+          [at],
+        );
+        const received = await sql.all<{ id: string | null; n: number }>(
+          "SELECT via AS id, count(*) AS n FROM messages WHERE received_at >= ? AND direction = 'MO' GROUP BY via",
+          [at],
+        );
+        return {
+          sent: Object.fromEntries(sent.map((r) => [r.id, r.n])),
+          received: Object.fromEntries(received.map((r) => [r.id ?? '', r.n])),
+        };
       }),
 
     setStatus: (id, status, detail) =>

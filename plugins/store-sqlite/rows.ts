@@ -8,6 +8,8 @@ export interface UserRow {
   full_name: string | null;
   smtp_login: number;
   smpp_login: number;
+  http_login: number;
+  http_admin: number;
   receive: number;
   forced_sender: string | null;
   daily_limit: number | null;
@@ -77,6 +79,9 @@ export function userFromRow(r: UserRow): StoredUser {
   if (r.apop_secret !== null) user.credentials.apopSecret = r.apop_secret;
   if (r.config_hash !== null) user.configHash = r.config_hash;
   if (r.removed === 1) user.removed = true;
+  // Optional rights: present only when granted, so accounts without them read as they did before.
+  if (r.http_login === 1) user.httpLogin = true;
+  if (r.http_admin === 1) user.httpAdmin = true;
   return user;
 }
 
@@ -97,6 +102,8 @@ export function userParams(u: StoredUser): Param[] {
     u.credentials.apopSecret,
     u.configHash,
     u.removed ? 1 : 0,
+    u.httpLogin ? 1 : 0,
+    u.httpAdmin ? 1 : 0,
   ];
 }
 

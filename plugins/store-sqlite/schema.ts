@@ -171,4 +171,12 @@ CREATE TABLE cursors (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    description: 'the HTTP interface: the "HTTP login" and "HTTP admin" rights of users; sent changes by time for the traffic counts of /admin/xmlstatus',
+    sql: `
+ALTER TABLE users ADD COLUMN http_login INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN http_admin INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX status_history_sent ON status_history(at) WHERE status = 'sent';
+`,
+  },
 ];

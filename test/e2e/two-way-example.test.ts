@@ -1,12 +1,9 @@
 // The example config with NOWSMS_TWO_WAY, started as `npm start` starts it: a command declared in the
 // environment alone runs for an injected MO, and a bad NOWSMS_TWO_WAY stops the start with its name.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '../../core/index.ts';
-import { cli, freePort, ROOT, startProcess, stopProcess } from '../helpers/process.ts';
+import { cli, exampleEnv, startExample, stopProcess } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startReceiver, text, type Receiver } from '../plugins/two-way/receiver.ts';
 
@@ -18,24 +15,15 @@ afterEach(async () => {
   child = receiver = undefined;
 });
 
-async function exampleEnv(twoWay: string): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NOWSMS_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'nowsms-example-')),
-    NOWSMS_SMTP_PORT: String(await freePort()),
-    NOWSMS_POP3_PORT: String(await freePort()),
-    NOWSMS_SMPP_PORT: String(await freePort()),
-    NOWSMS_TWO_WAY: twoWay,
-  };
-  for (const k of ['NOWSMS_SMSC_URL', 'NOWSMS_MODEM', 'NOWSMS_TLS_KEY', 'NOWSMS_TLS_CERT', 'NOWSMS_BIND', 'NOWSMS_MMSC_URL', 'NOWSMS_MM7_PORT']) delete env[k];
-  return env;
+async function twoWayEnv(twoWay: string): Promise<NodeJS.ProcessEnv> {
+  return (await exampleEnv({ NOWSMS_TWO_WAY: twoWay })).env;
 }
 
 describe('NOWSMS_TWO_WAY in the example config', () => {
   it('a command from the environment runs for a received SMS', async () => {
     receiver = await startReceiver({ '/w': (c, res) => text(res, `got ${c.query.get('q')}`) });
-    const env = await exampleEnv(JSON.stringify([{ keyword: 'weather', receiveNumber: '+15550001111', action: `${receiver.url}/w?q=@@SMS@@` }]));
-    child = (await startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env })).child;
+    const env = await twoWayEnv(JSON.stringify([{ keyword: 'weather', receiveNumber: '+15550001111', action: `${receiver.url}/w?q=@@SMS@@` }]));
+    child = (await startExample(env)).child;
     const r = cli(['inject', '--from', '+447700900123', '--to', '+15550001111', '--text', 'Weather in Oslo', '--json'], { env });
     expect(r.status, r.stderr).toBe(0);
     const call = await waitFor('the call', () => receiver!.to('/w')[0]);
@@ -48,9 +36,9 @@ describe('NOWSMS_TWO_WAY in the example config', () => {
   }, 60_000);
 
   it('a bad NOWSMS_TWO_WAY stops the start, naming the variable and the field', async () => {
-    const env = await exampleEnv('[{"keyword":"A","action":"https://x/?q=@@NOPE@@"}]');
-    await expect(startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env })).rejects.toThrow(/unknown placeholder @@NOPE@@/);
-    const env2 = await exampleEnv('[{"keyword":"two words","action":"https://x/"}]');
-    await expect(startProcess({ dir: ROOT, file: path.join(ROOT, 'nowsms.config.ts') }, { args: [], env: env2 })).rejects.toThrow(/NOWSMS_TWO_WAY\.0\.keyword/);
+    const env = await twoWayEnv('[{"keyword":"A","action":"https://x/?q=@@NOPE@@"}]');
+    await expect(startExample(env)).rejects.toThrow(/unknown placeholder @@NOPE@@/);
+    const env2 = await twoWayEnv('[{"keyword":"two words","action":"https://x/"}]');
+    await expect(startExample(env2)).rejects.toThrow(/NOWSMS_TWO_WAY\.0\.keyword/);
   }, 60_000);
 });

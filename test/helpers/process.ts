@@ -137,12 +137,13 @@ export interface ExampleEnv {
   smtpPort: number;
   pop3Port: number;
   smppPort: number;
+  httpPort: number;
 }
 
 /** What `npm start` reads (nowsms.config.ts), for a test: its own data dir and ports, then `extra` (NOWSMS_MODEM, ...). */
 export async function exampleEnv(extra: Record<string, string> = {}): Promise<ExampleEnv> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-example-'));
-  const [smtpPort, pop3Port, smppPort] = [await freePort(), await freePort(), await freePort()];
+  const [smtpPort, pop3Port, smppPort, httpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // A developer's own settings must not leak into the test.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NOWSMS_')));
   Object.assign(env, {
@@ -150,10 +151,11 @@ export async function exampleEnv(extra: Record<string, string> = {}): Promise<Ex
     NOWSMS_SMTP_PORT: String(smtpPort),
     NOWSMS_POP3_PORT: String(pop3Port),
     NOWSMS_SMPP_PORT: String(smppPort),
+    NOWSMS_HTTP_PORT: String(httpPort),
     NOWSMS_LOG_LEVEL: 'info',
     ...extra,
   });
-  return { env, dataDir, smtpPort, pop3Port, smppPort };
+  return { env, dataDir, smtpPort, pop3Port, smppPort, httpPort };
 }
 
 /** The gateway started as `npm start` starts it: `nowsms start` in the repo, finding nowsms.config.ts. */

@@ -1,0 +1,276 @@
+// The HTTP side: the core's front door (ports, TLS port, session caps, login deadline, graceful stop) hands
+// its sockets to a fastify server that never listens itself. Paths are case-insensitive (NowSMS's are).
+// Bodies over maxRequestBytes are refused from their Content-Length before `100 Continue`, a chunked one as
+// soon as it passes the limit; a URL longer than Node's header limit (16 KiB) gets 431. A request whose body
+// does not arrive within requestTimeoutSeconds is cut off; once it is in, a slow commit is never cut off.
+import http from 'node:http';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { serve, type ListenSettings, type Logger, type Server, type ServerConnection, type ServerSession } from '../../core/index.ts';
+import { HttpError, httpErrorOf } from './errors.ts';
+import { charsetOf, Params, parseMultipart, parseUrlEncoded } from './params.ts';
+
+export interface HttpSettings extends ListenSettings {
+  name: string;
+  maxRequestBytes: number;
+  requestTimeoutMs: number;
+  keepAliveMs: number;
+}
+
+/** How a route answers a refusal: NowSMS's page, Kannel's line, plain text, or the JSON API's error object. */
+export type Style = 'nowsms' | 'kannel' | 'text' | 'json';
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export interface Exchange {
+  method: string;
+  path: string;
+  ip: string;
+  params: Params;
+  /** The parsed JSON body (the JSON API). */
+  json: unknown;
+  headers: http.IncomingHttpHeaders;
+  /** Path parameters (`:id`). */
+  pathParams: Record<string, string>;
+  /** The front door's login deadline no longer applies (an authenticated request on this connection). */
+  loggedIn(): void;
+}
+
+export interface Route {
+  methods: Array<'GET' | 'POST'>;
+  path: string;
+  style: Style;
+  /** The query string's charset when the request does not name one (Kannel's binary fields are bytes). */
+  queryCharset?: (rawQuery: string) => string | undefined;
+  handle(x: Exchange): Promise<Answer>;
+}
+
+export function refusal(err: HttpError, style: Style, nowsmsPage: (e: HttpError) => string): Answer {
+  const headers = err.headers;
+  switch (style) {
+    case 'nowsms':
+      return { status: err.status, contentType: 'text/html; charset=utf-8', body: nowsmsPage(err), headers };
+    case 'json':
+      return {
+        status: err.status,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: { code: err.code, message: err.message } }),
+        headers,
+      };
+    case 'kannel':
+    case 'text':
+      return { status: err.status, contentType: 'text/plain; charset=utf-8', body: `ERROR: ${err.message}\n`, headers };
+  }
+}
+
+export async function listenHttp(
+  settings: HttpSettings,
+  routes: Route[],
+  nowsmsPage: (e: HttpError) => string,
+  log: Logger,
+  refused: () => void,
+): Promise<Server> {
+  const conns = new WeakMap<object, ServerConnection>();
+  const inFlight = new WeakMap<object, number>();
+  const closing = new WeakSet<object>();
+  const between = new WeakMap<object, NodeJS.Timeout>();
+  let httpServer: http.Server | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: settings.maxRequestBytes,
+    forceCloseConnections: false,
+    // HEAD would run the GET handler: a link checker's HEAD of a send URL must not send an SMS.
+    exposeHeadRoutes: false,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    serverFactory: (handler) => {
+      httpServer = http.createServer({ keepAliveTimeout: settings.keepAliveMs }, handler);
+      return httpServer;
+    },
+  });
+  app.removeAllContentTypeParsers();
+  // Every body is kept as bytes: the routes decode it in its charset (params.ts) or as JSON.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const socket = request.raw.socket;
+    clearTimeout(between.get(socket));
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    const timer = setTimeout(() => socket.destroy(), settings.requestTimeoutMs);
+    if (request.raw.complete) clearTimeout(timer);
+    else request.raw.once('end', () => clearTimeout(timer));
+    let open = 2;
+    const settled = () => {
+      if (--open > 0) return;
+      clearTimeout(timer);
+      const n = (inFlight.get(socket) ?? 1) - 1;
+      inFlight.set(socket, n);
+      if (n === 0 && closing.has(socket)) socket.end();
+      // The idle keep-alive timer restarts with every byte: a client trickling its next request would hold the slot.
+      else if (n === 0) between.set(socket, setTimeout(() => socket.destroy(), settings.requestTimeoutMs).unref());
+    };
+    reply.raw.once('close', settled);
+    if (request.raw.complete) settled();
+    else request.raw.once('close', settled);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (closing.has(request.raw.socket)) reply.header('connection', 'close');
+  });
+
+  const send = (reply: FastifyReply, a: Answer) =>
+    reply
+      .code(a.status)
+      .headers({ ...(a.headers ?? {}), 'content-type': a.contentType })
+      .send(a.body);
+
+  for (const route of routes) {
+    app.route({
+      method: route.methods,
+      url: route.path,
+      handler: async (request, reply) => {
+        const socket = request.raw.socket;
+        const conn = conns.get(socket);
+        try {
+          const rawQuery = (request.raw.url ?? '').split('?').slice(1).join('?');
+          const params = parseUrlEncoded(rawQuery, route.queryCharset?.(rawQuery));
+          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const type = (request.headers['content-type'] ?? '').toLowerCase();
+          let json: unknown;
+          if (request.method === 'POST' && body.length > 0) {
+            if (type.startsWith('application/x-www-form-urlencoded')) params.merge(parseUrlEncoded(body.toString('latin1'), charsetOf(type)));
+            else if (type.startsWith('multipart/form-data')) params.merge(parseMultipart(body, request.headers['content-type']!));
+            else if (type.startsWith('application/json') && route.style === 'json') {
+              try {
+                json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+              } catch {
+                throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', 'the body is not JSON (UTF-8)');
+              }
+            } else
+              throw new HttpError(
+                415,
+                'NOWSMS_ERR_BAD_REQUEST',
+                `a body of type ${type || '(none)'} is not read here: send ${route.style === 'json' ? 'application/json' : 'a form (application/x-www-form-urlencoded or multipart/form-data)'}`,
+              );
+          } else if (route.style === 'json' && request.method === 'POST') throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', 'the body is empty: send JSON');
+          const answer = await route.handle({
+            method: request.method,
+            path: route.path,
+            ip: conn?.ip ?? socket.remoteAddress ?? '',
+            params,
+            json,
+            headers: request.headers,
+            pathParams: (request.params ?? {}) as Record<string, string>,
+            loggedIn: () => conn?.loggedIn(),
+          });
+          return send(reply, answer);
+        } catch (err) {
+          const e = httpErrorOf(err);
+          if (e.status >= 500 && !(err instanceof HttpError)) log.error({ err, path: route.path }, 'http: request failed');
+          if (e.status === 401 || e.status === 403 || e.status === 429) refused();
+          return send(reply, refusal(e, route.style, nowsmsPage));
+        }
+      },
+    });
+  }
+
+  const isApi = (url: string | undefined) => /^\/api\//i.test(url ?? '');
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      reply,
+      refusal(
+        new HttpError(
+          404,
+          'NOWSMS_ERR_NOT_FOUND',
+          `nothing at ${request.method} ${(request.raw.url ?? '').split('?')[0]}: send with GET or POST / (or /cgi-bin/sendsms, /api/v1/messages)`,
+        ),
+        isApi(request.raw.url) ? 'json' : 'text',
+        nowsmsPage,
+      ),
+    ),
+  );
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
+    const style: Style = isApi(request.raw.url) ? 'json' : 'text';
+    if (err.statusCode === 413)
+      return send(
+        reply,
+        refusal(new HttpError(413, 'NOWSMS_ERR_TOO_BIG', `request larger than ${settings.maxRequestBytes} bytes (maxRequestBytes)`), style, nowsmsPage),
+      );
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+      return send(reply, refusal(new HttpError(err.statusCode, 'NOWSMS_ERR_BAD_REQUEST', err.message ?? 'bad request'), style, nowsmsPage));
+    log.error({ err, url: request.url }, 'http: request failed');
+    return send(reply, refusal(new HttpError(500, 'NOWSMS_ERR_INTERNAL', 'the gateway could not handle this request (see its log)'), style, nowsmsPage));
+  });
+  await app.ready();
+  const server = httpServer!;
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (Number(req.headers['content-length']) > settings.maxRequestBytes) {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end(`ERROR: request larger than ${settings.maxRequestBytes} bytes (maxRequestBytes)\n`);
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+  // fastify's own answers in JSON; ours says what to do instead.
+  server.removeAllListeners('clientError');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    log.debug({ err }, 'http: bad HTTP from client');
+    if (!socket.writable) return socket.destroy();
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      const body = 'ERROR: the URL (or a header) is too long: POST long texts as a form (application/x-www-form-urlencoded)\n';
+      socket.end(
+        `HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    } else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  const door = await serve({
+    name: settings.name,
+    host: settings.host,
+    port: settings.port,
+    tlsPort: settings.tlsPort,
+    certificate: settings.certificate,
+    maxSessions: settings.maxSessions,
+    maxSessionsPerIp: settings.maxSessionsPerIp,
+    loginTimeoutSeconds: settings.loginTimeoutSeconds,
+    cleartextLogins: true,
+    log,
+    refused,
+    refusal: (why) => plainResponse(503, why === 'busy' ? 'too many sessions, try again later' : 'too many connections from your address, try again later'),
+    session: (conn) => {
+      const { socket } = conn;
+      conns.set(socket, conn);
+      const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      server.emit('connection', socket);
+      const session: ServerSession = {
+        done,
+        shutdown: () => {
+          closing.add(socket);
+          if ((inFlight.get(socket) ?? 0) === 0) socket.end();
+        },
+        loginTimeout: () => socket.destroy(),
+      };
+      return session;
+    },
+  });
+  return {
+    get listening() {
+      return door.listening;
+    },
+    get active() {
+      return door.active;
+    },
+    close: async () => {
+      await door.close();
+      await app.close();
+    },
+  };
+}
+
+function plainResponse(status: number, text: string): string {
+  const body = `${text}\n`;
+  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
