@@ -1,6 +1,7 @@
 // The public API: the only module plug-ins import.
 export * from './types.ts';
 export * from './errors.ts';
+export { SIGNATURE_HEADER, signatureOf, verifySignature } from './signature.ts';
 export * from './hooks.ts';
 export { FOLLOW_BATCH, FOLLOW_POLL_MS, type Reactor } from './events.ts';
 export type { Logger, LogLevel } from './log.ts';

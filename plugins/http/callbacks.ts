@@ -2,8 +2,7 @@
 // over HTTP with a callback, its REST callbackUrl (POST JSON) or its Kannel dlr-url (GET, when dlr-mask asks
 // for that kind of change). At least once: a crash after the call and before the cursor's save calls again,
 // with the same Idempotency-Key (the message id and the change's seq) so receivers can drop repeats.
-import { createHmac } from 'node:crypto';
-import type { Logger, NewMessage, PluginApi, StatusChange } from '../../core/index.ts';
+import { SIGNATURE_HEADER, signatureOf, type Logger, type NewMessage, type PluginApi, type StatusChange } from '../../core/index.ts';
 import { KANNEL_DLR, kannelDlrUrl } from './kannel.ts';
 
 export interface CallbackSettings {
@@ -99,13 +98,9 @@ export class Callbacks {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoff(attempt)));
       const headers: Record<string, string> = { 'idempotency-key': key, 'user-agent': 'nowsms' };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      if (this.settings.secret) {
-        const ts = String(Math.floor(Date.now() / 1000));
-        headers['x-nowsms-timestamp'] = ts;
-        headers['x-nowsms-signature'] = `sha256=${createHmac('sha256', this.settings.secret)
-          .update(`${ts}.${body ?? url}`)
-          .digest('hex')}`;
-      }
+      // The gateway's one signature (core/signature.ts), as on 2-way calls: of the body, or for a GET of the
+      // request target (path and query, as sent).
+      if (this.settings.secret) headers[SIGNATURE_HEADER.toLowerCase()] = signatureOf(this.settings.secret, body ?? requestTarget(url));
       this.calls++;
       try {
         const res = await fetch(url, {
@@ -148,4 +143,9 @@ function originOf(url: string): string {
 /** The URL without its query (a Kannel dlr-url may carry credentials of the receiver). */
 function safeUrl(url: string): string {
   return url.split('?')[0]!;
+}
+
+function requestTarget(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
 }

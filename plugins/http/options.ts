@@ -27,7 +27,7 @@ export const optionsSchema = z.strictObject({
   callbackTimeoutSeconds: z.number().positive().default(10),
   /** Attempts of one callback before it is given up (logged), with 1 s, 4 s, 16 s ... between them. */
   callbackAttempts: z.number().int().min(1).max(10).default(4),
-  /** A shared secret: every callback then carries X-Nowsms-Timestamp and X-Nowsms-Signature (HMAC-SHA256). */
+  /** A shared secret: every callback then carries `X-Nowsms-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
   callbackSecret: z.string().min(16, 'at least 16 characters').optional(),
 });
 

@@ -1,7 +1,6 @@
 // An HTTP command: GET with the placeholders in the URL, or POST as a form, JSON or multipart; the answer,
 // NowSMS's outcome rules, redirects to a send URL taken as the reply.
-import { createHmac } from 'node:crypto';
-import type { Message } from '../../core/index.ts';
+import { signatureOf, type Message } from '../../core/index.ts';
 import type { Command } from './commands.ts';
 import { excerpt, type Answer, type Outcome } from './outcome.ts';
 import { expand, PLACEHOLDERS, type Values } from './placeholders.ts';
@@ -54,10 +53,6 @@ export function buildRequest(command: Command, message: Message, values: Values)
   }
   const body = new URLSearchParams(fields).toString();
   return { url, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signed: body };
-}
-
-export function signatureOf(secret: string, payload: string, at = Math.floor(Date.now() / 1000)): string {
-  return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${payload}`).digest('hex')}`;
 }
 
 /** The send URL's form (NowSMS's `/?PhoneNumber=...&Text=...`): its numbers and text, else undefined. */

@@ -8,7 +8,6 @@ import { CONNECTION_ID, REACTOR_NAME, Runner } from './runner.ts';
 
 export { parseTwoWayCommands, type TwoWayOptions, type CommandOptions } from './options.ts';
 export { PLACEHOLDERS } from './placeholders.ts';
-export { signatureOf } from './http-action.ts';
 export { EXIT_TEMPFAIL } from './program-action.ts';
 export { CONNECTION_ID as TWO_WAY_CONNECTION_ID, idempotencyKeyOf } from './runner.ts';
 

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../../core/index.ts';
 import { checkSchema, openApiDocument } from '../../../plugins/http/index.ts';
 import { missingPeer } from '../../helpers/peers.ts';
 import { cli, freePort, startProcess, stopProcess, writeConfig, type ConfigFile } from '../../helpers/process.ts';
@@ -248,9 +249,10 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
       for (const c of calls) {
         const payload = JSON.parse(c.body) as unknown;
         expect(checkSchema(payload, { $ref: '#/components/schemas/Callback' }, doc)).toBeUndefined();
-        const ts = c.headers['x-nowsms-timestamp'] as string;
-        const want = `sha256=${createHmac('sha256', SECRET).update(`${ts}.${c.body}`).digest('hex')}`;
-        expect(c.headers['x-nowsms-signature']).toBe(want);
+        const sig = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(c.headers['x-nowsms-signature']))!;
+        expect(sig[2]).toBe(createHmac('sha256', SECRET).update(`${sig[1]}.${c.body}`).digest('hex'));
+        expect(verifySignature(SECRET, String(c.headers['x-nowsms-signature']), c.body)).toBe(true);
+        expect(verifySignature(SECRET, String(c.headers['x-nowsms-signature']), `${c.body} `)).toBe(false);
         expect(c.headers['idempotency-key']).toMatch(/^[0-9a-z]+:\d+$/);
       }
       const statuses = calls.map((c) => JSON.parse(c.body) as { id: string; status: string }).filter((p) => p.id === submitted.messages[0]!.id);
