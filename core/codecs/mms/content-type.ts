@@ -16,14 +16,25 @@ export function readContentType(r: WspReader, field: string): MmsContentType {
     r.offset++;
     return { mediaType: wellKnownType(b & 0x7f), params: {} };
   }
-  if (b >= 0x20) return { mediaType: r.textString(field).toLowerCase(), params: {} };
+  if (b >= 0x20) return { mediaType: mediaTypeText(r, field), params: {} };
   const inner = r.lengthValue(field);
   const m = inner.peek();
   let mediaType: string;
   if (m === undefined) return inner.fail('content type has no media type', field);
   if (m >= 0x80 || m <= 30) mediaType = wellKnownType(inner.integerValue(field));
-  else mediaType = inner.textString(field).toLowerCase();
+  else mediaType = mediaTypeText(inner, field);
   return { mediaType, params: readParams(inner, field) };
+}
+
+/** RFC 6838's type/subtype names (and `*` for a wildcard): what a text media type must be to be written again. */
+export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
+
+/** A media type given as text, lower-cased; anything that is not one (control octets, no slash) is refused. */
+function mediaTypeText(r: WspReader, field: string): string {
+  const at = r.offset;
+  const t = r.textString(field).trim().toLowerCase();
+  if (!MEDIA_TYPE.test(t)) r.fail(`${JSON.stringify(t.slice(0, 40))} is not a media type`, field, at);
+  return t;
 }
 
 /** Parameters until the reader's end. */

@@ -1,6 +1,7 @@
 // encodeMms: an MmsPdu (or a looser input: addresses as strings, parts as core Parts) into the octets
 // OMA-MMS-ENC prescribes: X-Mms-Message-Type, X-Mms-Transaction-ID, X-Mms-MMS-Version first, Content-Type
 // last, well-known codes wherever WSP has one.
+import { MEDIA_TYPE } from './content-type.ts';
 import { address as parseAddress } from './decode.ts';
 import { MmsError } from './errors.ts';
 import { WspWriter } from './writer.ts';
@@ -232,6 +233,8 @@ function mediaCode(mediaType: string): number | undefined {
 
 function writeContentType(w: WspWriter, ct: MmsContentType, fieldName: string): void {
   const code = mediaCode(ct.mediaType);
+  if (code === undefined && !MEDIA_TYPE.test(ct.mediaType))
+    throw new MmsError(`${JSON.stringify(ct.mediaType.slice(0, 40))} is not a media type`, { field: fieldName });
   const params = Object.entries(ct.params);
   if (params.length === 0) {
     if (code !== undefined) w.integerValue(code, fieldName);

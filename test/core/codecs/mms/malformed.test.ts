@@ -46,6 +46,9 @@ describe('MMS decode errors', () => {
       /value length 5 but only 0 octets remain/,
     ],
     ['a Content-Type Value-length past the end', '8c 80 84 1f 10 b3', 'Content-Type', 3, /value length 16 but only 1 octet remain/],
+    // Found by npm run fuzz: text that is no media type would be written back as something unreadable.
+    ['a Content-Type text that is no media type', '8c 80 84 3b 1d 61 2f 62 00', 'Content-Type', 3, /";\\u001da\/b" is not a media type/],
+    ['a part content type text that is no media type', '8c 80 84 a3 01 04 00 78 79 7a 00', 'multipart entry 1 content type', 7, /"xyz" is not a media type/],
   ];
   for (const [what, hex, field, offset, message] of cases) {
     it(`${what}: ${field} at offset ${offset}`, () => {
