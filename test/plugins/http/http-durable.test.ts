@@ -82,8 +82,11 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface under failures', () => 
       await stopProcess(gateway, 'SIGKILL');
       answer = 200;
       gateway = (await startProcess(config)).child;
-      const delivered = await waitFor('the delivered callback after the restart', () =>
-        hook.calls.some((c) => (JSON.parse(c.body) as { status: string }).status === 'delivered'),
+      // A restart and a replay of the log: generous on a loaded machine.
+      const delivered = await waitFor(
+        'the delivered callback after the restart',
+        () => hook.calls.some((c) => (JSON.parse(c.body) as { status: string }).status === 'delivered'),
+        60_000,
       );
       expect(delivered).toBe(true);
       const after = hook.calls.slice(before.length);
