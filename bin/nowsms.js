@@ -3,6 +3,8 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../core/cli.ts');
-const code = await main(process.argv.slice(2));
+// The terminal UI lives in tui/ (Ink, React): core does not load it.
+const args = process.argv.slice(2);
+const { main } = args[0] === 'tui' ? await import('../tui/main.tsx') : await import('../core/cli.ts');
+const code = await main(args[0] === 'tui' ? args.slice(1) : args);
 if (code >= 0) process.exitCode = code;
