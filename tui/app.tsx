@@ -29,6 +29,8 @@ export interface AppProps {
   dataDir: string;
   /** Users when no gateway runs: the CLI's path, on the store (absent: users need a gateway). */
   offlineUsers?: Ask | undefined;
+  /** Called when the user quits (q, :q), before the app unmounts. */
+  onQuit?: () => void;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
   size?: { columns: number; rows: number };
 }
@@ -57,8 +59,12 @@ export function resolveJump(text: string): ViewName | 'quit' | 'help' | undefine
   return VIEWS.find((v) => v.startsWith(t));
 }
 
-export function App({ link, readonly, color, dataDir, offlineUsers, size: fixedSize }: AppProps) {
-  const { exit } = useApp();
+export function App({ link, readonly, color, dataDir, offlineUsers, onQuit, size: fixedSize }: AppProps) {
+  const app = useApp();
+  const exit = () => {
+    onQuit?.();
+    app.exit();
+  };
   const size = useTerminalSize(fixedSize);
   const state = useSyncExternalStore(
     (cb) => link.onChange(cb),
@@ -151,7 +157,8 @@ export function App({ link, readonly, color, dataDir, offlineUsers, size: fixedS
         <Text wrap="truncate">
           <Text bold color={tint({ color }, 'cyan')}>
             nowsms
-          </Text>{' '}
+          </Text>
+          {readonly ? <Text color={tint({ color }, 'yellow')}> READ-ONLY</Text> : null}{' '}
           {VIEWS.map((v, i) => {
             const name = width < 100 ? SHORT[v] : v;
             return (
@@ -164,7 +171,6 @@ export function App({ link, readonly, color, dataDir, offlineUsers, size: fixedS
           <Text color={tint({ color }, up ? 'green' : 'red')}>
             {up ? `● up pid ${s.pid ?? '?'}` : s.phase === 'connecting' ? '… connecting' : '✖ not running'}
           </Text>
-          {readonly ? <Text color={tint({ color }, 'yellow')}> READ-ONLY</Text> : null}
         </Text>
         <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           {body}
