@@ -8,7 +8,7 @@ import type { AdminCommandName, AdminCommands, ConnectionView, LogLineEvent, Sta
 export const RECONNECT_MS = 1000;
 export const STATUS_POLL_MS = 1000;
 /** Listeners hear of changes at most this often: the frame rate's ceiling. */
-export const NOTIFY_MS = 250;
+export const NOTIFY_MS = 500;
 export const LOG_KEEP = 1000;
 
 export interface LinkState {
