@@ -77,7 +77,7 @@ function counter(screen: string, name: string): number | undefined {
 }
 
 describe.skipIf(noTmux)('nowsms tui in tmux', () => {
-  it('at 80x24: the dashboard follows the traffic; a stuck message is retried and another deleted from the queue; a user added logs in over POP3; the gateway killed and restarted', async () => {
+  it('at 80x24: the dashboard follows the traffic; a stuck message is retried and another deleted from the queue; a user added logs in over POP3; the gateway killed (users still read from the store) and restarted', async () => {
     rig = await gateway();
     const r = rig;
     // Two messages to +44 that the SMSC refuses once (a temporary error): they wait, retrying, an hour away.
@@ -163,6 +163,11 @@ describe.skipIf(noTmux)('nowsms tui in tmux', () => {
     await r.admin.close();
     await stopProcess(r.child, 'SIGKILL');
     await t.waitFor('the not-running screen', (s) => s.includes('The gateway is not running') && s.includes('nowsms start'));
+    // Users still work meanwhile, on the store (the CLI's path).
+    t.keys('5');
+    await t.waitFor('the users, from the store', (s) => /alice\s+smtp/.test(s));
+    t.keys('1');
+    await t.waitFor('the not-running screen again', (s) => s.includes('The gateway is not running'));
     const again = await startProcess(r.config);
     r.child = again.child;
     r.lines = again.lines;
@@ -186,6 +191,12 @@ describe.skipIf(noTmux)('nowsms tui in tmux', () => {
     const withEscapes = t.screen(true);
     // SGR escapes: colours and attributes. None at all with NO_COLOR.
     expect(withEscapes).not.toMatch(SGR);
+
+    // Resized to 80x24 and back: the frame follows (short view names when narrow).
+    t.resize(80, 24);
+    await t.waitFor('the narrow header', (s) => s.includes('2 conns') && s.trimEnd().split('\n').length <= 24);
+    t.resize(120, 40);
+    await t.waitFor('the wide header', (s) => s.includes('2 connections'));
 
     t.keys('?');
     const help = await t.waitFor('the help', (s) => s.includes('Keys (any key closes this help)'));

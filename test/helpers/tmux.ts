@@ -12,6 +12,7 @@ export interface Tmux {
   type(text: string): void;
   /** Wait until the screen satisfies `test`; the error shows the last screen. */
   waitFor(what: string, test: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
+  resize(columns: number, rows: number): void;
   /** The command's process is gone (the pane is dead). */
   exited(): boolean;
   kill(): void;
@@ -52,6 +53,7 @@ export function startTmux(command: string[], opts: { columns: number; rows: numb
       }
       throw new Error(`gave up waiting for the screen to show ${what}; it shows:\n${last}`);
     },
+    resize: (columns, rows) => void tmux('resize-window', '-t', 'tui', '-x', String(columns), '-y', String(rows)),
     exited: () => tmux('display-message', '-p', '-t', 'tui', '#{pane_dead}').trim() === '1',
     kill: () => {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
