@@ -42,7 +42,7 @@ export function Connections(props: ViewProps) {
         return;
       }
       const d = listDelta(input, key, tableHeight);
-      if (d !== undefined) return setCursor(moveCursor(c, d, rows.length, tableHeight, (i) => rows[i]?.id));
+      if (d !== undefined) return setCursor((cur) => moveCursor(clampCursor(cur, rows.length, tableHeight), d, rows.length, tableHeight, (i) => rows[i]?.id));
       if (key.return && rows[c.index]) setOpen(rows[c.index]!.id);
     },
     { isActive: active },

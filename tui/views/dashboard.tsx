@@ -38,7 +38,7 @@ export function Dashboard(props: ViewProps & { openQueue(connection: string | nu
   useInput(
     (input, key) => {
       const d = listDelta(input, key, tableHeight);
-      if (d !== undefined) return setCursor(moveCursor(c, d, rows.length, tableHeight, (i) => rows[i]?.id));
+      if (d !== undefined) return setCursor((cur) => moveCursor(clampCursor(cur, rows.length, tableHeight), d, rows.length, tableHeight, (i) => rows[i]?.id));
       if (key.return) {
         const sel = rows[c.index];
         if (sel?.outbound) props.openQueue(sel.id);

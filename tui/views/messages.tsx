@@ -92,11 +92,11 @@ export function Messages(props: ViewProps & { ask: Ask }) {
   useInput(
     (input, key) => {
       const d = listDelta(input, key, tableHeight);
-      if (d !== undefined) return setCursor(moveCursor(c, d, list.length, tableHeight, (i) => list[i]?.id));
+      if (d !== undefined) return setCursor((cur) => moveCursor(clampCursor(cur, list.length, tableHeight), d, list.length, tableHeight, (i) => list[i]?.id));
       if (input === '/') return setMode({ kind: 'number' });
       if (input === 'u') return setMode({ kind: 'user' });
-      if (input === 's') return setFilters({ ...filters, status: cycle(STATUSES, filters.status) });
-      if (input === 'm') return setFilters({ ...filters, direction: cycle(DIRECTIONS, filters.direction) });
+      if (input === 's') return setFilters((f) => ({ ...f, status: cycle(STATUSES, f.status) }));
+      if (input === 'm') return setFilters((f) => ({ ...f, direction: cycle(DIRECTIONS, f.direction) }));
       if (input === 'c') return setFilters({});
       if (key.return && list[c.index]) setMode({ kind: 'detail', id: list[c.index]!.id });
     },
@@ -142,7 +142,7 @@ export function Messages(props: ViewProps & { ask: Ask }) {
           label="number contains /"
           initial={filters.number ?? ''}
           onSubmit={(v) => {
-            setFilters({ ...filters, number: v || undefined });
+            setFilters((f) => ({ ...f, number: v || undefined }));
             setMode({ kind: 'list' });
           }}
           onCancel={() => setMode({ kind: 'list' })}
@@ -152,7 +152,7 @@ export function Messages(props: ViewProps & { ask: Ask }) {
           label="user"
           initial={filters.user ?? ''}
           onSubmit={(v) => {
-            setFilters({ ...filters, user: v || undefined });
+            setFilters((f) => ({ ...f, user: v || undefined }));
             setMode({ kind: 'list' });
           }}
           onCancel={() => setMode({ kind: 'list' })}

@@ -3,7 +3,7 @@
 // page at a time around what is on screen (100k waiting scroll like 100), refreshed while it shows, the
 // selected message followed by its id as the queue moves. r retries now, d deletes after a yes.
 import { Box, Text, useInput } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { QueueItemView } from '../../core/admin/protocol.ts';
 import { Confirm } from '../ui/confirm.tsx';
 import { followCursor, listDelta, moveCursor, clampCursor, type Cursor } from '../ui/cursor.ts';
@@ -41,7 +41,7 @@ export function Queues(props: ViewProps & { ask: Ask; open: string | null | unde
   useInput(
     (input, key) => {
       const d = listDelta(input, key, tableHeight);
-      if (d !== undefined) return setCursor(moveCursor(c, d, rows.length, tableHeight, (i) => rows[i]?.name));
+      if (d !== undefined) return setCursor((cur) => moveCursor(clampCursor(cur, rows.length, tableHeight), d, rows.length, tableHeight, (i) => rows[i]?.name));
       if (key.return && rows[c.index]) props.setOpen(rows[c.index]!.id);
     },
     { isActive: active && open === undefined },
@@ -83,8 +83,6 @@ function QueueItems(props: ViewProps & { ask: Ask; connection: string | null; on
   const count = total ?? 0;
   const c = clampCursor(cursor, count, tableHeight);
   const itemAt = (i: number) => pages.get(Math.floor(i / QUEUE_PAGE))?.[i % QUEUE_PAGE];
-  const latest = useRef({ pages, c });
-  latest.current = { pages, c };
 
   const { setCapture } = props;
   useEffect(() => setCapture(mode.kind === 'filter' || mode.kind === 'confirm'), [mode.kind, setCapture]);
@@ -146,7 +144,7 @@ function QueueItems(props: ViewProps & { ask: Ask; connection: string | null; on
     (input, key) => {
       if (key.escape) return props.onBack();
       const d = listDelta(input, key, tableHeight);
-      if (d !== undefined) return setCursor(moveCursor(c, d, count, tableHeight, (i) => itemAt(i)?.id));
+      if (d !== undefined) return setCursor((cur) => moveCursor(clampCursor(cur, count, tableHeight), d, count, tableHeight, (i) => itemAt(i)?.id));
       if (input === '/') return setMode({ kind: 'filter' });
       const item = itemAt(c.index);
       if (!item) return;

@@ -124,7 +124,7 @@ export function Users(props: ViewProps & { ask: Ask; available: boolean }) {
   useInput(
     (input, key) => {
       const d = listDelta(input, key, tableHeight);
-      if (d !== undefined) return setCursor(moveCursor(c, d, list.length, tableHeight, (i) => list[i]?.name));
+      if (d !== undefined) return setCursor((cur) => moveCursor(clampCursor(cur, list.length, tableHeight), d, list.length, tableHeight, (i) => list[i]?.name));
       const u = list[c.index];
       if (input === 'a' && !refuseReadonly(props)) return setMode({ kind: 'add' });
       if (!u) return;
