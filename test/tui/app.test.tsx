@@ -134,7 +134,9 @@ describe('tui', () => {
     await frame(r, 'the retry', (x) => x.includes('retry now, queued on smsc'));
     expect(link.asked('messages.retry')).toEqual([{ message: 'm000001' }]);
     refuse = true;
-    await press(r, 'j', 'r');
+    await press(r, 'j');
+    await frame(r, 'the second selected', (x) => /› \+447700900002/.test(x));
+    await press(r, 'r');
     await frame(r, 'the refusal', (x) => x.includes('NOWSMS_ERR_CONFLICT: message m000002 is sent'));
   });
 
@@ -267,7 +269,9 @@ describe('tui', () => {
     const r = mount(link);
     await press(r, '4');
     await frame(r, 'the list', (x) => x.includes('+447700900001'));
-    await press(r, 's', 'm', '/');
+    await press(r, 's', 'm');
+    await frame(r, 'status and direction filters', (x) => x.includes('status queued') && x.includes('dir MO'));
+    await press(r, '/');
     await frame(r, 'the number prompt', (x) => x.includes('number contains'));
     await press(r, '+44', ENTER);
     await frame(r, 'the filters', (x) => x.includes('status queued') && x.includes('dir MO') && x.includes('number +44'));
@@ -294,7 +298,9 @@ describe('tui', () => {
     await frame(r, 'the command line', (x) => /^:/m.test(x));
     await press(r, 'users', ENTER);
     await frame(r, 'users', (x) => x.includes('[5 users]'));
-    await press(r, ':', 'log', ENTER);
+    await press(r, ':');
+    await frame(r, 'the command line again', (x) => /^:/m.test(x));
+    await press(r, 'log', ENTER);
     await frame(r, 'the log', (x) => x.includes('[6 log]') && x.includes('no log lines yet'));
     expect(resolveJump(':conn')).toBe('connections');
     expect(resolveJump('nothing')).toBeUndefined();
