@@ -197,20 +197,16 @@ describe('tui', () => {
     const link = new FakeLink({
       'users.list': () => users,
       'users.add': (p) => {
-        const u = {
-          name: String(p.name),
-          smtpLogin: true,
-          smppLogin: false,
-          receive: true,
-          recipients: p.recipients as string[],
-          allowIps: [],
-          source: 'cli',
-          apop: false,
-        };
-        users.push(u as unknown as PublicUser);
+        const { password: _password, ...fields } = p;
+        const u = { smtpLogin: true, smppLogin: false, receive: true, allowIps: [], source: 'cli', apop: false, ...fields } as unknown as PublicUser;
+        users.push(u);
         return u;
       },
-      'users.set': (p) => users.find((u) => u.name === p.name),
+      'users.set': (p) => {
+        const u = users.find((x) => x.name === p.name)!;
+        Object.assign(u, p.password === undefined ? p : {});
+        return u;
+      },
       'users.remove': (p) => {
         users.splice(
           users.findIndex((u) => u.name === p.name),
@@ -233,13 +229,21 @@ describe('tui', () => {
       { name: 'bob', password: 'hunter2', smtpLogin: true, smppLogin: false, receive: true, recipients: ['+447700900123'], dailyLimit: 100 },
     ]);
 
+    await press(r, 'e');
+    await frame(r, 'the edit form', (x) => x.includes('Edit user bob') && x.includes('+447700900123'));
+    // Down to the monthly limit (the eighth field), typed, then submitted.
+    await press(r, ...Array<string>(7).fill(ENTER), '2000', ENTER);
+    await frame(r, 'bob updated', (x) => x.includes('user bob updated'));
+    expect(link.asked('users.set').at(-1)).toMatchObject({ name: 'bob', dailyLimit: 100, monthlyLimit: 2000, recipients: ['+447700900123'] });
+    expect(link.asked('users.set').at(-1)).not.toHaveProperty('password');
+
     await press(r, 'p');
     await frame(r, 'the password prompt', (x) => x.includes('New password for bob'));
     await press(r, 'n3w', ENTER);
     await frame(r, 'again', (x) => x.includes('The same password again'));
     await press(r, 'n3w', ENTER);
     await frame(r, 'reset', (x) => x.includes('password of bob reset'));
-    expect(link.asked('users.set')).toEqual([{ name: 'bob', password: 'n3w' }]);
+    expect(link.asked('users.set').at(-1)).toEqual({ name: 'bob', password: 'n3w' });
 
     await press(r, 'x');
     await frame(r, 'the question', (x) => x.includes('Remove user bob?'));
