@@ -72,7 +72,12 @@ function tmux(socket: string) {
       }
       throw new Error(`the TUI did not show ${what}; it shows:\n${last}`);
     },
-    kill: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
+    kill: () => {
+      const socketPath = spawnSync('tmux', ['-L', socket, 'display-message', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout.trim();
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      // The server leaves its socket file behind.
+      if (socketPath) rmSync(socketPath, { force: true });
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // A real terminal for the TUI: a tmux server of the test's own (its own socket, so other tmux users are
 // never touched), a session running a command at a given size, keys sent, the screen read back.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 let serial = 0;
 
@@ -39,6 +40,7 @@ export function startTmux(command: string[], opts: { columns: number; rows: numb
   );
   // Keep the pane after the command ends, so a test can see why it ended.
   tmux('set-option', '-t', 'tui', 'remain-on-exit', 'on');
+  const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
   const t: Tmux = {
     screen: (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'tui'),
     keys: (...keys) => void tmux('send-keys', '-t', 'tui', ...keys),
@@ -57,6 +59,8 @@ export function startTmux(command: string[], opts: { columns: number; rows: numb
     exited: () => tmux('display-message', '-p', '-t', 'tui', '#{pane_dead}').trim() === '1',
     kill: () => {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
+      // The server leaves its socket file behind.
+      rmSync(socketPath, { force: true });
     },
   };
   return t;
