@@ -73,10 +73,9 @@ function tmux(socket: string) {
       throw new Error(`the TUI did not show ${what}; it shows:\n${last}`);
     },
     kill: () => {
-      const socketPath = spawnSync('tmux', ['-L', socket, 'display-message', '-p', '#{socket_path}'], { encoding: 'utf8' }).stdout.trim();
       spawnSync('tmux', ['-L', socket, 'kill-server']);
-      // The server leaves its socket file behind.
-      if (socketPath) rmSync(socketPath, { force: true });
+      // The server leaves its socket file behind (tmux's default place for a -L socket).
+      rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
     },
   };
 }
