@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     // Integration tests bind real sockets and spawn real peers: keep parallelism modest on 2 cores.
     maxWorkers: 2,

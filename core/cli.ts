@@ -20,6 +20,7 @@ const HELP = `nowsms: an SMS/MMS gateway
 
   nowsms start [--config <file>]
   nowsms status [--json]                (connections, their state and counters, queue sizes)
+  nowsms tui [--readonly] [--no-color]  (the terminal UI: live connections and queues, users, messages, log)
   nowsms users add <name> --password <pw> [user flags]
   nowsms users set <name> [user flags]
   nowsms users list [--json]

@@ -15,6 +15,7 @@ import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
 import { assertOneCore } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
+import { logTail } from './log-tail.ts';
 import { NoRouteNotice } from './no-route-notice.ts';
 import { hooksReactor } from './log-hooks.ts';
 import { submit, type PipelineDeps } from './pipeline.ts';
@@ -100,6 +101,7 @@ export class Gateway {
     });
     for (const c of coreCommands(this)) this.admin.addCommand(c);
     this.admin.addTopic(connectionsTopic(() => connectionViews(this)));
+    this.admin.addTopic(logTail.topic());
     // The event log, streamed: read from the store, woken by the follower (which also sees other processes' commits).
     this.admin.addTopic(
       messagesTopic({

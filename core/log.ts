@@ -1,6 +1,7 @@
 // One structured line per event; a human format when stdout is a terminal.
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import pretty from 'pino-pretty';
+import { logTail } from './log-tail.ts';
 
 export type Logger = Pick<PinoLogger, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'child' | 'level'>;
 
@@ -9,10 +10,16 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' |
 export function createLogger(opts: { level?: LogLevel; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
   const level = opts.level ?? 'info';
   const human = opts.pretty ?? Boolean(process.stdout.isTTY);
+  // Every line also goes to the log tail (the admin `log` topic).
+  const tee = (stream: DestinationStream) =>
+    pino.multistream([
+      { level, stream },
+      { level, stream: logTail },
+    ]);
   if (human) {
-    return pino({ level }, pretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+    return pino({ level }, tee(pretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })));
   }
-  return pino({ level, base: undefined }, opts.destination ?? pino.destination({ sync: false }));
+  return pino({ level, base: undefined }, tee(opts.destination ?? pino.destination({ sync: false })));
 }
 
 /** A logger that drops everything (tests, CLI commands that print their own output). */

@@ -1,10 +1,26 @@
 // A client of the admin socket, for the CLI and the terminal UI: typed requests, and subscriptions.
 import net from 'node:net';
+import os from 'node:os';
 import { NowsmsError, type ErrorCode } from '../errors.ts';
 import type { AdminCommandName, AdminCommands, AdminEventLine, AdminReply } from './protocol.ts';
 
 function replyError(reply: Extract<AdminReply, { ok: false }>): NowsmsError {
   return Object.assign(new NowsmsError(reply.error.code as ErrorCode, reply.error.message), reply.error.field ? { field: reply.error.field } : {});
+}
+
+/**
+ * Who runs this client, for the gateway's log of actions: the login name, and the one behind sudo. The
+ * socket (mode 0600) lets only the gateway's user and root in; which person of those it was, the client says.
+ */
+export function clientActor(): string {
+  let name: string;
+  try {
+    name = os.userInfo().username;
+  } catch {
+    name = `uid ${process.getuid?.() ?? '?'}`;
+  }
+  const sudo = process.env.SUDO_USER;
+  return sudo && sudo !== name ? `${sudo} (sudo as ${name})` : name;
 }
 
 export class AdminClient {
@@ -62,7 +78,7 @@ export class AdminClient {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.socket.write(JSON.stringify({ ...params, v: 1, id, command }) + '\n');
+      this.socket.write(JSON.stringify({ ...params, v: 1, id, actor: clientActor(), command }) + '\n');
     });
   }
 
@@ -70,6 +86,11 @@ export class AdminClient {
   async subscribe(topics: string[], onEvent: (line: AdminEventLine) => void, from?: Record<string, unknown>): Promise<{ topics: string[] }> {
     this.onEvent = onEvent;
     return (await this.request('subscribe', { topics, ...(from ? { from } : {}) })) as { topics: string[] };
+  }
+
+  /** Resolves when the connection is gone (closed here, or the gateway went away). */
+  whenClosed(): Promise<void> {
+    return this.closed;
   }
 
   close(): Promise<void> {

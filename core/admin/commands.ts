@@ -9,6 +9,10 @@ import { deleteMessage, listQueue, move, requeue, retryNow, type OperatorHost } 
 import { ADMIN_PROTOCOL_VERSION, coreRequests, type AdminCommands, type ConnectionView, type SubscriberView } from './protocol.ts';
 import type { z } from 'zod';
 import type { AdminCommand, AdminRegistry } from './registry.ts';
+import { getMessage, listMessages } from './messages-view.ts';
+
+/** The commands that only read: not logged as operator actions. */
+const READ_ONLY = new Set(['hello', 'status', 'subscribe', 'users.list', 'queue.list', 'messages.list', 'messages.get']);
 
 export interface AdminHost extends OperatorHost {
   readonly config: ResolvedConfig;
@@ -75,13 +79,18 @@ export function coreCommands(host: AdminHost): AdminCommand[] {
       ]);
       return accepted!;
     }),
-    command('queue.list', "one page of a connection's outbound queue (connection null: the no-route messages)", ({ connection, page, pageSize }) =>
-      listQueue(host, connection, page, pageSize),
+    command('queue.list', "one page of a connection's outbound queue (connection null: the no-route messages)", ({ connection, page, pageSize, filter }) =>
+      listQueue(host, connection, page, pageSize, filter),
     ),
     command('messages.retry', 'send a queued message now (next attempt now, its dispatcher woken)', ({ message }) => retryNow(host, message)),
     command('messages.delete', 'delete a queued, no-route or mailbox message (status deleted)', ({ message }) => deleteMessage(host, message)),
     command('messages.requeue', "route a no-route message again by the connections' rules", ({ message }) => requeue(host, message)),
     command('messages.move', "put a queued or no-route message on another connection's queue", ({ message, connection }) => move(host, message, connection)),
+    command('messages.list', 'the latest messages, newest first, with their history (filters: user, direction, status, number)', (request) =>
+      listMessages(host.stores, request),
+    ),
+    command('messages.get', 'one message: its parts, whole status history and route', ({ message }) => getMessage(host.stores, message)),
   ];
+  for (const c of commands) if (READ_ONLY.has(c.name)) c.readOnly = true;
   return commands;
 }

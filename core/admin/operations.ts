@@ -31,9 +31,30 @@ export function queueItemView(i: QueueItem): QueueItemView {
   return v;
 }
 
-export async function listQueue(host: OperatorHost, connection: string | null, page: number, pageSize: number): Promise<QueuePage> {
-  const { total, items } = await host.stores.queues.list(connection, { offset: (page - 1) * pageSize, limit: pageSize });
-  return { connection, page, pageSize, total, items: items.map(queueItemView) };
+/** Rows read at a time when a filter makes listQueue look through the whole queue. */
+const FILTER_SCAN_BATCH = 2000;
+
+export async function listQueue(host: OperatorHost, connection: string | null, page: number, pageSize: number, filter?: string): Promise<QueuePage> {
+  if (filter === undefined) {
+    const { total, items } = await host.stores.queues.list(connection, { offset: (page - 1) * pageSize, limit: pageSize });
+    return { connection, page, pageSize, total, items: items.map(queueItemView) };
+  }
+  // The store pages but does not search: look through the queue in batches, keep the page asked for.
+  const needle = filter.toLowerCase();
+  const from = (page - 1) * pageSize;
+  const items: QueueItemView[] = [];
+  let total = 0;
+  for (let offset = 0; ; offset += FILTER_SCAN_BATCH) {
+    const batch = await host.stores.queues.list(connection, { offset, limit: FILTER_SCAN_BATCH });
+    for (const i of batch.items) {
+      const v = queueItemView(i);
+      if (![v.id, v.from, v.to, v.status, v.user ?? '', v.lastError ?? ''].some((f) => f.toLowerCase().includes(needle))) continue;
+      if (total >= from && items.length < pageSize) items.push(v);
+      total++;
+    }
+    if (batch.items.length < FILTER_SCAN_BATCH) break;
+  }
+  return { connection, page, pageSize, total, items };
 }
 
 /** Why a message that is in no queue cannot be acted on: unknown, or already past the queue. */

@@ -3,7 +3,7 @@
 // Request schemas are zod (the server validates with them, errors name the field); results are plain
 // JSON types (dates as ISO strings), exactly what a client reads off the wire.
 import { z } from 'zod';
-import type { Accepted, ConnectionState, Direction, MessageKind, MessageStatus, User } from '../types.ts';
+import type { Accepted, ConnectionState, Direction, MessageKind, MessageStatus, PartSummary, RouteTarget, User } from '../types.ts';
 
 /** Bumped on a change an existing client would misread; additions (commands, fields) keep the number. */
 export const ADMIN_PROTOCOL_VERSION = 1;
@@ -15,6 +15,8 @@ export interface AdminRequest {
   /** Echoed in the reply, so a client may send several requests without waiting. */
   id?: string | number;
   command: string;
+  /** Who asks: the client's Unix login name (the CLI and the TUI send it), logged with every action. */
+  actor?: string;
   [param: string]: unknown;
 }
 
@@ -84,11 +86,24 @@ export const coreRequests = {
     connection: connectionId.nullable(),
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(1).max(500).default(50),
+    /** Only the items whose id, from, to, status, user or last error contains this text (case-insensitive). */
+    filter: z.string().min(1).optional(),
   }),
   'messages.retry': z.strictObject({ message: messageId }),
   'messages.delete': z.strictObject({ message: messageId }),
   'messages.requeue': z.strictObject({ message: messageId }),
   'messages.move': z.strictObject({ message: messageId, connection: connectionId }),
+  'messages.list': z.strictObject({
+    user: z.string().min(1).optional(),
+    direction: z.enum(['MO', 'MT']).optional(),
+    status: z
+      .enum(['received', 'queued', 'no-route', 'retrying', 'sent', 'delivered', 'undeliverable', 'failed', 'in-mailbox', 'retrieved', 'deleted'])
+      .optional(),
+    /** Only the messages whose sender or recipient contains this text (`+44`). */
+    number: z.string().min(1).optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  }),
+  'messages.get': z.strictObject({ message: messageId }),
 } as const;
 
 export interface ConnectionView {
@@ -164,6 +179,35 @@ export interface MessageActionResult {
   connection?: string;
 }
 
+/** A message with its parts and whole status history, as `messages.list` and `messages.get` answer. */
+export interface MessageView {
+  id: string;
+  direction: Direction;
+  kind: MessageKind;
+  from: string;
+  to: string;
+  user?: string;
+  via?: string;
+  subject?: string;
+  receivedAt: string;
+  status: MessageStatus;
+  /** Where it was routed: a user's mailbox, a connection's queue, a command. */
+  target?: RouteTarget;
+  parts: PartSummary[];
+  history: { at: string; status: MessageStatus; detail?: string }[];
+}
+
+/** An event of the `log` topic: one line the gateway logged. */
+export interface LogLineEvent {
+  /** Grows by one per line this gateway process logged: a cursor for `from`. */
+  seq: number;
+  time: string;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  msg: string;
+  /** The line's other fields (connection, err, ...). */
+  fields: Record<string, unknown>;
+}
+
 /** Every core command: its request (what a client sends) and its result (what it reads back). */
 export interface AdminCommands {
   hello: { request: z.input<(typeof coreRequests)['hello']>; result: HelloResult };
@@ -179,6 +223,8 @@ export interface AdminCommands {
   'messages.delete': { request: z.input<(typeof coreRequests)['messages.delete']>; result: MessageActionResult };
   'messages.requeue': { request: z.input<(typeof coreRequests)['messages.requeue']>; result: MessageActionResult };
   'messages.move': { request: z.input<(typeof coreRequests)['messages.move']>; result: MessageActionResult };
+  'messages.list': { request: z.input<(typeof coreRequests)['messages.list']>; result: MessageView[] };
+  'messages.get': { request: z.input<(typeof coreRequests)['messages.get']>; result: MessageView };
 }
 
 export type AdminCommandName = keyof AdminCommands;

@@ -12,6 +12,8 @@ export interface AdminCommand<S extends z.ZodType = z.ZodType, R = unknown> {
   description: string;
   /** The request's parameters (everything in the request line but `v`, `id` and `command`). */
   request: S;
+  /** It only reads: the server does not log it as an operator action (every other command is logged with its actor). */
+  readOnly?: boolean;
   /** Throw NowsmsError (or any error with a `NOWSMS_ERR_...` code) to answer with that code. */
   handler(request: z.output<S>): Awaitable<R>;
 }
@@ -66,6 +68,11 @@ export class AdminRegistry {
       commands: [...this.commands.values()].map((c) => ({ name: c.name, description: c.description })),
       topics: [...this.topics.values()].map((t) => ({ name: t.topic, description: t.description })),
     };
+  }
+
+  /** False for an unknown command too: what cannot be looked up is logged. */
+  isReadOnly(name: string): boolean {
+    return this.commands.get(name)?.readOnly === true;
   }
 
   topic(name: string): StreamSource {

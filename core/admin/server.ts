@@ -41,6 +41,16 @@ export function errorBody(e: unknown): AdminErrorBody {
   return body;
 }
 
+/** An action's parameters as the log shows them: never a password or its hash, nor a message's text. */
+function withoutSecrets(params: Record<string, unknown>): Record<string, unknown> {
+  const { password, passwordHash, text, ...rest } = params;
+  return {
+    ...rest,
+    ...(password !== undefined || passwordHash !== undefined ? { password: '(set)' } : {}),
+    ...(typeof text === 'string' ? { text: `(${text.length} characters)` } : {}),
+  };
+}
+
 class Subscriber {
   readonly topics: string[] = [];
   readonly unsubscribes: Unsubscribe[] = [];
@@ -123,6 +133,8 @@ export async function listenAdmin(socketPath: string, registry: AdminRegistry, l
 
     const handle = async (line: string) => {
       let id: string | number | undefined;
+      // A command that changes something, with who asked: logged when it is done or refused.
+      let action: Record<string, unknown> | undefined;
       try {
         let req: AdminRequest;
         try {
@@ -140,14 +152,18 @@ export async function listenAdmin(socketPath: string, registry: AdminRegistry, l
             new NowsmsError('NOWSMS_ERR_BAD_REQUEST', `this gateway speaks admin protocol version ${ADMIN_PROTOCOL_VERSION}, not ${String(req.v)}`),
             { field: 'v' },
           );
-        const { v: _v, id: _id, command, ...params } = req;
+        const { v: _v, id: _id, actor, command, ...params } = req;
         if (command === 'subscribe') return await subscribe(id, params);
         if (subscriber) throw new NowsmsError('NOWSMS_ERR_USAGE', 'this connection carries a subscription: open another one for requests');
+        if (!registry.isReadOnly(command))
+          action = { command, actor: typeof actor === 'string' && actor !== '' ? actor : 'unknown', ...withoutSecrets(params) };
         const result = await registry.call(command, params);
+        if (action) log.info(action, 'admin action done');
         reply({ ...(id === undefined ? {} : { id }), ok: true, result: result ?? null });
       } catch (e) {
         const error = errorBody(e);
         if (error.code === 'NOWSMS_ERR_INTERNAL') log.error({ err: e }, 'admin request failed');
+        if (action) log.info({ ...action, error: error.code, why: error.message }, 'admin action refused');
         reply({ ...(id === undefined ? {} : { id }), ok: false, error });
       }
     };
