@@ -456,6 +456,11 @@ export interface Connection {
   window?: number;
   /** What it carries (default: text SMS only). */
   carries?: Carries;
+  /**
+   * The options it was configured with, for operators (`nowsms status --json`, the TUI's connection detail).
+   * Core shows them with secrets hidden (keys such as password, secret, pin, token, key; passwords in URLs).
+   */
+  options?: Readonly<Record<string, unknown>>;
   start(ctx: ConnectionContext): Promise<void>;
   stop(): Promise<void>;
   /** Outbound connections only. Throw SendError to classify a failure. */

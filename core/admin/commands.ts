@@ -1,5 +1,6 @@
 // The core admin commands: each name bound to its request schema (protocol.ts) and its one implementation.
 // The same handlers answer on a running gateway's socket and, in the CLI, on a gateway opened without start.
+import { publicOptions } from './redact.ts';
 import type { Auth } from '../auth.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { NowsmsError } from '../errors.ts';
@@ -26,7 +27,12 @@ export interface AdminHost extends OperatorHost {
 
 export function connectionViews(host: AdminHost): ConnectionView[] {
   const status = host.status();
-  return host.connections().map((c) => ({ id: c.id, ...status[c.id]!, outbound: typeof c.send === 'function' }));
+  return host.connections().map((c) => ({
+    id: c.id,
+    ...status[c.id]!,
+    outbound: typeof c.send === 'function',
+    ...(c.options ? { options: publicOptions(c.options) as Record<string, unknown> } : {}),
+  }));
 }
 
 type Awaitable<T> = T | Promise<T>;

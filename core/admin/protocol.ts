@@ -116,6 +116,8 @@ export interface ConnectionView {
   counters: Record<string, number>;
   /** It has an outbound queue (it can send). */
   outbound: boolean;
+  /** The options it was configured with, secrets hidden ("(set)"), when the plug-in gives them. */
+  options?: Record<string, unknown>;
 }
 
 export interface SubscriberView {

@@ -18,6 +18,7 @@ export class GprsMmsConnection implements Connection {
   readonly anyTraffic: boolean;
   readonly window = 2;
   readonly carries = { mms: true };
+  options?: Readonly<Record<string, unknown>>;
   private context: ConnectionContext | undefined;
   private readonly link: DataLink;
   private readonly receiver: WapPushReceiver;

@@ -28,6 +28,7 @@ export function gprsMms(options: GprsMmsOptions): NowsmsPlugin {
       const id = opts.id ?? `${modem}-mms`;
       const pushFrom = opts.pushFrom ?? [modem];
       const connection = new GprsMmsConnection(id, opts, api.log.child({ connection: id }));
+      connection.options = { ...opts, id, modem, pushFrom };
       api.connection(connection);
       // A WAP push is for the MMS side, not for a person: ahead of the modem's routeTo and every route.
       api.hooks.claim.tap(name, (m) =>

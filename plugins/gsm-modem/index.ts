@@ -16,6 +16,7 @@ export function gsmModem(options: GsmModemOptions): NowsmsPlugin {
     setup(api) {
       const number = opts.number === undefined ? undefined : api.normalizeAddress(opts.number);
       const modem = new Modem(opts, { log: api.log, normalize: (a) => api.normalizeAddress(a), number });
+      modem.options = opts;
       api.connection(modem);
       api.provide('modem-sms', modem.service);
     },

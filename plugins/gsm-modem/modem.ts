@@ -46,6 +46,7 @@ export class Modem implements Connection {
   readonly anyTraffic: boolean;
   /** Text and binary SMS (8-bit, ports); never MMS, whose attachments an SMS would lose. */
   readonly carries = { sms: true, binary: true };
+  options?: Readonly<Record<string, unknown>>;
   /** The `modem-sms` service other plug-ins use (see service.ts). */
   readonly service: ModemSms;
 

@@ -182,6 +182,7 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
       api.connection({
         id: opts.id,
         kind: NAME,
+        options: opts,
         async start(ctx) {
           state = 'starting';
           const cert = opts.tls === false ? undefined : (opts.tls ?? api.config.tls);

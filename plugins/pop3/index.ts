@@ -23,6 +23,7 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
       api.connection({
         id: 'pop3',
         kind: 'pop3',
+        options: opts,
         async start(ctx) {
           state = 'starting';
           const cert = opts.tls === false ? undefined : (opts.tls ?? api.config.tls);

@@ -18,7 +18,9 @@ export function smtp(options?: SmtpOptions): NowsmsPlugin {
       if (!certificate && opts.tlsPort !== undefined) {
         throw new NowsmsError('NOWSMS_ERR_CONFIG', 'plugins.smtp.tlsPort needs a certificate: set tls (or plugins.smtp.tls) with keyFile and certFile');
       }
-      api.connection(smtpConnection(api, opts, certificate));
+      const connection = smtpConnection(api, opts, certificate);
+      connection.options = opts;
+      api.connection(connection);
     },
   });
 }

@@ -53,6 +53,7 @@ export function twoWay(options: TwoWayOptions): NowsmsPlugin {
       api.connection({
         id: CONNECTION_ID,
         kind: 'two-way',
+        options: opts,
         async start() {
           state = 'starting';
           await runner.start();

@@ -91,6 +91,25 @@ describe('nowsms CLI', () => {
     expect(r.stderr).toMatch(/unknown command: frobnicate/);
   });
 
+  it('status shows each connection with the options it was given, never a password', async () => {
+    const config = await writeConfig({
+      imports: { '{ smppClient }': 'plugins/smpp/index.ts', '{ gsmModem }': 'plugins/gsm-modem/index.ts' },
+      plugins: [
+        "smppClient({ id: 'smsc', host: '127.0.0.1', port: 9, systemId: 'acme', password: 'sm9f2pw', anyTraffic: true })",
+        "gsmModem({ id: 'modem1', path: '/dev/nowsms-no-such-modem', pin: '4711' })",
+      ],
+    });
+    child = (await startProcess(config)).child;
+    const r = cli(['status', '--json', '--config', config.file]);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.connections.smsc.options).toMatchObject({ host: '127.0.0.1', port: 9, systemId: 'acme', password: '(set)', anyTraffic: true });
+    expect(s.connections.modem1.options).toMatchObject({ path: '/dev/nowsms-no-such-modem', pin: '(set)' });
+    expect(s.connections.smtp.options).toMatchObject({ port: config.smtpPort });
+    expect(r.stdout).not.toContain('sm9f2pw');
+    expect(r.stdout).not.toContain('4711');
+  });
+
   it("status reports a running gateway's connections, and says when none runs", async () => {
     const config = await writeConfig();
     const idle = cli(['status', '--json', '--config', config.file]);

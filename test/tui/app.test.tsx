@@ -289,6 +289,24 @@ describe('tui', () => {
     await frame(r, 'the list again', (x) => x.includes('Messages (newest'));
   });
 
+  it('a connection opened in Connections shows the options it was given, with secrets as the gateway hid them', async () => {
+    const link = new FakeLink({});
+    link.set({
+      phase: 'up',
+      connections: [connection('smsc', { options: { host: 'smsc.example', port: 2775, password: '(set)', reconnect: { maxSeconds: 60 } } })],
+    });
+    const r = mount(link);
+    await press(r, ':');
+    await frame(r, 'the command line', (x) => /^:/m.test(x));
+    await press(r, 'connections', ENTER);
+    await frame(r, 'connections', (x) => x.includes('enter shows one'));
+    await press(r, ENTER);
+    const detail = await frame(r, 'the detail', (x) => x.includes('options (secrets hidden):'));
+    expect(detail).toMatch(/host\s+"smsc\.example"/);
+    expect(detail).toMatch(/password\s+"\(set\)"/);
+    expect(detail).toMatch(/reconnect\.maxSeconds\s+60/);
+  });
+
   it('? lists every key; : jumps to a view by name; q quits', async () => {
     const link = new FakeLink({ 'users.list': () => [] });
     let quit = false;

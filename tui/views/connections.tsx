@@ -19,6 +19,7 @@ export function connectionLines(state: LinkState, id: string): string[] {
     `state ${stateLabel(c.state)}${c.detail ? ` · ${c.detail}` : ''}`,
     ...(c.listening?.length ? [`listening on ${c.listening.join(', ')}`] : []),
     c.outbound ? `outbound queue: ${queueText(state, c.id) || '0'} waiting` : 'no outbound queue (it does not send)',
+    ...(c.options ? ['options (secrets hidden):', ...optionLines(c.options)] : []),
     'counters:',
     ...Object.entries(c.counters).map(([k, v]) => `  ${k.padEnd(16)} ${String(v).padStart(9)}  ${rate(state.rates[c.id]?.[k])}`),
     `last errors (${errors.length}):`,
@@ -26,6 +27,15 @@ export function connectionLines(state: LinkState, id: string): string[] {
       ? errors.map((l) => `  ${l.time.slice(11, 19)} ${l.level} ${l.msg}${l.fields.err ? `: ${(l.fields.err as { message?: string }).message ?? ''}` : ''}`)
       : ['  none logged']),
   ];
+}
+
+/** Options as `key value` lines, nested keys dotted; lists and values as JSON. */
+export function optionLines(options: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(options).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? optionLines(v as Record<string, unknown>, `${prefix}${k}.`)
+      : [`  ${`${prefix}${k}`.padEnd(22)} ${JSON.stringify(v)}`],
+  );
 }
 
 export function Connections(props: ViewProps) {

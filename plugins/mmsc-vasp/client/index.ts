@@ -13,7 +13,9 @@ export function mm7Client(options: Mm7ClientOptions): NowsmsPlugin {
   return definePlugin({
     name,
     setup(api) {
-      api.connection(mm7ClientConnection(api, opts));
+      const connection = mm7ClientConnection(api, opts);
+      connection.options = opts;
+      api.connection(connection);
     },
   });
 }

@@ -56,6 +56,7 @@ export function mm7Server(options?: Mm7ServerOptions): NowsmsPlugin {
       api.connection({
         id: opts.id,
         kind: NAME,
+        options: opts,
         async start(ctx) {
           state = 'starting';
           context = ctx;

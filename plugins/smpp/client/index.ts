@@ -13,7 +13,9 @@ export function smppClient(options: SmppClientOptions): NowsmsPlugin {
   return definePlugin({
     name,
     setup(api) {
-      api.connection(smppClientConnection(api, opts));
+      const connection = smppClientConnection(api, opts);
+      connection.options = opts;
+      api.connection(connection);
     },
   });
 }

@@ -64,6 +64,7 @@ export function smppServer(options?: SmppServerOptions): NowsmsPlugin {
       api.connection({
         id: CONNECTION_ID,
         kind: 'smpp-server',
+        options: opts,
         // What a bound user is given in deliver_sm: text and binary SMS (of an MMS, only its text).
         carries: { sms: true, binary: true },
         async start(cctx) {
