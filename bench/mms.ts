@@ -240,7 +240,7 @@ async function main(): Promise<number> {
           `  end to end            ${e.msgPerSec} msg/s (SMTP intake alone ${e.smtpMsgPerSec} msg/s)`,
           `  250 -> SubmitReq      p50 ${e.acceptedToSubmitP50Ms} ms   p99 ${e.acceptedToSubmitP99Ms} ms`,
           `gateway peak RSS        ${result.gatewayPeakRssMiB} MiB`,
-          `Binary MMS codec, ${codecResult.pduBytes} octet m-retrieve-conf with ${codecResult.parts} parts (median of 5 rounds):`,
+          `Binary MMS codec, ${codecResult.pduBytes} octet m-retrieve-conf with ${codecResult.parts} parts (medians of 9 rounds; each ratio against its own round's copy):`,
           `  decode                ${codecResult.decodeMBps} MB/s   ${codecResult.decodeRatio}x of Buffer.from (target >= ${codecResult.targets.decode}x)`,
           `  encode                ${codecResult.encodeMBps} MB/s   ${codecResult.encodeRatio}x of Buffer.from (target >= ${codecResult.targets.encode}x)`,
           `  Buffer.from copy      ${codecResult.copyMBps} MB/s`,
