@@ -5,7 +5,7 @@
 // does not arrive within requestTimeoutSeconds is cut off; once it is in, a slow commit is never cut off.
 import http from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { serve, type ListenSettings, type Logger, type Server, type ServerConnection, type ServerSession } from '../../core/index.ts';
+import { HttpDoor, type ListenSettings, type Logger, type Server } from '../../core/index.ts';
 import { HttpError, httpErrorOf } from './errors.ts';
 import { charsetOf, Params, parseMultipart, parseUrlEncoded } from './params.ts';
 
@@ -74,10 +74,8 @@ export async function listenHttp(
   log: Logger,
   refused: () => void,
 ): Promise<Server> {
-  const conns = new WeakMap<object, ServerConnection>();
-  const inFlight = new WeakMap<object, number>();
-  const closing = new WeakSet<object>();
-  const between = new WeakMap<object, NodeJS.Timeout>();
+  // Request deadlines, the stop's Connection: close, and the front door's connections (core/http-door.ts).
+  const door = new HttpDoor(settings.requestTimeoutMs);
   let httpServer: http.Server | undefined;
   const app = Fastify({
     logger: false,
@@ -96,28 +94,10 @@ export async function listenHttp(
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const socket = request.raw.socket;
-    clearTimeout(between.get(socket));
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    const timer = setTimeout(() => socket.destroy(), settings.requestTimeoutMs);
-    if (request.raw.complete) clearTimeout(timer);
-    else request.raw.once('end', () => clearTimeout(timer));
-    let open = 2;
-    const settled = () => {
-      if (--open > 0) return;
-      clearTimeout(timer);
-      const n = (inFlight.get(socket) ?? 1) - 1;
-      inFlight.set(socket, n);
-      if (n === 0 && closing.has(socket)) socket.end();
-      // The idle keep-alive timer restarts with every byte: a client trickling its next request would hold the slot.
-      else if (n === 0) between.set(socket, setTimeout(() => socket.destroy(), settings.requestTimeoutMs).unref());
-    };
-    reply.raw.once('close', settled);
-    if (request.raw.complete) settled();
-    else request.raw.once('close', settled);
+    door.request(request.raw, reply.raw);
   });
   app.addHook('onSend', async (request, reply) => {
-    if (closing.has(request.raw.socket)) reply.header('connection', 'close');
+    if (door.closing(request.raw.socket)) reply.header('connection', 'close');
   });
 
   const send = (reply: FastifyReply, a: Answer) =>
@@ -132,7 +112,7 @@ export async function listenHttp(
       url: route.path,
       handler: async (request, reply) => {
         const socket = request.raw.socket;
-        const conn = conns.get(socket);
+        const conn = door.connection(socket);
         try {
           const rawQuery = (request.raw.url ?? '').split('?').slice(1).join('?');
           const params = parseUrlEncoded(rawQuery, route.queryCharset?.(rawQuery));
@@ -227,50 +207,5 @@ export async function listenHttp(
     } else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
-  const door = await serve({
-    name: settings.name,
-    host: settings.host,
-    port: settings.port,
-    tlsPort: settings.tlsPort,
-    certificate: settings.certificate,
-    maxSessions: settings.maxSessions,
-    maxSessionsPerIp: settings.maxSessionsPerIp,
-    loginTimeoutSeconds: settings.loginTimeoutSeconds,
-    cleartextLogins: true,
-    log,
-    refused,
-    refusal: (why) => plainResponse(503, why === 'busy' ? 'too many sessions, try again later' : 'too many connections from your address, try again later'),
-    session: (conn) => {
-      const { socket } = conn;
-      conns.set(socket, conn);
-      const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      server.emit('connection', socket);
-      const session: ServerSession = {
-        done,
-        shutdown: () => {
-          closing.add(socket);
-          if ((inFlight.get(socket) ?? 0) === 0) socket.end();
-        },
-        loginTimeout: () => socket.destroy(),
-      };
-      return session;
-    },
-  });
-  return {
-    get listening() {
-      return door.listening;
-    },
-    get active() {
-      return door.active;
-    },
-    close: async () => {
-      await door.close();
-      await app.close();
-    },
-  };
-}
-
-function plainResponse(status: number, text: string): string {
-  const body = `${text}\n`;
-  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return door.listen(server, { ...settings, cleartextLogins: true }, log, refused, () => app.close());
 }

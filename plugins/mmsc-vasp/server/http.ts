@@ -7,7 +7,7 @@
 // deadline bounds that too.
 import http from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { serve, type ListenSettings, type Logger, type Server, type ServerConnection, type ServerSession } from '../../../core/index.ts';
+import { HttpDoor, type ListenSettings, type Logger, type Server } from '../../../core/index.ts';
 import type { Mm7Http } from '../mm7/types.ts';
 import type { Mm7Account } from './accounts.ts';
 
@@ -41,11 +41,8 @@ declare module 'fastify' {
 }
 
 export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: Logger, refused: () => void): Promise<Server> {
-  const conns = new WeakMap<object, ServerConnection>();
-  const inFlight = new WeakMap<object, number>();
-  const closing = new WeakSet<object>();
-  /** Between requests of a logged-in connection: the next request's headers must come within the request deadline. */
-  const between = new WeakMap<object, NodeJS.Timeout>();
+  // Request deadlines, the stop's Connection: close, and the front door's connections (core/http-door.ts).
+  const door = new HttpDoor(settings.requestTimeoutMs);
   let httpServer: http.Server | undefined;
   const app = Fastify({
     logger: false,
@@ -71,28 +68,8 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const socket = request.raw.socket;
-    const conn = conns.get(socket);
-    clearTimeout(between.get(socket));
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    // A client that sends its request (answered or refused) slower than this holds a slot for nothing: cut it
-    // off. Once the body is in, the time is ours: a slow commit is never cut off.
-    const timer = setTimeout(() => socket.destroy(), settings.requestTimeoutMs);
-    if (request.raw.complete) clearTimeout(timer);
-    else request.raw.once('end', () => clearTimeout(timer));
-    let open = 2;
-    const settled = () => {
-      if (--open > 0) return;
-      clearTimeout(timer);
-      const n = (inFlight.get(socket) ?? 1) - 1;
-      inFlight.set(socket, n);
-      if (n === 0 && closing.has(socket)) socket.end();
-      // The idle keep-alive timer restarts with every byte: a client trickling the next request's headers
-      // would hold the connection for ever without this.
-      else if (n === 0) between.set(socket, setTimeout(() => socket.destroy(), settings.requestTimeoutMs).unref());
-    };
-    reply.raw.once('close', settled);
-    if (request.raw.complete) settled();
-    else request.raw.once('close', settled);
+    const conn = door.connection(socket);
+    door.request(request.raw, reply.raw);
     const path = request.raw.url?.split('?')[0];
     if (path !== settings.path) return refuse(reply, 404, `no MM7 endpoint here: post to ${settings.path}`);
     if (request.method !== 'POST') return refuse(reply, 405, 'MM7 requests are POSTed', { allow: 'POST' });
@@ -105,7 +82,7 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
 
   // The gateway is stopping: the answer goes, then the connection closes (the client must not send more).
   app.addHook('onSend', async (request, reply) => {
-    if (closing.has(request.raw.socket)) reply.header('connection', 'close');
+    if (door.closing(request.raw.socket)) reply.header('connection', 'close');
   });
 
   app.post(settings.path, async (request, reply) => {
@@ -114,7 +91,7 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
     const { statusCode, response } = await gate.handle(
       request.mm7Account!,
       { contentType: request.headers['content-type'] ?? '', body },
-      conns.get(socket)?.ip ?? '',
+      door.connection(socket)?.ip ?? '',
     );
     return reply.code(statusCode).header('content-type', response.contentType).send(response.body);
   });
@@ -145,48 +122,7 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
     else socket.destroy();
   });
 
-  const door = await serve({
-    name: settings.name,
-    host: settings.host,
-    port: settings.port,
-    tlsPort: settings.tlsPort,
-    certificate: settings.certificate,
-    maxSessions: settings.maxSessions,
-    maxSessionsPerIp: settings.maxSessionsPerIp,
-    loginTimeoutSeconds: settings.loginTimeoutSeconds,
-    cleartextLogins: settings.cleartextLogins,
-    log,
-    refused,
-    refusal: (why) => plainResponse(503, why === 'busy' ? 'too many sessions, try again later' : 'too many connections from your address, try again later'),
-    session: (conn) => {
-      const { socket } = conn;
-      conns.set(socket, conn);
-      const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      server.emit('connection', socket);
-      const session: ServerSession = {
-        done,
-        // A request being handled gets its answer (with Connection: close); an idle connection closes now.
-        shutdown: () => {
-          closing.add(socket);
-          if ((inFlight.get(socket) ?? 0) === 0) socket.end();
-        },
-        loginTimeout: () => socket.destroy(),
-      };
-      return session;
-    },
-  });
-  return {
-    get listening() {
-      return door.listening;
-    },
-    get active() {
-      return door.active;
-    },
-    close: async () => {
-      await door.close();
-      await app.close();
-    },
-  };
+  return door.listen(server, settings, log, refused, () => app.close());
 }
 
 function basic(header: string | undefined): { name: string; password: string } | undefined {
@@ -195,10 +131,4 @@ function basic(header: string | undefined): { name: string; password: string } |
   const text = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = text.indexOf(':');
   return colon < 0 ? undefined : { name: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-
-/** A whole HTTP response written on a socket the front door refuses (fastify never sees it). */
-function plainResponse(status: number, text: string): string {
-  const body = `${text}\n`;
-  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
