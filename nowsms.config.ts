@@ -1,16 +1,16 @@
 // The example configuration: `npm start` runs the gateway with it. Every key is described in docs/config.md.
 // Ports, paths and domains come from the environment, with defaults that work on a laptop.
-import { defineConfig, envPort } from './core/index.ts';
-import { gprsMms } from './plugins/gprs-mms/index.ts';
-import { gsmModem } from './plugins/gsm-modem/index.ts';
-import { httpInterface } from './plugins/http/index.ts';
-import { mm7Client, mm7Server, parseMm7Accounts, parseMmscUrl } from './plugins/mmsc-vasp/index.ts';
-import { pop3 } from './plugins/pop3/index.ts';
-import { smtp } from './plugins/smtp/index.ts';
-import { smppServer } from './plugins/smpp/index.ts';
-import { parseSmscUrl, smppClient } from './plugins/smpp/index.ts';
-import { sqliteStore } from './plugins/store-sqlite/index.ts';
-import { parseTwoWayCommands, twoWay } from './plugins/two-way/index.ts';
+import { defineConfig, envPort } from 'nowsms';
+import { gprsMms } from 'nowsms/plugins/gprs-mms';
+import { gsmModem } from 'nowsms/plugins/gsm-modem';
+import { httpInterface } from 'nowsms/plugins/http';
+import { mm7Client, mm7Server, parseMm7Accounts, parseMmscUrl } from 'nowsms/plugins/mmsc-vasp';
+import { pop3 } from 'nowsms/plugins/pop3';
+import { smtp } from 'nowsms/plugins/smtp';
+import { smppServer } from 'nowsms/plugins/smpp';
+import { parseSmscUrl, smppClient } from 'nowsms/plugins/smpp';
+import { sqliteStore } from 'nowsms/plugins/store-sqlite';
+import { parseTwoWayCommands, twoWay } from 'nowsms/plugins/two-way';
 
 const env = process.env;
 const bind = env.NOWSMS_BIND ?? '127.0.0.1';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step between a git pull and `npm start`.
-import { register } from 'tsx/esm/api';
-
+// Runs the built gateway (dist/, made by `npm run build`). With Node's `--conditions=nowsms-source` (the
+// project's tests and benchmarks set it), `nowsms` resolves to the TypeScript sources instead, loaded by tsx:
+// one module graph either way, as the config's own `import ... from 'nowsms'` resolves the same.
 const args = process.argv.slice(2);
 // The terminal UI allocates little and often: a small young generation holds less memory for it.
 if (args[0] === 'tui') (await import('node:v8')).default.setFlagsFromString('--max-semi-space-size=1');
@@ -11,8 +11,17 @@ if (args[0] === 'tui' && process.stdout.isTTY) {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 }
-register();
+const source = import.meta.resolve('nowsms').endsWith('.ts');
+if (source) (await import('tsx/esm/api')).register();
+const root = source ? '..' : '../dist';
 // The terminal UI lives in tui/ (Ink, React): core does not load it.
-const { main } = args[0] === 'tui' ? await import('../tui/main.tsx') : await import('../core/cli.ts');
+const entry = args[0] === 'tui' ? `${root}/tui/main.${source ? 'tsx' : 'js'}` : `${root}/core/cli.${source ? 'ts' : 'js'}`;
+const { main } = await import(entry).catch((e) => {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && e.url === new URL(entry, import.meta.url).href) {
+    process.stderr.write('nowsms: the gateway is not built (no dist/): run `npm run build` (`npm install` runs it)\n');
+    process.exit(1);
+  }
+  throw e;
+});
 const code = await main(args[0] === 'tui' ? args.slice(1) : args);
 if (code >= 0) process.exitCode = code;

@@ -1,9 +1,8 @@
 // Config as code: nowsms.config.ts exports defineConfig({...}); this file validates it and loads it.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isNowsmsError, NowsmsError } from './errors.ts';
-import { registerConfigLoader } from './loader/index.ts';
+import { importConfig } from './loader/index.ts';
 import { DEFAULT_MMS_MAX_BYTES, DEFAULT_MMS_TYPES } from './mms/rules.ts';
 import type { NowsmsPlugin } from './plugin.ts';
 
@@ -170,9 +169,8 @@ export function resolveConfig(raw: unknown, configDir: string): ResolvedConfig {
  */
 export async function loadConfig(file?: string): Promise<ResolvedConfig> {
   const { cosmiconfig } = await import('cosmiconfig');
-  registerConfigLoader();
   const load = async (filepath: string) => {
-    let mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+    let mod = (await importConfig(filepath)) as { default?: unknown };
     // A CommonJS .js config's module.exports arrives as default; its own `exports.default` once more inside.
     while (mod && typeof mod === 'object' && 'default' in mod && mod.default && typeof mod.default === 'object' && 'default' in mod.default)
       mod = mod.default as { default?: unknown };

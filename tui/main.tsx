@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/nowsms.js');
+// Through the package's own name: this file runs from tui/ or from dist/tui/.
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.resolve('nowsms/package.json'))), 'bin/nowsms.js');
 
 const USAGE = `usage: nowsms tui [--readonly] [--no-color] [--config <file>]
 

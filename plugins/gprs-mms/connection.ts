@@ -1,7 +1,7 @@
 // The gprs-mms connection: one queue for a modem's MM1 work. What it sends is an MT MMS (an m-send-req) or a
 // WAP push the plug-in claimed from its modem (a notification to fetch, a delivery report to record): the
 // queue keeps both across crashes and retries them on its schedule.
-import { SendError, decodeMms, type Connection, type ConnectionContext, type Logger, type MmsPdu, type QueueEntry, type SendResult } from '../../core/index.ts';
+import { SendError, decodeMms, type Connection, type ConnectionContext, type Logger, type MmsPdu, type QueueEntry, type SendResult } from 'nowsms';
 import { DataLink } from './link.ts';
 import { mm1Request } from './mm1/http.ts';
 import { report } from './mm1/report.ts';

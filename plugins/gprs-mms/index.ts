@@ -1,6 +1,6 @@
 // gprs-mms: a GSM/3G modem's MMS side (see README.md). It claims the WAP pushes its modem receives, fetches
 // the MMS they announce over MM1 through the operator's WAP proxy, and sends MMS as a handset does.
-import { definePlugin, NowsmsError, parseOptions, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, NowsmsError, parseOptions, type NowsmsPlugin } from 'nowsms';
 import { GprsMmsConnection } from './connection.ts';
 import { optionsSchema, type GprsMmsOptions } from './options.ts';
 import { isWapPushMessage } from './push/index.ts';

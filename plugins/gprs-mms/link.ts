@@ -4,7 +4,7 @@
 // address of the interface it was told to use, at each transaction (a PPP link gets a new one each time).
 import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
-import { SendError, type Logger } from '../../core/index.ts';
+import { SendError, type Logger } from 'nowsms';
 import type { ResolvedGprsMmsOptions } from './options.ts';
 
 type LinkOptions = NonNullable<ResolvedGprsMmsOptions['link']>;

@@ -1,6 +1,6 @@
 // A GSM modem on a serial line as a gateway connection (see README.md): send and receive SMS in PDU mode,
 // long and Unicode messages, delivery reports, several modems at once (one plug-in each).
-import { definePlugin, parseOptions, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, parseOptions, type NowsmsPlugin } from 'nowsms';
 import { Modem } from './modem.ts';
 import { optionsSchema, type GsmModemOptions } from './options.ts';
 

@@ -2,7 +2,7 @@
 // PIN, network registration, PDU mode, storage, new-message indications, then the operator's extras.
 // Steps a modem may not support are tried in the order of preference and skipped when refused; steps that
 // need the operator (a PIN, a PUK, PDU mode) stop the modem with a message saying what to change.
-import type { Logger } from '../../core/index.ts';
+import type { Logger } from 'nowsms';
 import type { AtEngine, CommandSpec } from './at/engine.ts';
 import { AtCommandError, explain, isSimBusy } from './at/errors.ts';
 import { fieldsOf, intOf, quote } from './at/params.ts';

@@ -7,7 +7,7 @@
 //   wrong PIN, blocked SIM, no PDU mode                                      -> down until the operator restarts
 //
 // The connection's status says which of these is happening, in words an operator can act on.
-import type { Connection, ConnectionContext, ConnectionState, ConnectionStatus, Logger, QueueEntry, SendResult } from '../../core/index.ts';
+import type { Connection, ConnectionContext, ConnectionState, ConnectionStatus, Logger, QueueEntry, SendResult } from 'nowsms';
 import { isRestartIndication } from './at/classify.ts';
 import type { Unsolicited } from './at/engine.ts';
 import { AtCommandError } from './at/errors.ts';

@@ -3,7 +3,7 @@
 // for what arrived while the gateway was down. The rule throughout: a message leaves the SIM (AT+CMGD) only
 // after the store has committed it, so a crash in between means reading it again, never losing it.
 import { createHash } from 'node:crypto';
-import { acceptSegment, segmentKey, type Accepted, type ConnectionContext, type Logger, type NewMessage } from '../../core/index.ts';
+import { acceptSegment, segmentKey, type Accepted, type ConnectionContext, type Logger, type NewMessage } from 'nowsms';
 import { AtClosedError, AtTimeoutError } from './at/errors.ts';
 import { fieldsOf, intOf } from './at/params.ts';
 import type { SmsCommands } from './sms/commands.ts';

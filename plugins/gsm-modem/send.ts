@@ -3,7 +3,7 @@
 // that went out: the retry sends only the rest, with the same concatenation reference, so the phone
 // reassembles one message instead of showing a torn copy and then a whole one.
 import { createHash } from 'node:crypto';
-import { binarySmsOf, encodeSubmit, planSms, SendError, smsOf, textOf, type QueueEntry, type SendResult } from '../../core/index.ts';
+import { binarySmsOf, encodeSubmit, planSms, SendError, smsOf, textOf, type QueueEntry, type SendResult } from 'nowsms';
 import { AtClosedError, AtCommandError, AtTimeoutError, explain, sendVerdict } from './at/errors.ts';
 import type { RateGate } from './rate.ts';
 import type { SmsCommands } from './sms/commands.ts';

@@ -2,8 +2,8 @@
 // now through this modem, and received port-addressed SMS (a WAP push for MMS on port 2948) handed to
 // subscribers once the store holds them.
 import { randomUUID } from 'node:crypto';
-import type { BinarySms, Logger, ModemSmsService, PortSms, PortSmsHandler, SendResult, Stores } from '../../core/index.ts';
-import { SMS_BINARY_CONTENT_TYPE, smsOf, textOf } from '../../core/index.ts';
+import type { BinarySms, Logger, ModemSmsService, PortSms, PortSmsHandler, SendResult, Stores } from 'nowsms';
+import { SMS_BINARY_CONTENT_TYPE, smsOf, textOf } from 'nowsms';
 import type { Sender } from './send.ts';
 
 export interface ServiceDeps {

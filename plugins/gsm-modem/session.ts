@@ -1,7 +1,7 @@
 // One opening of the serial port: the port, the AT engine on it, and a tripwire that anything able to
 // spoil the session pulls (the engine out of step, the port gone, the modem rebooting, the gateway
 // stopping). The modem's state machine waits on the tripwire while the modem is up.
-import type { Logger } from '../../core/index.ts';
+import type { Logger } from 'nowsms';
 import { AtEngine, type Unsolicited } from './at/engine.ts';
 import { openPort, type ModemPort } from './port.ts';
 import { SmsCommands } from './sms/commands.ts';

@@ -1,7 +1,7 @@
 // What a modem does while it is up, besides answering: every pollSeconds, check the network registration
 // (which also proves the modem still answers: no answer sends it to a reset) and list what waits on the SIM;
 // now and then, deliver long messages whose missing segments never came.
-import { flushStaleSegments, type ConnectionContext, type Logger } from '../../core/index.ts';
+import { flushStaleSegments, type ConnectionContext, type Logger } from 'nowsms';
 import { AtCommandError } from './at/errors.ts';
 import { CREG_QUERY, registrationOf } from './init.ts';
 import type { ResolvedGsmModemOptions } from './options.ts';

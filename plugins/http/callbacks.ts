@@ -2,7 +2,7 @@
 // over HTTP with a callback, its REST callbackUrl (POST JSON) or its Kannel dlr-url (GET, when dlr-mask asks
 // for that kind of change). At least once: a crash after the call and before the cursor's save calls again,
 // with the same Idempotency-Key (the message id and the change's seq) so receivers can drop repeats.
-import { SIGNATURE_HEADER, signatureOf, type Logger, type NewMessage, type PluginApi, type StatusChange } from '../../core/index.ts';
+import { SIGNATURE_HEADER, signatureOf, type Logger, type NewMessage, type PluginApi, type StatusChange } from 'nowsms';
 import { KANNEL_DLR, kannelDlrUrl } from './kannel.ts';
 
 export interface CallbackSettings {

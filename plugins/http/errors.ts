@@ -1,5 +1,5 @@
 // One error type for every answer the HTTP interface refuses, and the map from core's codes to HTTP statuses.
-import { isNowsmsError, type ErrorCode } from '../../core/index.ts';
+import { isNowsmsError, type ErrorCode } from 'nowsms';
 
 export class HttpError extends Error {
   constructor(

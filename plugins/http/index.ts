@@ -11,7 +11,7 @@ import {
   type PluginApi,
   type Server,
   type StoredUser,
-} from '../../core/index.ts';
+} from 'nowsms';
 import { Callbacks, REACTOR_NAME } from './callbacks.ts';
 import { HttpError } from './errors.ts';
 import { kannelSend } from './kannel.ts';

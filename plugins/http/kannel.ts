@@ -1,7 +1,7 @@
 // Kannel's smsbox send interface, /cgi-bin/sendsms: username, password, from, to (space-separated), text,
 // dlr-mask, dlr-url, and the binary fields udh/coding. Answers as Kannel does ("0: Accepted for delivery",
 // 202), so a Kannel user's scripts keep working against the same path.
-import type { PluginApi, StoredUser } from '../../core/index.ts';
+import type { PluginApi, StoredUser } from 'nowsms';
 import { HttpError } from './errors.ts';
 import type { Params } from './params.ts';
 import { recipients, submitRequest, type OnSubmitted, type SendRequest } from './submission.ts';

@@ -1,7 +1,7 @@
 // Who is asking: User/Password parameters (NowSMS), username/password (Kannel) or HTTP Basic, checked by
 // core's auth (failure delay, lockouts, the fail2ban line, service "http"). A refusal says what to fix only
 // to whoever gave the right password (core's loginVerdict): a guesser learns nothing about names.
-import { isAuthLocked, type PluginApi, type StoredUser } from '../../core/index.ts';
+import { isAuthLocked, type PluginApi, type StoredUser } from 'nowsms';
 import { HttpError } from './errors.ts';
 
 export interface Credentials {

@@ -1,6 +1,6 @@
 // NowSMS's send URL: GET or POST / with PhoneNumber, Text, Sender, ... The answer contains "Message Submitted"
 // and one MessageID= line per recipient, as NowSMS's does: existing integrations search the page for them.
-import type { Part, PluginApi, StoredUser } from '../../core/index.ts';
+import type { Part, PluginApi, StoredUser } from 'nowsms';
 import { HttpError } from './errors.ts';
 import type { Params } from './params.ts';
 import { hexOf, recipients, submitRequest, type OnSubmitted, type SendRequest } from './submission.ts';

@@ -1,6 +1,6 @@
 // The HTTP interface's options, validated at boot so a typo names its field (plugins.http.<field>).
 import { z } from 'zod';
-import { serverOptionsShape } from '../../core/index.ts';
+import { serverOptionsShape } from 'nowsms';
 
 export const optionsSchema = z.strictObject({
   // port (default 8800, as NowSMS's web port), host, tls (false turns TLS off here), tlsPort (HTTPS),

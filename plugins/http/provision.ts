@@ -1,7 +1,7 @@
 // /provision: NowSMS's account provisioning over HTTP (Type=SMS; AdminAction=Add|Modify|Delete|CreditCheck)
 // for users with the HTTP admin right. Answers plain text: "OK" (CreditCheck: "OK" and "Credits=N"), or
 // "ERROR: why". Yes/No flags map onto the same user fields as `nowsms users add/set`.
-import { addUser, NowsmsError, removeUser, setUser, type PluginApi, type UserFields } from '../../core/index.ts';
+import { addUser, NowsmsError, removeUser, setUser, type PluginApi, type UserFields } from 'nowsms';
 import { HttpError } from './errors.ts';
 import type { Params } from './params.ts';
 

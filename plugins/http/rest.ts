@@ -1,6 +1,6 @@
 // The JSON API (/api/v1): submit (one or many recipients, SMS or MMS, Idempotency-Key), one message with its
 // history, the user's messages a page at a time. Shapes in openapi.ts; every body is checked against them.
-import type { MessageSummary, PluginApi, StoredUser } from '../../core/index.ts';
+import type { MessageSummary, PluginApi, StoredUser } from 'nowsms';
 import { HttpError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { checkSchema } from './schema-check.ts';

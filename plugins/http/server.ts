@@ -5,7 +5,7 @@
 // does not arrive within requestTimeoutSeconds is cut off; once it is in, a slow commit is never cut off.
 import http from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { HttpDoor, type ListenSettings, type Logger, type Server } from '../../core/index.ts';
+import { HttpDoor, type ListenSettings, type Logger, type Server } from 'nowsms';
 import { HttpError, httpErrorOf } from './errors.ts';
 import { charsetOf, Params, parseMultipart, parseUrlEncoded } from './params.ts';
 

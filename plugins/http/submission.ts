@@ -11,7 +11,7 @@ import {
   type PluginApi,
   type SmsTransport,
   type StoredUser,
-} from '../../core/index.ts';
+} from 'nowsms';
 import { HttpError, httpErrorOf } from './errors.ts';
 
 export interface BinarySms {

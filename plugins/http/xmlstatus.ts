@@ -1,6 +1,6 @@
 // /admin/xmlstatus: NowSMS's XML status page, with its element names, for monitoring scripts written
 // against NowSMS: one SMSCStatus per connection, the sent and received counters, the outbound queue.
-import type { ConnectionStatus, PluginApi, Traffic } from '../../core/index.ts';
+import type { ConnectionStatus, PluginApi, Traffic } from 'nowsms';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 // What a POP3 session needs from the gateway. index.ts builds it from the PluginApi; tests build it by hand.
-import type { Auth } from '../../core/index.ts';
+import type { Auth } from 'nowsms';
 import type { MailboxLocks } from './locks.ts';
 import type { MaildropDeps } from './maildrop.ts';
 

@@ -1,6 +1,6 @@
 // The POP3 plug-in: users fetch the SMS and MMS routed to their mailbox as e-mails (RFC 1939).
 import os from 'node:os';
-import { definePlugin, loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from 'nowsms';
 import { newCounters, type Pop3Context } from './context.ts';
 import { locksFor } from './locks.ts';
 import { optionsSchema, type Pop3Options } from './options.ts';

@@ -5,7 +5,7 @@
 // A login reads the sizes only. The bytes are read when a client asks for them (RETR, TOP), a few entries
 // at a time: a client fetching its messages in order costs one store read per READ_AHEAD messages, and a
 // session holds at most READ_AHEAD_BYTES of them (plus one message larger than that) whatever the mailbox.
-import type { Logger, MailboxStore, MessageStore, User } from '../../core/index.ts';
+import type { Logger, MailboxStore, MessageStore, User } from 'nowsms';
 import { renderMessage } from './render.ts';
 
 export interface MaildropEntry {

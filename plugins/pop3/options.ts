@@ -1,6 +1,6 @@
 // The plug-in's options, validated at boot so a typo names its field (plugins.pop3.<field>).
 import { z } from 'zod';
-import { serverOptionsShape } from '../../core/index.ts';
+import { serverOptionsShape } from 'nowsms';
 
 export const optionsSchema = z.strictObject({
   // port (default 1110), host, tls (false turns TLS off here), tlsPort (POP3S, usually 995), maxSessions,

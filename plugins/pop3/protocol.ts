@@ -1,6 +1,6 @@
 // The RFC 1939 state machine (with RFC 2449 CAPA and response codes, RFC 2595 STLS), apart from sockets:
 // it reads one command line at a time and answers through SessionIo.
-import { isAuthLocked, type StoredUser } from '../../core/index.ts';
+import { isAuthLocked, type StoredUser } from 'nowsms';
 import type { Pop3Context } from './context.ts';
 import { openMaildrop, type Maildrop, type MaildropEntry } from './maildrop.ts';
 import { multiline, topOf } from './octets.ts';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { emailAddressFor, isSmil, subjectFor, textOf, type Message, type Part, type User } from '../../core/index.ts';
+import { emailAddressFor, isSmil, subjectFor, textOf, type Message, type Part, type User } from 'nowsms';
 
 export interface RenderContext {
   domains: { sms: string; mms: string };

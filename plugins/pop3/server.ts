@@ -1,7 +1,7 @@
 // The listening side: the core's front door (plain POP3 port with STLS when a certificate is loaded, an
 // optional implicit-TLS POP3S port, session caps, login deadline, drain) running POP3 sessions.
 import tls from 'node:tls';
-import { serve, type Server } from '../../core/index.ts';
+import { serve, type Server } from 'nowsms';
 import type { Pop3Context } from './context.ts';
 import { Session } from './session.ts';
 

@@ -2,7 +2,7 @@
 // are answered in order), enforces the idle timer and the bad-command limit, and performs the STLS switch.
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import type { ServerConnection, ServerSession } from '../../core/index.ts';
+import type { ServerConnection, ServerSession } from 'nowsms';
 import type { Pop3Context } from './context.ts';
 import { LineReader, type Line } from './lines.ts';
 import { Protocol, type SessionIo } from './protocol.ts';

@@ -1,6 +1,6 @@
 // The SMTP server as a gateway connection: started and stopped by the gateway, visible in its status.
 import type { SMTPServerOptions } from 'smtp-server';
-import { loadCertificate, type CertificateFiles, type Connection, type ConnectionState, type PluginApi } from '../../core/index.ts';
+import { loadCertificate, type CertificateFiles, type Connection, type ConnectionState, type PluginApi } from 'nowsms';
 import { InFlight } from './in-flight.ts';
 import { listen, type Listener } from './listener.ts';
 import type { ResolvedSmtpOptions } from './options.ts';

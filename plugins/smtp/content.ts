@@ -1,6 +1,6 @@
 // From a parsed e-mail to what an SMS or an MMS carries.
 import type { ParsedMail } from 'mailparser';
-import { meaningfulSubject, withSmil, type Part } from '../../core/index.ts';
+import { meaningfulSubject, withSmil, type Part } from 'nowsms';
 import { extractText, joinSubject, type ExtractOptions, type SubjectRule } from './text.ts';
 
 export const TEXT_TYPE = 'text/plain; charset=utf-8';

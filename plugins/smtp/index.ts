@@ -1,5 +1,5 @@
 // The SMTP server through which users send SMS and MMS from their e-mail clients (see README.md).
-import { definePlugin, NowsmsError, parseOptions, refuseRenamedOptions, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, NowsmsError, parseOptions, refuseRenamedOptions, type NowsmsPlugin } from 'nowsms';
 import { smtpConnection } from './connection.ts';
 import { optionsSchema, type SmtpOptions } from './options.ts';
 

@@ -3,7 +3,7 @@
 // handed (`SMTPServer.connect`). Two SMTPServer objects that never listen themselves: one for the plain
 // port, one marked secure for the implicit-TLS port, both with the same handlers.
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { serve, type ListenSettings, type Logger, type Server, type ServerConnection, type ServerSession } from '../../core/index.ts';
+import { serve, type ListenSettings, type Logger, type Server, type ServerConnection, type ServerSession } from 'nowsms';
 
 export interface SmtpListenSettings extends ListenSettings {
   requireTLS: boolean;

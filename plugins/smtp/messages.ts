@@ -1,5 +1,5 @@
 // One e-mail to N phones is N messages, all from the sending user.
-import type { Address, MessageKind, NewMessage } from '../../core/index.ts';
+import type { Address, MessageKind, NewMessage } from 'nowsms';
 import { mmsParts, smsParts, smsText, type MailContent } from './content.ts';
 import { reply } from './replies.ts';
 import type { SubjectRule } from './text.ts';

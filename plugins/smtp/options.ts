@@ -1,6 +1,6 @@
 // The plug-in's options, validated at config load so a typo names its field (plugins.smtp.<field>).
 import { z } from 'zod';
-import { serverOptionsShape } from '../../core/index.ts';
+import { serverOptionsShape } from 'nowsms';
 
 const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // Which RCPT addresses the gateway takes. smtp-server lets odd forms through (`<+1555...>>`, quoted local
 // parts), so the address is checked here, strictly: a phone number at one of the gateway's own domains,
 // nothing else. The gateway never relays, whoever asks.
-import type { MessageKind } from '../../core/index.ts';
+import type { MessageKind } from 'nowsms';
 
 export type Recipient = { ok: true; kind: MessageKind; number: string } | { ok: false; code: number; message: string };
 

@@ -2,7 +2,7 @@
 // or in swaks, so it carries the core's message (which names the limit or the address) unchanged.
 // smtp-server's own enhanced status codes are off, because its table has one code per reply code; the
 // enhanced code is written into the text here, where the reason is known.
-import { isNowsmsError, type Logger } from '../../core/index.ts';
+import { isNowsmsError, type Logger } from 'nowsms';
 
 export class SmtpReply extends Error {
   constructor(

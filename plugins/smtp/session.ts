@@ -1,7 +1,7 @@
 // The SMTP dialogue: who may log in, which recipients are taken, and what DATA becomes. A 250 after DATA
 // is sent only once the gateway's store has committed every message of the mail.
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
-import { isAuthLocked, senderFor, type PluginApi, type ServerConnection, type StoredUser } from '../../core/index.ts';
+import { isAuthLocked, senderFor, type PluginApi, type ServerConnection, type StoredUser } from 'nowsms';
 import { InFlight, OneAtATime, type Hold } from './in-flight.ts';
 import { buildMessages } from './messages.ts';
 import type { ResolvedSmtpOptions } from './options.ts';

@@ -2,7 +2,7 @@
 // A group commit reads each charged user's counts and balance once, then checks its jobs in order, counting
 // what the earlier jobs of the group add: the outcome is the same as checking them one after another, so a
 // burst cannot slip past a limit.
-import { NowsmsError, type Message, type UsageCharge } from '../../core/index.ts';
+import { NowsmsError, type Message, type UsageCharge } from 'nowsms';
 import type { Sql } from './sqlite.ts';
 
 /** Days and months are UTC: a limit resets at 00:00 UTC, whatever the server's time zone. */

@@ -1,7 +1,7 @@
 // Accepted submissions, inside the writer's transaction: the charges, then every message with its parts,
 // its route (mailbox row or queue row) and its first status. A group commit writes the submissions of all
 // its jobs with a few multi-row INSERTs (one per table) instead of a handful of statements per message.
-import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from '../../core/index.ts';
+import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
 import type { Param, Sql } from './sqlite.ts';

@@ -1,7 +1,7 @@
 // Sent messages, inside the writer's transaction. A connection with a window of 50 completes 50 messages
 // about at once: they share one transaction and a handful of statements (one per table) instead of a
 // savepoint and five statements each, which is what keeps the writer from becoming the end-to-end limit.
-import { NowsmsError } from '../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import { insertRows } from './bulk.ts';
 import type { Param } from './sqlite.ts';
 import { recordStatuses, type StatusRecord } from './status.ts';

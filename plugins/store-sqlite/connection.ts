@@ -1,5 +1,5 @@
 // Opens the writer and the reader connections with the PRAGMAs the durability promise rests on.
-import { NowsmsError } from '../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import { openDb, type Db } from './sqlite.ts';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;

@@ -2,7 +2,7 @@
 // cursors of durable reactors. A batch of changes is one statement that also brings the few facts of each
 // message a reactor needs to pass over what is not its own (direction, via, user), so following the log
 // costs one read per batch, never one per message.
-import type { Direction, EventLog, MessageStatus, StatusChange } from '../../core/index.ts';
+import type { Direction, EventLog, MessageStatus, StatusChange } from 'nowsms';
 import type { ReadQueue } from './read-queue.ts';
 import type { WriteQueue } from './write-queue.ts';
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { definePlugin, parseOptions, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, parseOptions, type NowsmsPlugin } from 'nowsms';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './connection.ts';
 import { openSqliteStore } from './open.ts';
 

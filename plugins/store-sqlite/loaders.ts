@@ -1,6 +1,6 @@
 // Loads whole messages and summaries for many ids at once: ids travel as one JSON parameter, so a
 // lease of 100 entries costs three statements, not three hundred.
-import type { Message, MessageSummary, Part, PartSummary, StatusEvent } from '../../core/index.ts';
+import type { Message, MessageSummary, Part, PartSummary, StatusEvent } from 'nowsms';
 import {
   historyFromRow,
   messageFromRow,

@@ -1,6 +1,6 @@
 // MailboxStore: what each user can fetch over POP3, with the e-mail rendition cached once it is made.
 // list() gives sizes only; a rendition is read when a client asks for it (RETR, TOP).
-import type { MailboxEntry, MailboxStore } from '../../core/index.ts';
+import type { MailboxEntry, MailboxStore } from 'nowsms';
 import { updateRows } from './bulk.ts';
 import { Coalescer } from './coalesce.ts';
 import type { ReadQueue } from './read-queue.ts';

@@ -1,5 +1,5 @@
 // MessageStore: commit (group-committed through the writer queue), and reads of messages and their history.
-import type { Message, MessageStore } from '../../core/index.ts';
+import type { Message, MessageStore } from 'nowsms';
 import { Coalescer } from './coalesce.ts';
 import { commitKind } from './commit.ts';
 import { loadMessages, loadSummaries } from './loaders.ts';

@@ -1,5 +1,5 @@
 // Brings a database up to the schema this code knows, one step per transaction, and refuses a newer one.
-import { NowsmsError } from '../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import { MIGRATIONS, type Migration } from './schema.ts';
 import type { Db } from './sqlite.ts';
 

@@ -1,6 +1,6 @@
 // Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the stores.
 import fs from 'node:fs/promises';
-import { NowsmsError, type StoreLifecycle, type Stores } from '../../core/index.ts';
+import { NowsmsError, type StoreLifecycle, type Stores } from 'nowsms';
 import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter } from './connection.ts';
 import { eventLog } from './events.ts';
 import { mailboxStore } from './mailboxes.ts';

@@ -1,7 +1,7 @@
 // What an operator does to queued messages (the admin interface's queue list, retry now, delete, requeue,
 // move). Every change is one conditional statement plus its status record, so a dispatcher leasing the
 // same entry at the same moment either gets it first (and the operator is told) or does not get it.
-import { NowsmsError, type MessageStatus, type QueueItem } from '../../core/index.ts';
+import { NowsmsError, type MessageStatus, type QueueItem } from 'nowsms';
 import type { ReadQueue } from './read-queue.ts';
 import type { Param, Sql } from './sqlite.ts';
 import { recordStatus } from './status.ts';

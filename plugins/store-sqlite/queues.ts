@@ -1,6 +1,6 @@
 // QueueStore: the outbound queues, one per connection, plus the MT messages still waiting for a route
 // (connection_id NULL). Leases are writes, so two dispatchers never take the same entry.
-import { NowsmsError, type QueueEntry, type QueueStore } from '../../core/index.ts';
+import { NowsmsError, type QueueEntry, type QueueStore } from 'nowsms';
 import { completeKind } from './complete.ts';
 import { loadMessages } from './loaders.ts';
 import { operatorQueue } from './operator.ts';

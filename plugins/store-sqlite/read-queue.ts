@@ -1,7 +1,7 @@
 // Reads go through the reader connection, each batch inside one read transaction: a WAL snapshot, so a
 // read of several statements (a message, its parts, its history) never sees a half-done write.
 // A batch starts only after the previous one ends, so a read issued after a commit resolved sees it.
-import { NowsmsError } from '../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import type { Db, Sql } from './sqlite.ts';
 
 export type ReadJob<T> = (sql: Sql) => Promise<T>;

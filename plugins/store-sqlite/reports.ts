@@ -3,7 +3,7 @@
 // An SMSC sends a receipt for every message it was given, so reports come as fast as messages leave: the
 // reports of one group commit are matched with one query and written with a statement per table, applied
 // in memory in their order exactly as one after another would have been.
-import type { DeliveryReport, MessageStatus } from '../../core/index.ts';
+import type { DeliveryReport, MessageStatus } from 'nowsms';
 import { insertRows, updateRows } from './bulk.ts';
 import type { Param, Sql } from './sqlite.ts';
 import { recordStatuses, type StatusRecord } from './status.ts';

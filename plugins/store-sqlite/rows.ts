@@ -1,6 +1,6 @@
 // Table rows and their mapping to the model: the one place that knows column names and encodings
 // (times as epoch milliseconds, meta and targets as JSON, part data as BLOBs).
-import type { Message, MessageStatus, MessageSummary, Part, PartSummary, RouteTarget, StatusEvent, StoredUser } from '../../core/index.ts';
+import type { Message, MessageStatus, MessageSummary, Part, PartSummary, RouteTarget, StatusEvent, StoredUser } from 'nowsms';
 import type { Param } from './sqlite.ts';
 
 export interface UserRow {

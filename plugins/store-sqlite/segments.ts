@@ -2,7 +2,7 @@
 // commit that consumes them deletes them in the same transaction), so a crash loses no received segment.
 // The commit also keeps the idempotency keys of the segments it consumed (consumed_segments), so the same
 // segment handed over again afterwards is not taken for the start of a new message.
-import type { Segment, SegmentStore } from '../../core/index.ts';
+import type { Segment, SegmentStore } from 'nowsms';
 import type { ReadQueue } from './read-queue.ts';
 import type { Sql } from './sqlite.ts';
 import type { WriteQueue } from './write-queue.ts';

@@ -4,7 +4,7 @@
 // call costs one trip through libuv's thread pool instead of two (prepare, then step) and SQLite does not
 // compile the same SQL again for every message.
 import sqlite3 from 'sqlite3';
-import { NowsmsError, isNowsmsError } from '../../core/index.ts';
+import { NowsmsError, isNowsmsError } from 'nowsms';
 
 export type Param = string | number | bigint | Buffer | null | undefined;
 

@@ -1,7 +1,7 @@
 // Every status change goes through here, so the current status and the history never disagree. The
 // history is also the event log (events.ts): each row's id is its seq, so rows are appended in the order
 // of the changes, and a change records where it put the message (its target) for the reactors.
-import { NowsmsError, type MessageStatus, type StatusChange } from '../../core/index.ts';
+import { NowsmsError, type MessageStatus, type StatusChange } from 'nowsms';
 import { insertRows, updateRows } from './bulk.ts';
 import type { Param, Sql } from './sqlite.ts';
 

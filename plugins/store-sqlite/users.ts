@@ -8,7 +8,7 @@
 //   `users_version` (triggers, migration 3). A cache older than USERS_RECHECK_MS is checked against it
 //   before use (one small query), and read again only when it changed. So another process's change is
 //   seen at most USERS_RECHECK_MS after it committed.
-import type { StoredUser, UserStore } from '../../core/index.ts';
+import type { StoredUser, UserStore } from 'nowsms';
 import type { ReadQueue } from './read-queue.ts';
 import { USER_SELECT, userFromRow, userParams, type UserRow } from './rows.ts';
 import type { WriteQueue } from './write-queue.ts';

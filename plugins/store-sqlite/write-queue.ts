@@ -6,7 +6,7 @@
 //   together, a few multi-row statements for all of them, with no savepoint each. The kind rejects the
 //   jobs it can tell are bad before writing anything for them (a user over a limit); if a statement still
 //   fails, the group is undone and each of its jobs runs alone in its own SAVEPOINT, so only the culprit fails.
-import { NowsmsError } from '../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import { storeError, type Db, type Sql } from './sqlite.ts';
 import { takeAppended } from './status.ts';
 

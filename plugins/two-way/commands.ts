@@ -1,5 +1,5 @@
 // The command table: which command a received message goes to.
-import { matchesMask, type Message } from '../../core/index.ts';
+import { matchesMask, type Message } from 'nowsms';
 import { commandName, mailtoOf, type CommandOptions } from './options.ts';
 import { commandText, splitKeyword } from './placeholders.ts';
 

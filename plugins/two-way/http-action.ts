@@ -1,6 +1,6 @@
 // An HTTP command: GET with the placeholders in the URL, or POST as a form, JSON or multipart; the answer,
 // NowSMS's outcome rules, redirects to a send URL taken as the reply.
-import { signatureOf, type Message } from '../../core/index.ts';
+import { signatureOf, type Message } from 'nowsms';
 import type { Command } from './commands.ts';
 import { excerpt, type Answer, type Outcome } from './outcome.ts';
 import { expand, PLACEHOLDERS, type Values } from './placeholders.ts';

@@ -1,6 +1,6 @@
 // The 2-way plug-in: received messages whose first word matches a command go to it (an HTTP URL, a local
 // program, a mailto:); the answer goes back to the sender as an SMS. See README.md.
-import { definePlugin, parseOptions, type ConnectionState, type NowsmsPlugin } from '../../core/index.ts';
+import { definePlugin, parseOptions, type ConnectionState, type NowsmsPlugin } from 'nowsms';
 import { matchCommand, resolveCommands } from './commands.ts';
 import { mailer } from './mail-action.ts';
 import { checkCommands, optionsSchema, type TwoWayOptions } from './options.ts';

@@ -1,7 +1,7 @@
 // mailto: an address outside the gateway's domains: an e-mail through the configured smarthost, from the
 // sender's number at the SMS (or MMS) domain, so that the recipient's Reply sends an SMS back.
 import nodemailer from 'nodemailer';
-import { emailAddressFor, subjectFor, textOf, type Message } from '../../core/index.ts';
+import { emailAddressFor, subjectFor, textOf, type Message } from 'nowsms';
 import type { ResolvedOptions } from './options.ts';
 import { excerpt, type Outcome } from './outcome.ts';
 

@@ -1,7 +1,7 @@
 // The plug-in's options and its command table, validated when the config loads (errors name the field).
 import path from 'node:path';
 import { z } from 'zod';
-import { NowsmsError } from '../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import { unknownPlaceholders } from './placeholders.ts';
 
 const keyword = z

@@ -1,5 +1,5 @@
 // NowSMS's 2-way placeholders (@@SENDER@@ and friends): checked when the config loads, filled in per message.
-import { textOf, type Message } from '../../core/index.ts';
+import { textOf, type Message } from 'nowsms';
 
 /** Every placeholder a command may use (upper case; matched case-insensitively). */
 export const PLACEHOLDERS = [

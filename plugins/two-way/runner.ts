@@ -2,7 +2,7 @@
 // `received`, target command), runs it, records the outcome in the message's history and sends the answer
 // back. Retries wait on timers, and are found again at start from the messages left `retrying`.
 import type nodemailer from 'nodemailer';
-import { FOLLOW_BATCH, isNowsmsError, planSms, type Message, type NewMessage, type PluginApi, type StatusChange } from '../../core/index.ts';
+import { FOLLOW_BATCH, isNowsmsError, planSms, type Message, type NewMessage, type PluginApi, type StatusChange } from 'nowsms';
 import type { Command } from './commands.ts';
 import { callHttp } from './http-action.ts';
 import { sendMail } from './mail-action.ts';

@@ -1,6 +1,6 @@
 // An m-delivery-ind (or m-read-orig-ind) from the MMSC, in a WAP push like a notification: the outcome of an
 // MMS this connection sent, found by the Message-ID its m-send-conf gave (the remote id).
-import { SendError, type MmsPdu, type SendResult } from '../../../core/index.ts';
+import { SendError, type MmsPdu, type SendResult } from 'nowsms';
 import type { Mm1Deps } from './transport.ts';
 
 const OUTCOMES: Record<string, 'delivered' | 'undeliverable' | 'pending'> = {

@@ -20,7 +20,7 @@ import {
   type NewMessage,
   type QueueEntry,
   type SendResult,
-} from '../../../core/index.ts';
+} from 'nowsms';
 import { Mm1HttpError, MMS_CONTENT_TYPE } from './http.ts';
 import type { Mm1Deps } from './transport.ts';
 

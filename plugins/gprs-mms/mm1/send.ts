@@ -2,7 +2,7 @@
 // MMSC URL, From as the Insert-address-token (the MMSC writes the SIM's number, as it does for a phone), the
 // recipient as <number>/TYPE=PLMN; the m-send-conf's Response-Status says sent, try again, or never.
 // The Message-ID it gives is kept as the remote id: the later m-delivery-ind names it.
-import { SendError, decodeMms, encodeMms, responseStatusClass, withSenderMarker, type Message, type MmsPdu, type SendResult } from '../../../core/index.ts';
+import { SendError, decodeMms, encodeMms, responseStatusClass, withSenderMarker, type Message, type MmsPdu, type SendResult } from 'nowsms';
 import { Mm1HttpError } from './http.ts';
 import type { Mm1Deps } from './transport.ts';
 

@@ -1,6 +1,6 @@
 // What the MM1 transactions share: the options, the HTTP request over the data link, the connection's
 // context (to submit and report), counters.
-import type { ConnectionContext, Logger } from '../../../core/index.ts';
+import type { ConnectionContext, Logger } from 'nowsms';
 import type { ResolvedGprsMmsOptions } from '../options.ts';
 import type { Mm1Answer } from './http.ts';
 

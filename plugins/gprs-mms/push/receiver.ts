@@ -6,7 +6,7 @@
 // (segments stored durably before they are acknowledged, any order, a repeated segment replacing itself),
 // so what arrives is one whole message. What core/reassembly delivers after its timeout with segments
 // missing is marked incomplete; a push with a hole in it is dropped here, never parsed.
-import { binarySmsOf, type Address, type Logger, type Message, type PortSms, type SmsTransport } from '../../../core/index.ts';
+import { binarySmsOf, type Address, type Logger, type Message, type PortSms, type SmsTransport } from 'nowsms';
 import { WapPushError, isWapPushError } from './errors.ts';
 import { isMmsPush, parseWapPush, type WapPush } from './wap-push.ts';
 

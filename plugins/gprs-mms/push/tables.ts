@@ -1,7 +1,7 @@
 // The WINA registries a push header refers to by number (WAP-230-WSP Appendix A, kept up to date by WINA /
 // OMNA): well-known content types (core's, shared with the MMS codec), push application ids, and the typed
 // parameters of a content type.
-import { wspContentType } from '../../../core/index.ts';
+import { wspContentType } from 'nowsms';
 
 /** The MMS notification's content type, well-known 0x3E. */
 export const MMS_CONTENT_TYPE = 'application/vnd.wap.mms-message';

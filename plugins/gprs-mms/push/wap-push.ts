@@ -1,7 +1,7 @@
 // The WSP Push PDU a WAP push SMS carries (WAP-230-WSP §8.2.4.1, connectionless: TID first): transaction
 // id, PDU type, HeadersLen, the content type, the headers, and the data, which for MMS is the
 // m-notification-ind (decoded elsewhere). Parsing is total: a result or a WapPushError with the offset.
-import { WspReader, isMmsError } from '../../../core/index.ts';
+import { WspReader, isMmsError } from 'nowsms';
 import { WapPushError } from './errors.ts';
 import { MMS_APPLICATION_ID, MMS_CONTENT_TYPE, applicationIdOf, contentTypeOf, parameterNameOf } from './tables.ts';
 

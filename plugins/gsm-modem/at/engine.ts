@@ -3,7 +3,7 @@
 // the pending command's answer goes to the unsolicited handler. Out of step (a timeout, a final nobody
 // asked for, an OK missing the line it must carry) the engine refuses work until sync() has realigned it,
 // because an answer taken for the wrong command could make us delete a message we never read.
-import type { Logger } from '../../../core/index.ts';
+import type { Logger } from 'nowsms';
 import { finalResult, isBareUnsolicited, isEcho, isTwoLineUnsolicited, type FinalResult } from './classify.ts';
 import { AtClosedError, AtCommandError, AtTimeoutError } from './errors.ts';
 import { LineSplitter, type LineEvent } from './lines.ts';

@@ -1,7 +1,7 @@
 // A PDU read from the modem, decoded into what the gateway acts on: a received message (or one segment of
 // one), a status report, or a message of our own stored on the SIM (not ours to take). Decoding is
 // lenient: a receiver would rather show a slightly damaged text than leave it on the SIM forever.
-import { decodePdu, transportOfUdh, type DecodedDeliver, type DecodedPdu, type SmsTransport } from '../../../core/index.ts';
+import { decodePdu, transportOfUdh, type DecodedDeliver, type DecodedPdu, type SmsTransport } from 'nowsms';
 import { hasSmscPrefix } from './stored.ts';
 
 export interface InboundDeliver {

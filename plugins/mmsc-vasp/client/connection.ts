@@ -6,7 +6,7 @@
 // sends nothing meanwhile, then the next send is the probe.
 import http from 'node:http';
 import https from 'node:https';
-import { SendError, type Connection, type ConnectionState, type PluginApi, type QueueEntry, type SendResult } from '../../../core/index.ts';
+import { SendError, type Connection, type ConnectionState, type PluginApi, type QueueEntry, type SendResult } from 'nowsms';
 import { buildMm7 } from '../mm7/index.ts';
 import type { ResolvedMm7ClientOptions } from './options.ts';
 import { CONFIG_PAUSE_MS, outcomeOf, type LinkEffect } from './outcome.ts';

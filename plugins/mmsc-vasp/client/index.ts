@@ -1,5 +1,5 @@
 // Outbound MM7: the gateway as a VASP of an operator MMSC (see ../README.md). One plug-in per MMSC.
-import { definePlugin, parseOptions, type NowsmsPlugin } from '../../../core/index.ts';
+import { definePlugin, parseOptions, type NowsmsPlugin } from 'nowsms';
 import { mm7ClientConnection } from './connection.ts';
 import { optionsSchema, type Mm7ClientOptions } from './options.ts';
 

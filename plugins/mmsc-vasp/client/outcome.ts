@@ -12,7 +12,7 @@
 // - HTTP 429: throttled for Retry-After (or 5 s). HTTP 400/413/415/422 without a Fault: the MMSC refuses
 //   this request: permanent. HTTP 5xx without a Fault, a body that is no MM7, no answer, a reset or
 //   refused connection, a timeout: temporary.
-import { SendError, type SendResult } from '../../../core/index.ts';
+import { SendError, type SendResult } from 'nowsms';
 import { failureOf, isMm7Error, isSuccess, parseMm7, statusText, type Mm7Message, type Mm7Status } from '../mm7/index.ts';
 import type { Answer } from './post.ts';
 

@@ -4,7 +4,7 @@
 // Addresses: TS 23.140's Number is the digits of the number, so an international "+447700900123" goes as
 // <Number>447700900123</Number> (as in the published MMSC examples); up to 6 digits is a <ShortCode>, as is
 // an alphanumeric sender; an e-mail address is an <RFC2822Address>.
-import { SendError, withSenderMarker, type Message } from '../../../core/index.ts';
+import { SendError, withSenderMarker, type Message } from 'nowsms';
 import type { Mm7Address, SubmitReq } from '../mm7/types.ts';
 import type { ResolvedMm7ClientOptions } from './options.ts';
 

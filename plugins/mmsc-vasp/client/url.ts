@@ -1,7 +1,7 @@
 // `http(s)://<vaspid>:<password>@host:port/path?vasid=..&servicecode=..&version=..`: one MMSC in one
 // environment variable (NOWSMS_MMSC_URL). Unknown parameters are an error, so a misspelt one does not
 // silently do nothing. The credentials leave the URL: they go as HTTP Basic, never in the request line.
-import { NowsmsError } from '../../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import { isMm7Version } from '../mm7/versions.ts';
 import type { Mm7ClientOptions } from './options.ts';
 

@@ -4,7 +4,7 @@
 // part first, then the MMS content as one part (multipart/related when it has a SMIL presentation, else
 // multipart/mixed) that the SOAP Content element references by href="cid:...".
 import { randomBytes } from 'node:crypto';
-import type { Part } from '../../../core/index.ts';
+import type { Part } from 'nowsms';
 import { paramValue, parseContentType, writeMultipart, type WritePart } from './multipart.ts';
 import type { Mm7Address, Mm7Fault, Mm7Http, Mm7Message, Mm7Recipients, Mm7Status, Mm7Version } from './types.ts';
 import { statusText } from './status.ts';

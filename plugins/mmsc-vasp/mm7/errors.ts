@@ -1,6 +1,6 @@
 // What the codec throws for a request it will not read: the MM7 status to answer with and whether the
 // answer is a SOAP Fault (nothing usable could be read) or the request's own Rsp carrying the status.
-import { NowsmsError } from '../../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import type { Mm7Status } from './types.ts';
 import { statusText } from './status.ts';
 

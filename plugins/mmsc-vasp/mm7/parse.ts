@@ -5,7 +5,7 @@
 // or a mandatory element that is missing, 2007 Message format corrupt for an element whose value is not in
 // its format, 4003 for an operation we do not implement, 4002 for an MM7 schema release we do not know,
 // 2004 Multimedia content refused for content that cannot be read (broken nested multipart, href to nothing).
-import type { Part } from '../../../core/index.ts';
+import type { Part } from 'nowsms';
 import { Mm7Error, type Mm7Operation } from './errors.ts';
 import { decodeTransfer, MultipartError, parseContentType, splitMultipart, stripAngles, type MimePart } from './multipart.ts';
 import type {

@@ -1,7 +1,7 @@
 // The MM7 messages (3GPP TS 23.140, SOAP over HTTP) as the rest of the plug-in sees them: plain objects,
 // whatever namespace prefix, element order or schema release they arrived in. The codec (parse.ts,
 // build.ts) is the only place that knows XML and MIME.
-import type { Part } from '../../../core/index.ts';
+import type { Part } from 'nowsms';
 
 /** The schema releases we read; we write exactly the one configured. */
 export type Mm7Version =

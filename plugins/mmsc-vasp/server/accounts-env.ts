@@ -1,7 +1,7 @@
 // NOWSMS_MM7_ACCOUNTS in the example config: `name:password:routeToUser` entries, comma-separated, so one
 // environment variable declares the VASP accounts. The password is everything between the first and the
 // last colon (it may hold colons, not commas); routeToUser may be empty or left out with its colon.
-import { NowsmsError } from '../../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import type { Mm7ServerOptions } from './options.ts';
 
 type Account = NonNullable<Mm7ServerOptions['accounts']>[number];

@@ -1,6 +1,6 @@
 // One authenticated MM7 request, from its bytes to its answer: parse (the codec), act (commit MMS, apply
 // reports), answer with the matching Rsp. Nothing is answered 1000 before the store has committed it.
-import { type Accepted, type ConnectionContext, type Logger, type NewMessage } from '../../../core/index.ts';
+import { type Accepted, type ConnectionContext, type Logger, type NewMessage } from 'nowsms';
 import { buildMm7, isMm7Error, parseMm7, statusText } from '../mm7/index.ts';
 import type {
   DeliverReq,

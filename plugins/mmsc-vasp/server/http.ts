@@ -7,7 +7,7 @@
 // deadline bounds that too.
 import http from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { HttpDoor, type ListenSettings, type Logger, type Server } from '../../../core/index.ts';
+import { HttpDoor, type ListenSettings, type Logger, type Server } from 'nowsms';
 import type { Mm7Http } from '../mm7/types.ts';
 import type { Mm7Account } from './accounts.ts';
 

@@ -9,7 +9,7 @@ import {
   type ConnectionState,
   type NowsmsPlugin,
   type Server,
-} from '../../../core/index.ts';
+} from 'nowsms';
 import { Accounts } from './accounts.ts';
 import { handleMm7, type Mm7Counters } from './handle.ts';
 import { listenMm7, type LoginOutcome } from './http.ts';

@@ -1,6 +1,6 @@
 // The inbound MM7 endpoint's options, validated at boot so a typo names its field (plugins.mm7-server.<field>).
 import { z } from 'zod';
-import { serverOptionsShape } from '../../../core/index.ts';
+import { serverOptionsShape } from 'nowsms';
 import type { Mm7Version } from '../mm7/types.ts';
 
 const VERSIONS = [

@@ -1,6 +1,6 @@
 // What the store's answer means in MM7 (3GPP TS 23.140 status codes), and what an MMSC's MMStatus means
 // for a message we sent.
-import { isNowsmsError, type DeliveryReport } from '../../../core/index.ts';
+import { isNowsmsError, type DeliveryReport } from 'nowsms';
 
 /**
  * The MM7 status for a refused submission. A temporary refusal is 4006 "Service unavailable" (the MMSC

@@ -11,7 +11,7 @@ import {
   type PluginApi,
   type QueueEntry,
   type SendResult,
-} from '../../../core/index.ts';
+} from 'nowsms';
 import type { GoodFrame } from '../shared/framing.ts';
 import { canonicalId } from '../shared/ids.ts';
 import { handleInbound, submitter, type InboundCounters } from './inbound.ts';

@@ -2,7 +2,7 @@
 // an MO message. Either way the SMSC gets its response only once the outcome is on disk, so an SMSC that
 // sees no response redelivers instead of the gateway losing it.
 import smpp from 'smpp';
-import { acceptSegment, isNowsmsError, segmentKey, type ConnectionContext, type Logger, type NewMessage, type Part } from '../../../core/index.ts';
+import { acceptSegment, isNowsmsError, segmentKey, type ConnectionContext, type Logger, type NewMessage, type Part } from 'nowsms';
 import { fromWire } from '../shared/address.ts';
 import { readUserData } from '../shared/encoding.ts';
 import type { GoodFrame } from '../shared/framing.ts';

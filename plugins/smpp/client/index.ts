@@ -1,5 +1,5 @@
 // SMPP v3.4 client connections to operator SMSCs (see README.md): one plug-in per SMSC bind.
-import { definePlugin, parseOptions, type NowsmsPlugin } from '../../../core/index.ts';
+import { definePlugin, parseOptions, type NowsmsPlugin } from 'nowsms';
 import { smppClientConnection } from './connection.ts';
 import { optionsSchema, type SmppClientOptions } from './options.ts';
 

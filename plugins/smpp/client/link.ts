@@ -5,7 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
 import smpp, { type PDU } from 'smpp';
-import type { Logger } from '../../../core/index.ts';
+import type { Logger } from 'nowsms';
 import type { GoodFrame } from '../shared/framing.ts';
 import { statusName } from '../shared/status.ts';
 import type { ResolvedClientOptions } from './options.ts';

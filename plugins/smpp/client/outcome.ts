@@ -1,7 +1,7 @@
 // What a failed submit means for the message (PRODUCT.md's defaults): some statuses fail it for good,
 // throttling and a full queue pause the connection without spending an attempt, the rest are retried.
 import smpp from 'smpp';
-import { isSendError, SendError } from '../../../core/index.ts';
+import { isSendError, SendError } from 'nowsms';
 import { statusName } from '../shared/status.ts';
 import { RequestError } from './session.ts';
 

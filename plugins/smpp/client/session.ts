@@ -3,7 +3,7 @@
 // reconnecting are link.ts's job; what the PDUs mean is the connection's.
 import type { Socket } from 'node:net';
 import smpp, { type PDU, type PDUFields, type CommandName } from 'smpp';
-import type { Logger } from '../../../core/index.ts';
+import type { Logger } from 'nowsms';
 import { flushWrites, writeBatched } from '../shared/batched-write.ts';
 import { PduReader, type GoodFrame } from '../shared/framing.ts';
 import { statusName } from '../shared/status.ts';

@@ -1,7 +1,7 @@
 // A queued message as submit_sm PDUs: sender and recipient with their TON/NPI, the user data cut in the
 // configured long-message form, registered_delivery from the message or the connection's default.
 import type { PDUFields } from 'smpp';
-import { smsOf, type Message } from '../../../core/index.ts';
+import { smsOf, type Message } from 'nowsms';
 import { toWire, type AddressRules } from '../shared/address.ts';
 import { planSegments } from '../shared/encoding.ts';
 import { contentOf, registeredDeliveryOf } from '../shared/meta.ts';

@@ -1,7 +1,7 @@
 // `smpp://<system_id>:<password>@<host>:<port>?tls=1&window=N&throughput=N&receipts=1`: one SMSC in one
 // environment variable (NOWSMS_SMSC_URL). Parsed into client options; unknown parameters are an error,
 // so a misspelt one does not silently do nothing.
-import { NowsmsError } from '../../../core/index.ts';
+import { NowsmsError } from 'nowsms';
 import type { SmppClientOptions } from './options.ts';
 
 type UrlOptions = Pick<SmppClientOptions, 'host' | 'port' | 'systemId' | 'password' | 'tls' | 'window' | 'throughput' | 'registeredDelivery'>;

@@ -11,7 +11,7 @@
 //                                            -> ESME_RBINDFAIL, and the connection is closed
 // After security.authFailuresPerSession failed binds on one connection, it is closed too.
 import smpp, { type PDU } from 'smpp';
-import { isAuthLocked, type LoginRefusal, type StoredUser } from '../../../core/index.ts';
+import { isAuthLocked, type LoginRefusal, type StoredUser } from 'nowsms';
 import type { ServerContext } from './context.ts';
 import type { BindMode, Session } from './session.ts';
 

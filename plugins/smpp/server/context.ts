@@ -1,5 +1,5 @@
 // What the server's parts need from the gateway. index.ts builds it from the PluginApi.
-import type { Accepted, Auth, Logger, NewMessage, ResolvedConfig, Stores } from '../../../core/index.ts';
+import type { Accepted, Auth, Logger, NewMessage, ResolvedConfig, Stores } from 'nowsms';
 import type { ResolvedSmppServerOptions } from './options.ts';
 
 /** The connection id, the `via` of every message the server takes in, and the first part of its segment keys. */

@@ -2,7 +2,7 @@
 // coding 0) when every character has a GSM code, else UCS-2 (8); a binary part as it came; a long message
 // cut as the `longMessages` option says; a receipt as SMPP 3.4 Appendix B describes it.
 import type { PDUFields } from 'smpp';
-import { textOf, type Message } from '../../../core/index.ts';
+import { textOf, type Message } from 'nowsms';
 import { DEFAULT_ADDRESS_RULES, toWire } from '../shared/address.ts';
 import { planSegments, type LongMessages } from '../shared/encoding.ts';
 import { contentOf } from '../shared/meta.ts';

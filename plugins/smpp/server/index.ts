@@ -1,14 +1,6 @@
 // The SMPP server: applications bind with a user's name and password, submit messages, and receive the
 // messages routed to that user and the receipts of their submits (see README.md).
-import {
-  definePlugin,
-  loadCertificate,
-  NowsmsError,
-  parseOptions,
-  refuseRenamedOptions,
-  type ConnectionState,
-  type NowsmsPlugin,
-} from '../../../core/index.ts';
+import { definePlugin, loadCertificate, NowsmsError, parseOptions, refuseRenamedOptions, type ConnectionState, type NowsmsPlugin } from 'nowsms';
 import { CONNECTION_ID, newCounters, type ServerContext } from './context.ts';
 import { dispatcher } from './dispatch.ts';
 import { Intake } from './intake.ts';

@@ -3,7 +3,7 @@
 // message commits the whole message, and its answer carries the gateway's message id. The other segments
 // are answered with ids of their own, which the message keeps (`meta.smppSegmentIds`) so that each
 // submit_sm gets its receipt. Segment keys carry the user: two users' references never meet.
-import { isNowsmsError, joinSegments, acceptSegment, newMessageId, segmentKey, segmentKeyPrefix, type NewMessage, type Segment } from '../../../core/index.ts';
+import { isNowsmsError, joinSegments, acceptSegment, newMessageId, segmentKey, segmentKeyPrefix, type NewMessage, type Segment } from 'nowsms';
 import type { Concat } from '../shared/encoding.ts';
 import { CONNECTION_ID, type ServerContext } from './context.ts';
 

@@ -1,6 +1,6 @@
 // The listening side: the core's front door (plain port, optional TLS port, session caps, bind deadline)
 // running SMPP sessions, and a stop that unbinds every client before closing.
-import { serve, type ListenSettings, type Server } from '../../../core/index.ts';
+import { serve, type ListenSettings, type Server } from 'nowsms';
 import type { ServerContext } from './context.ts';
 import { Session, type SessionEvents, type SessionSettings } from './session.ts';
 

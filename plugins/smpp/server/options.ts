@@ -1,6 +1,6 @@
 // The plug-in's options, validated at boot so a typo names its field (plugins.smpp-server.<field>).
 import { z } from 'zod';
-import { serverOptionsShape } from '../../../core/index.ts';
+import { serverOptionsShape } from 'nowsms';
 
 const seconds = z.number().positive();
 

@@ -1,6 +1,6 @@
 // query_sm: the state of one of the user's own messages, from the store.
 import smpp, { type PDU } from 'smpp';
-import type { MessageStatus } from '../../../core/index.ts';
+import type { MessageStatus } from 'nowsms';
 import type { ServerContext } from './context.ts';
 import type { Session } from './session.ts';
 

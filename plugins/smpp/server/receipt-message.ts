@@ -2,7 +2,7 @@
 // `meta.receiptFor`, committed like any received SMS. So a receipt is durable the moment it is made, waits
 // in the user's mailbox while the user is not bound, and leaves it only on deliver_sm_resp OK, by the same
 // path as every other message. The SMPP details it needs at delivery time ride in `meta.smppReceipt`.
-import { textOf, type Message, type NewMessage } from '../../../core/index.ts';
+import { textOf, type Message, type NewMessage } from 'nowsms';
 import { formatReceipt, MESSAGE_STATE } from '../shared/receipt.ts';
 import { CONNECTION_ID } from './context.ts';
 

@@ -4,7 +4,7 @@
 // The reactor's cursor is in the store: a status committed while the gateway was down, by another process
 // or just before a crash gets its receipt at the next start; the receipts' idempotency keys keep a change
 // handed over twice (at least once) from making two.
-import { isNowsmsError, smsOf, type MessageStatus, type NewMessage, type StatusChange } from '../../../core/index.ts';
+import { isNowsmsError, smsOf, type MessageStatus, type NewMessage, type StatusChange } from 'nowsms';
 import { registeredDeliveryOf } from '../shared/meta.ts';
 import { CONNECTION_ID, type ServerContext } from './context.ts';
 import { receiptMessages, type FinalStatus } from './receipt-message.ts';

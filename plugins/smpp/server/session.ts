@@ -4,7 +4,7 @@
 // alone), a client that does not read our answers stops being read too, and a silent one is closed.
 import type net from 'node:net';
 import smpp, { type CommandName, type PDU, type PDUFields } from 'smpp';
-import type { StoredUser } from '../../../core/index.ts';
+import type { StoredUser } from 'nowsms';
 import { flushWrites, writeBatched } from '../shared/batched-write.ts';
 import { PduReader, type GoodFrame } from '../shared/framing.ts';
 

@@ -1,7 +1,7 @@
 // The gateway's coded errors as submit_sm_resp command_status. A temporary failure must read as one to
 // the client (it retries), a permanent one must not be retried.
 import smpp from 'smpp';
-import { isNowsmsError } from '../../../core/index.ts';
+import { isNowsmsError } from 'nowsms';
 
 export function submitStatus(err: unknown): number {
   if (!isNowsmsError(err)) return smpp.ESME_RSYSERR;

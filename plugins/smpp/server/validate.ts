@@ -1,7 +1,7 @@
 // A submit_sm, checked and read into a message (or one segment of one). Every refusal has the SMPP 3.4
 // status that names what is wrong, so a client's log says what to fix.
 import smpp from 'smpp';
-import { senderFor, type NewMessage, type Part, type ResolvedConfig, type StoredUser } from '../../../core/index.ts';
+import { senderFor, type NewMessage, type Part, type ResolvedConfig, type StoredUser } from 'nowsms';
 import { fromWire } from '../shared/address.ts';
 import { alphabetOf, ESM_UDHI, readUserData, splitUdh, type Concat } from '../shared/encoding.ts';
 import type { GoodFrame } from '../shared/framing.ts';

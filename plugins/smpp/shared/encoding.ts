@@ -2,7 +2,7 @@
 // and how a long message is cut for each of the three SMPP forms (UDH concatenation, SAR TLVs,
 // message_payload). GSM 7-bit travels unpacked over SMPP (one septet per octet, SMPP v3.4 §5.2.19):
 // the SMSC packs it for the air interface.
-import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, gsm7Length, isGsm7, planSms } from '../../../core/index.ts';
+import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, gsm7Length, isGsm7, planSms } from 'nowsms';
 
 export type Alphabet = 'gsm7' | 'ascii' | 'latin1' | 'ucs2' | 'binary';
 

@@ -12,7 +12,7 @@ import {
   type Message,
   type SmsReceiptRequest,
   type SmsTransport,
-} from '../../../core/index.ts';
+} from 'nowsms';
 import type { Alphabet, Content } from './encoding.ts';
 
 export const BINARY_CONTENT_TYPE = SMS_BINARY_CONTENT_TYPE;
