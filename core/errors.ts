@@ -2,29 +2,36 @@
 // Recognise them with isNowsmsError / isSendError (or instanceof, which answers by brand here): see brand.ts.
 import { brand, hasBrand, isInstance } from './brand.ts';
 
-export type ErrorCode =
-  | 'NOWSMS_ERR_CONFIG'
-  | 'NOWSMS_ERR_PLUGIN'
-  | 'NOWSMS_ERR_FROZEN'
-  | 'NOWSMS_ERR_STORE'
-  | 'NOWSMS_ERR_NO_STORE'
-  | 'NOWSMS_ERR_USER'
-  | 'NOWSMS_ERR_AUTH'
-  | 'NOWSMS_ERR_AUTH_LOCKED'
-  | 'NOWSMS_ERR_ADDRESS'
-  | 'NOWSMS_ERR_TOO_LONG'
-  | 'NOWSMS_ERR_TOO_BIG'
-  | 'NOWSMS_ERR_CONTENT_TYPE'
-  | 'NOWSMS_ERR_LIMIT'
-  | 'NOWSMS_ERR_REJECTED'
-  | 'NOWSMS_ERR_HOOK_TIMEOUT'
-  | 'NOWSMS_ERR_SEND'
-  | 'NOWSMS_ERR_USAGE'
-  | 'NOWSMS_ERR_UNKNOWN_COMMAND'
-  | 'NOWSMS_ERR_BAD_REQUEST'
-  | 'NOWSMS_ERR_NOT_FOUND'
-  | 'NOWSMS_ERR_CONFLICT'
-  | 'NOWSMS_ERR_INTERNAL';
+/**
+ * The error codes, by name. A plug-in adds its own by declaration merging, so its errors are coded like core's:
+ * `declare module 'nowsms' { interface ErrorCodes { MYPLUGIN_ERR_QUOTA: true } }`.
+ */
+export interface ErrorCodes {
+  NOWSMS_ERR_CONFIG: true;
+  NOWSMS_ERR_PLUGIN: true;
+  NOWSMS_ERR_FROZEN: true;
+  NOWSMS_ERR_STORE: true;
+  NOWSMS_ERR_NO_STORE: true;
+  NOWSMS_ERR_USER: true;
+  NOWSMS_ERR_AUTH: true;
+  NOWSMS_ERR_AUTH_LOCKED: true;
+  NOWSMS_ERR_ADDRESS: true;
+  NOWSMS_ERR_TOO_LONG: true;
+  NOWSMS_ERR_TOO_BIG: true;
+  NOWSMS_ERR_CONTENT_TYPE: true;
+  NOWSMS_ERR_LIMIT: true;
+  NOWSMS_ERR_REJECTED: true;
+  NOWSMS_ERR_HOOK_TIMEOUT: true;
+  NOWSMS_ERR_SEND: true;
+  NOWSMS_ERR_USAGE: true;
+  NOWSMS_ERR_UNKNOWN_COMMAND: true;
+  NOWSMS_ERR_BAD_REQUEST: true;
+  NOWSMS_ERR_NOT_FOUND: true;
+  NOWSMS_ERR_CONFLICT: true;
+  NOWSMS_ERR_INTERNAL: true;
+}
+
+export type ErrorCode = keyof ErrorCodes & string;
 
 export class NowsmsError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -2,7 +2,8 @@
 export * from './types.ts';
 export * from './errors.ts';
 export { SIGNATURE_HEADER, signatureOf, verifySignature } from './signature.ts';
-export * from './hooks.ts';
+// The hooks a plug-in taps, never how the gateway makes or freezes them.
+export { DEFAULT_HOOK_TIMEOUT_MS, SeriesHook, ParallelHook, FirstResultHook, WaterfallHook, type GatewayHooks } from './hooks.ts';
 export { FOLLOW_BATCH, FOLLOW_POLL_MS, type Reactor } from './events.ts';
 export type { Logger, LogLevel } from './log.ts';
 export { envPort } from './env.ts';

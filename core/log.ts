@@ -1,6 +1,6 @@
 // One structured line per event; a human format when stdout is a terminal.
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import { logTail } from './log-tail.ts';
 
 export type Logger = Pick<PinoLogger, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'child' | 'level'>;
@@ -17,6 +17,8 @@ export function createLogger(opts: { level?: LogLevel; pretty?: boolean; destina
       { level, stream: logTail },
     ]);
   if (human) {
+    // Loaded only for a terminal: a gateway run as a service never needs it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     return pino({ level }, tee(pretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })));
   }
   return pino({ level, base: undefined }, tee(opts.destination ?? pino.destination({ sync: false })));

@@ -7,7 +7,7 @@ import type { ModemSmsService } from './modem-sms.ts';
 
 /**
  * The known services, by name. A plug-in that offers a new one declares it by declaration merging:
- * `declare module '<path to core/index.ts>' { interface ServiceMap { 'my-service': MyService } }`.
+ * `declare module 'nowsms' { interface ServiceMap { 'my-service': MyService } }`.
  */
 export interface ServiceMap {
   /** A GSM modem's SMS side: binary SMS with ports out, port-addressed SMS in (see plugins/gsm-modem). */

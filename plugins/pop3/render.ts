@@ -2,7 +2,8 @@
 // made (a cached rendition and a fresh one must agree, and LIST sizes promised once never change), so
 // nothing random may go in: the MIME boundary is derived from the message id.
 import { createHash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { createRequire } from 'node:module';
+import type MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { emailAddressFor, isSmil, subjectFor, textOf, type Message, type Part, type User } from 'nowsms';
 
@@ -44,7 +45,9 @@ export async function renderMessage(message: Message, ctx: RenderContext): Promi
     disableFileAccess: true,
     disableUrlAccess: true,
   };
-  const bytes = await new MailComposer(options).compile().build();
+  // Loaded at the first RETR of a message not rendered before, not with the plug-in.
+  const Composer = createRequire(import.meta.url)('nodemailer/lib/mail-composer/index.js') as typeof MailComposer;
+  const bytes = await new Composer(options).compile().build();
   return bytes.subarray(-2).equals(CRLF) ? bytes : Buffer.concat([bytes, CRLF]);
 }
 

@@ -1,6 +1,7 @@
 // mailto: an address outside the gateway's domains: an e-mail through the configured smarthost, from the
 // sender's number at the SMS (or MMS) domain, so that the recipient's Reply sends an SMS back.
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailer from 'nodemailer';
 import { emailAddressFor, subjectFor, textOf, type Message } from 'nowsms';
 import type { ResolvedOptions } from './options.ts';
 import { excerpt, type Outcome } from './outcome.ts';
@@ -8,7 +9,9 @@ import { excerpt, type Outcome } from './outcome.ts';
 export type Smarthost = NonNullable<ResolvedOptions['smarthost']>;
 
 export function mailer(s: Smarthost, timeoutMs: number): nodemailer.Transporter {
-  return nodemailer.createTransport({
+  // Loaded with the first smarthost, not with the plug-in.
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
+  return createTransport({
     host: s.host,
     port: s.port,
     secure: s.secure,

@@ -2,25 +2,29 @@
 // names in lower case (MMSCs disagree on prefixes and, now and then, on case), entities decoded by us in
 // one pass (the five XML ones and character references: no DOCTYPE is ever read, so no other entity can
 // exist, and nothing expands).
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 
 export type XValue = string | XNode | XValue[];
 export interface XNode {
   [key: string]: XValue;
 }
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+// Loaded at the first MM7 request, not with the plug-in: a gateway that never speaks MM7 keeps its memory.
+let parser: XMLParser | undefined;
+const newParser = () =>
+  new (createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser({
+    removeNSPrefix: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  });
 
 /** true when the text carries a DOCTYPE or an ENTITY declaration: refused before any parsing. */
 export function hasDeclarations(xml: string): boolean {
@@ -29,7 +33,7 @@ export function hasDeclarations(xml: string): boolean {
 
 /** Parses XML into lower-cased, prefix-free objects. Throws on what fast-xml-parser cannot read. */
 export function parseXml(xml: string): XNode {
-  const raw = parser.parse(xml) as unknown;
+  const raw = (parser ??= newParser()).parse(xml) as unknown;
   const node = normalize(raw);
   return typeof node === 'object' && !Array.isArray(node) ? node : {};
 }
