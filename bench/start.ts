@@ -26,7 +26,8 @@ const START_TARGET = 0.5;
 interface Variant {
   name: string;
   repo: string;
-  nodeArgs: string[];
+  /** NODE_OPTIONS for the gateway. */
+  nodeOptions?: string;
 }
 
 interface Sample {
@@ -95,12 +96,11 @@ async function once(v: Variant, idleSeconds: number): Promise<Sample> {
     NOWSMS_LOG_LEVEL: 'info',
   };
   const t0 = performance.now();
-  const child = startChild(
-    `gateway (${v.name})`,
-    process.execPath,
-    [...v.nodeArgs, path.join(v.repo, 'bin/nowsms.js'), 'start', '--config', path.join(v.repo, 'nowsms.config.ts')],
-    { cwd: tmp, env },
-  );
+  // The bin itself, as an installed `nowsms start` runs (its #! line carries its node flags).
+  const child = startChild(`gateway (${v.name})`, path.join(v.repo, 'bin/nowsms.js'), ['start', '--config', path.join(v.repo, 'nowsms.config.ts')], {
+    cwd: tmp,
+    env: v.nodeOptions ? { ...env, NODE_OPTIONS: v.nodeOptions } : env,
+  });
   try {
     let startMs = NaN;
     while (Number.isNaN(startMs)) {
@@ -127,10 +127,10 @@ async function main() {
   installCleanup();
   if (!existsSync(path.join(REPO, 'dist/core/cli.js'))) throw new Error('no dist/: run `npm run build` first (npm run bench:start does)');
   const variants: Variant[] = [
-    { name: 'built (dist/)', repo: REPO, nodeArgs: [] },
-    { name: 'sources via tsx', repo: REPO, nodeArgs: ['--conditions=nowsms-source'] },
+    { name: 'built (dist/)', repo: REPO },
+    { name: 'sources via tsx', repo: REPO, nodeOptions: '--conditions=nowsms-source' },
   ];
-  if (opts.before) variants.push({ name: `before (${opts.before})`, repo: path.resolve(opts.before), nodeArgs: [] });
+  if (opts.before) variants.push({ name: `before (${opts.before})`, repo: path.resolve(opts.before) });
   const samples = new Map<string, Sample[]>(variants.map((v) => [v.name, []]));
   // One start of each first, not measured: the disk cache and tsx's transform cache are warm for every variant.
   for (const v of variants) await once(v, 0);

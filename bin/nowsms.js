@@ -1,10 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
+// --max-semi-space-size=8 (MiB; V8's default is 16): loading the modules fills the young generation once, and an
+// idle gateway would keep ~20 MiB of it. `npm start` passes the same flag (package.json).
 // Runs the built gateway (dist/, made by `npm run build`). With Node's `--conditions=nowsms-source` (the
 // project's tests and benchmarks set it), `nowsms` resolves to the TypeScript sources instead, loaded by tsx:
 // one module graph either way, as the config's own `import ... from 'nowsms'` resolves the same.
 const args = process.argv.slice(2);
-// The terminal UI allocates little and often: a small young generation holds less memory for it.
-if (args[0] === 'tui') (await import('node:v8')).default.setFlagsFromString('--max-semi-space-size=1');
 // Ink draws nothing but the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them once, on
 // import). The TUI is only ever run in a terminal, so a CI variable in the shell must not blank it.
 if (args[0] === 'tui' && process.stdout.isTTY) {

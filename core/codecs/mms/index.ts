@@ -8,6 +8,8 @@ export {
   responseStatusClass,
   type MmsAddress,
   type MmsContentType,
+  type MmsCounts,
+  type OctetValue,
   type MmsMessageType,
   type MmsPart,
   type MmsPdu,

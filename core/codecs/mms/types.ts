@@ -47,7 +47,8 @@ export interface RawHeader {
   value: Buffer;
 }
 
-type OctetValue<T extends string> = T | number;
+/** A field value by its name, or the octet itself when the table has no name for it. */
+export type OctetValue<T extends string> = T | number;
 
 export interface MmsPdu {
   messageType: MmsMessageType;
