@@ -13,7 +13,7 @@ import { Dispatcher } from './dispatcher.ts';
 import { Follower, type Reactor } from './events.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
-import { assertOneCore } from './instance.ts';
+import { assertOneCore, CORE_COPY } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { logTail } from './log-tail.ts';
 import { NoRouteNotice } from './no-route-notice.ts';
@@ -309,7 +309,8 @@ export class Gateway {
         'no outbound connection: an SMS to a number no user receives waits as no-route until one is configured (an SMSC: NOWSMS_SMSC_URL or smppClient(); a modem: NOWSMS_MODEM or gsmModem())',
       );
 
-    this.log.info({ connections: this.status() }, 'gateway started');
+    // `core`: which gateway runs (the built dist/ or the sources), for an operator reading the log.
+    this.log.info({ core: CORE_COPY.url, connections: this.status() }, 'gateway started');
   }
 
   adminSubscribers(): SubscriberView[] {
