@@ -5,7 +5,7 @@
 //     - a bare fastify route that answers the same URL without storing (the HTTP layer's own limit).
 //   Targets (issue 11): >= 1.5x Kannel and >= 0.5x the bare route.
 //
-//   npx tsx bench/http.ts [--messages N] [--clients C] [--rounds R] [--no-kannel] [--json] [--keep]
+//   npx tsx bench/http.ts [--messages N] [--clients C] [--rounds R] [--no-kannel] [--json] [--keep] [--cpu-prof]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,8 @@ const HELP = `npx tsx bench/http.ts [options]
   --no-kannel    leave Kannel out
   --json         print the figures as JSON
   --keep         keep the temp dir (configs, data, logs) and print its path
+  --cpu-prof     run the gateway under node --cpu-prof (implies --keep; the profile goes to <temp dir>/profile;
+                 profiling slows the gateway, so the figures of such a run are not comparable)
 `;
 
 function options() {
@@ -37,6 +39,7 @@ function options() {
       'no-kannel': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -52,7 +55,8 @@ function options() {
     rounds: int('rounds', values.rounds, 1),
     kannel: !values['no-kannel'] && existsSync(BEARERBOX),
     json: values.json,
-    keep: values.keep,
+    keep: values.keep || values['cpu-prof'],
+    cpuProf: values['cpu-prof'],
   };
 }
 
@@ -108,7 +112,13 @@ async function main() {
     const gateway = startChild(
       'gateway (nowsms start)',
       process.execPath,
-      [path.join(REPO, 'bin/nowsms.js'), 'start', '--config', writeGatewayConfig(path.join(tmp, 'gateway'), gwPort, sinkPort)],
+      [
+        ...(o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(tmp, 'profile')] : []),
+        path.join(REPO, 'bin/nowsms.js'),
+        'start',
+        '--config',
+        writeGatewayConfig(path.join(tmp, 'gateway'), gwPort, sinkPort),
+      ],
       { cwd: REPO },
     );
     children.push(gateway);

@@ -147,7 +147,7 @@ async function main() {
       '120',
       '-y',
       '40',
-      `exec ${process.execPath} ${path.join(REPO, 'bin/nowsms.js')} tui --config ${setup.config}`,
+      `exec ${path.join(REPO, 'bin/nowsms.js')} tui --config ${setup.config}`,
     );
     const tuiPid = Number(term.t('display-message', '-p', '-t', 'tui', '#{pane_pid}').trim());
     await term.waitFor('the sink link up', (s) => /sink\s+smpp-client\s+● up/.test(s));
