@@ -25,7 +25,11 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
     for (const f of [file, `${file}-wal`, `${file}-shm`]) await privateMode(f);
   } catch (e) {
     const why = (e as Error).message;
-    throw new NowsmsError('NOWSMS_ERR_STORE', `cannot create the store file ${file} or make it private (${why}): check that its directory exists and that it and the file belong to the gateway's user`, { cause: e });
+    throw new NowsmsError(
+      'NOWSMS_ERR_STORE',
+      `cannot create the store file ${file} or make it private (${why}): check that its directory exists and that it and the file belong to the gateway's user`,
+      { cause: e },
+    );
   }
   const writer = await openWriter(file, busyTimeoutMs);
   let reader;

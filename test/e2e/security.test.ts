@@ -94,7 +94,12 @@ async function apopLogin(port: number, from: string, user: string, secret: strin
   try {
     await t.until(() => /\r\n/.test(t.text), 'the POP3 greeting');
     const stamp = /<[^>]+>/.exec(t.text)![0];
-    return await t.ask(`APOP ${user} ${createHash('md5').update(stamp + secret).digest('hex')}`, /\r\n/);
+    return await t.ask(
+      `APOP ${user} ${createHash('md5')
+        .update(stamp + secret)
+        .digest('hex')}`,
+      /\r\n/,
+    );
   } finally {
     t.socket.destroy();
   }
@@ -244,7 +249,16 @@ describe('no secrets in the log, at level trace (debug included)', () => {
     expect(log).toContain('bad HTTP from client');
     // Plain, base64 (AUTH LOGIN, AUTH PLAIN, HTTP Basic), URL-encoded, and as the octet list JSON makes of a Buffer.
     const octets = (s: string) => [...Buffer.from(s)].join(',');
-    const forms = (pw: string) => [pw, b64(pw), encodeURIComponent(pw), b64(`\0mailer\0${pw}`), b64(`web:${pw}`), b64(`mmsc:${pw}`), octets(pw), octets(b64(`web:${pw}`))];
+    const forms = (pw: string) => [
+      pw,
+      b64(pw),
+      encodeURIComponent(pw),
+      b64(`\0mailer\0${pw}`),
+      b64(`web:${pw}`),
+      b64(`mmsc:${pw}`),
+      octets(pw),
+      octets(b64(`web:${pw}`)),
+    ];
     for (const pw of Object.values(S)) {
       for (const form of forms(pw)) {
         expect({ leaked: form, in: 'gateway log', found: log.includes(form) }).toEqual({ leaked: form, in: 'gateway log', found: false });
@@ -284,7 +298,11 @@ describe('failed logins on every path count toward the lockouts', () => {
       },
     ],
     ['HTTP interface', '127.0.1.4', async (g, from) => void expect(await http(g.ports.http, from, '/api/v1/messages', basic('guessed4', 'guess'))).toBe(401)],
-    ['MM7', '127.0.1.5', async (g, from) => void expect(await http(g.ports.mm7, from, '/mm7', { 'Content-Type': 'text/xml', ...basic('mmsc', 'guess') }, '<x/>')).toBe(401)],
+    [
+      'MM7',
+      '127.0.1.5',
+      async (g, from) => void expect(await http(g.ports.mm7, from, '/mm7', { 'Content-Type': 'text/xml', ...basic('mmsc', 'guess') }, '<x/>')).toBe(401),
+    ],
   ];
   for (const [name, from, guess] of guessers) {
     it(`locks the address out after three failed ${name} logins, on every service`, async () => {
@@ -367,7 +385,10 @@ describe('the admin socket', () => {
     const probe = `const s = require('node:net').connect(${JSON.stringify(socket)});
       s.on('connect', () => { console.log('connected'); s.end(); });
       s.on('error', (e) => console.log(e.code));`;
-    const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', probe], { encoding: 'utf8', timeout: 20_000 });
+    const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', probe], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect({ out: asNobody.stdout.trim(), err: asNobody.stderr }).toEqual({ out: 'EACCES', err: '' });
     // The gateway's own user gets in, the same way.
     const asOwner = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', timeout: 20_000 });
@@ -375,3 +396,58 @@ describe('the admin socket', () => {
   });
 });
 
+describe('input that would be buffered without end', () => {
+  let g: Running;
+  beforeAll(async () => {
+    g = await startGateway({
+      security: '{ authFailureDelayMs: 0 }',
+      mm7Password: 'mm7-pw',
+      users: `{ name: 'mailer', password: 'mailer-pw', smtpLogin: true, smppLogin: true, recipients: ['+15550001111'] },`,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    if (g) await stopProcess(g.child);
+  });
+
+  it('SMTP: a command line that never ends is refused and the session closed; another session is served', async () => {
+    const t = await Talk.open(g.ports.smtp);
+    await t.until(() => /^220 /m.test(t.text), 'greeting');
+    const chunk = 'A'.repeat(64 * 1024);
+    for (let i = 0; i < 32 && !t.closed; i++) t.socket.write(chunk); // 2 MiB, no CRLF
+    await t.until(() => t.closed, 'the close after an endless command line');
+    expect(t.text).toMatch(/^421 .*too long/m);
+    expect(await smtpAuthPlain(g.ports.smtp, '127.0.0.1', 'mailer', 'mailer-pw')).toMatch(/^235 /m);
+  });
+
+  it('SMPP: a PDU announcing 256 MiB is refused at its header (generic_nack, ESME_RINVCMDLEN), not waited for', async () => {
+    const bound = await smppBind(g.ports.smpp, '127.0.0.1', 'mailer', 'mailer-pw');
+    expect(bound.pdus[0]?.status).toBe(0);
+    const r = await RawSmpp.open(g.ports.smpp);
+    const head = pdu(0x04, 7);
+    head.writeUInt32BE(0x10000000, 0); // command_length: 256 MiB
+    r.write(Buffer.concat([head, Buffer.alloc(1024)]));
+    await r.until(() => r.closed, 'the close after an impossible command_length');
+    expect(r.pdus.map((p) => [p.commandId, p.status])).toEqual([[0x80000000, 0x02]]);
+    // The bound session is untouched.
+    bound.write(pdu(0x15, 2)); // enquire_link
+    await bound.until(() => bound.pdus.some((p) => p.commandId === 0x80000015), 'enquire_link_resp');
+    bound.socket.destroy();
+  });
+
+  it('the admin socket: a request line over 1 MiB is answered NOWSMS_ERR_BAD_REQUEST and the connection closed', async () => {
+    const socket = path.join(g.config.dataDir, 'admin.sock');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const c = net.connect(socket);
+      let got = '';
+      c.setEncoding('utf8');
+      c.on('data', (d: string) => (got += d));
+      c.on('close', () => resolve(got));
+      c.on('error', reject);
+      c.write('{"command":"status","pad":"' + 'x'.repeat((1 << 20) + 10));
+    });
+    expect(JSON.parse(answer.trim())).toMatchObject({
+      ok: false,
+      error: { code: 'NOWSMS_ERR_BAD_REQUEST', message: expect.stringMatching(/longer than 1048576 bytes/) },
+    });
+  });
+});
