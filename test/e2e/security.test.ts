@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, freePort, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
 import { cstr, pdu, RawSmpp } from '../plugins/smpp/server/raw.ts';
+import { SmscSimulator } from '../plugins/smpp/smsc-simulator/index.ts';
 
 /** A line-oriented client (SMTP, POP3, HTTP/1.1) from a chosen loopback address, keeping what it hears. */
 class Talk {
@@ -124,17 +125,36 @@ interface Running {
   ports: { smtp: number; pop3: number; smpp: number; http: number; mm7: number };
 }
 
-async function startGateway(opts: { security: string; door?: string; users: string; mm7Password: string }): Promise<Running> {
+/** `outbound`: also the gateway's own accounts, an SMSC bind (to `smscPort`) and an MMSC, with these secrets. */
+async function startGateway(opts: {
+  security: string;
+  door?: string;
+  users: string;
+  mm7Password: string;
+  outbound?: { smscPort: number; smscPassword: string; mmscPassword: string; callbackSecret: string };
+}): Promise<Running> {
   const [smpp, httpPort, mm7] = [await freePort(), await freePort(), await freePort()];
   const door = opts.door ?? '';
+  const o = opts.outbound;
+  const outbound = o
+    ? [
+        `smppClient({ id: 'smsc', host: '127.0.0.1', port: ${o.smscPort}, systemId: 'gw', password: ${JSON.stringify(o.smscPassword)}, anyTraffic: true })`,
+        `mm7Client({ id: 'mmsc', url: 'http://127.0.0.1:9/mm7', vaspId: 'vasp', password: ${JSON.stringify(o.mmscPassword)}, anyTraffic: true })`,
+      ]
+    : [];
   const config = await writeConfig({
-    imports: { '{ smppServer }': 'plugins/smpp/index.ts', '{ httpInterface }': 'plugins/http/index.ts', '{ mm7Server }': 'plugins/mmsc-vasp/index.ts' },
+    imports: {
+      '{ smppServer, smppClient }': 'plugins/smpp/index.ts',
+      '{ httpInterface }': 'plugins/http/index.ts',
+      '{ mm7Server, mm7Client }': 'plugins/mmsc-vasp/index.ts',
+    },
     security: opts.security,
     keys: `users: [${opts.users}],`,
     plugins: [
       `smppServer({ port: ${smpp} ${door ? `, ${door}` : ''} })`,
-      `httpInterface({ port: ${httpPort} ${door ? `, ${door}` : ''} })`,
+      `httpInterface({ port: ${httpPort} ${o ? `, callbackSecret: ${JSON.stringify(o.callbackSecret)}` : ''} ${door ? `, ${door}` : ''} })`,
       `mm7Server({ port: ${mm7}, accounts: [{ name: 'mmsc', password: ${JSON.stringify(opts.mm7Password)}, routeTo: 'mailer' }] ${door ? `, ${door}` : ''} })`,
+      ...outbound,
     ],
   });
   // The whole log: trace, the lowest level, includes debug.
@@ -157,12 +177,18 @@ const S = {
   mm7Wrong: 'Mm7-typo-2Ne7Qa',
   added: 'Cli-added-8Rt5Yu',
   changed: 'Cli-changed-4Lp9Oi',
+  smsc: 'Sc3Vb8Nm', // the gateway's own bind to an SMSC
+  mmsc: 'Mmsc-pw-6Wq1Ez',
+  callback: 'Cb-secret-9Ux4Hy',
 };
 
 describe('no secrets in the log, at level trace (debug included)', () => {
   let g: Running;
+  let smsc: SmscSimulator;
   beforeAll(async () => {
+    smsc = await SmscSimulator.start({ systemId: 'gw', password: S.smsc });
     g = await startGateway({
+      outbound: { smscPort: smsc.port, smscPassword: S.smsc, mmscPassword: S.mmsc, callbackSecret: S.callback },
       security: '{ authFailureDelayMs: 0, apop: true, authFailuresPerIp: 100, authFailuresPerUser: 100 }',
       mm7Password: S.mm7,
       users: `
@@ -173,10 +199,14 @@ describe('no secrets in the log, at level trace (debug included)', () => {
   }, 60_000);
   afterAll(async () => {
     if (g) await stopProcess(g.child);
+    await smsc?.stop();
   });
 
   it('logs in on every path, right and wrong, and the log holds none of the passwords in any form', async () => {
     const { smtp, pop3, smpp, http: web, mm7 } = g.ports;
+    // The gateway's own bind to the SMSC, with its password.
+    for (let i = 0; i < 300 && smsc.bound.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(smsc.bound).toHaveLength(1);
     // SMTP: AUTH PLAIN right and wrong, AUTH LOGIN (user and password as their own base64 lines), then a mail.
     expect(await smtpAuthPlain(smtp, '127.0.0.1', 'mailer', S.mailerWrong)).toMatch(/^535 /m);
     const t = await Talk.open(smtp);
@@ -189,6 +219,11 @@ describe('no secrets in the log, at level trace (debug included)', () => {
     await t.ask('RCPT TO:<15550002222@sms.localhost>', /^250 /m);
     await t.ask('DATA', /^354 /m);
     expect(await t.ask('Subject: hi\r\n\r\nhello\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
+    // An MMS too: it goes to the MMSC, whose MM7 link (with its password) is down.
+    await t.ask('MAIL FROM:<mailer@example.com>', /^250 /m);
+    await t.ask('RCPT TO:<15550002222@mms.localhost>', /^250 /m);
+    await t.ask('DATA', /^354 /m);
+    expect(await t.ask('Subject: pic\r\n\r\nan mms\r\n.', /^\d{3} /m)).toMatch(/^250 /m);
     t.socket.destroy();
     expect(await smtpAuthPlain(smtp, '127.0.0.1', 'mailer', S.mailer)).toMatch(/^235 /m);
 
