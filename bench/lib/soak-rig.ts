@@ -163,12 +163,16 @@ export class Rig {
   sample(): void {
     const pid = this.child?.pid;
     if (!pid || this.child?.hasExited()) return;
+    const rss = rssKiB(pid);
+    const fds = fdCount(pid);
+    // A process being killed has no VmRSS and no fds left: not a sample of a running gateway.
+    if (rss === undefined || !fds) return;
     this.samples.push({
       at: this.now(),
       life: this.life,
       pid,
-      rssKiB: rssKiB(pid),
-      fds: fdCount(pid),
+      rssKiB: rss,
+      fds,
       storeBytes: dirBytes(this.setup.dataDir),
       eventSeq: this.eventSeq,
     });
