@@ -158,7 +158,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   };
 
   const admit = (raw: net.Socket, secure: boolean) => {
-    raw.on('error', (err) => opts.log.debug({ err }, `${opts.name}: connection error`));
+    // The code and message only: an HTTP parser's error on this socket carries the raw request (rawPacket), passwords and all.
+    raw.on('error', (err: NodeJS.ErrnoException) => opts.log.debug({ err: { code: err.code, message: err.message } }, `${opts.name}: connection error`));
     const ip = plainIp(raw.remoteAddress ?? '');
     if (closing) return void raw.destroy();
     // Counted from the first byte of TCP, handshake included: a client cannot hold slots by stalling TLS.

@@ -197,7 +197,8 @@ export async function listenHttp(
   // fastify's own answers in JSON; ours says what to do instead.
   server.removeAllListeners('clientError');
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    log.debug({ err }, 'http: bad HTTP from client');
+    // Only what went wrong: the parser's error carries the raw request (rawPacket), passwords and all.
+    log.debug({ err: { code: err.code, message: err.message } }, 'http: bad HTTP from client');
     if (!socket.writable) return socket.destroy();
     if (err.code === 'HPE_HEADER_OVERFLOW') {
       const body = 'ERROR: the URL (or a header) is too long: POST long texts as a form (application/x-www-form-urlencoded)\n';

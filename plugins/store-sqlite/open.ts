@@ -20,9 +20,16 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
   // (SQLite gives the -wal and -shm files the same mode).
   try {
     await (await fs.open(file, 'a', 0o600)).close();
+    // A file that existed already (a restore from backup, a copy made under umask 022) keeps its mode:
+    // make it, and the WAL files SQLite gives the same mode, private again.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) await privateMode(f);
   } catch (e) {
     const why = (e as Error).message;
-    throw new NowsmsError('NOWSMS_ERR_STORE', `cannot create the store file ${file} (${why}): check that its directory exists and is writable`, { cause: e });
+    throw new NowsmsError(
+      'NOWSMS_ERR_STORE',
+      `cannot create the store file ${file} or make it private (${why}): check that its directory exists and that it and the file belong to the gateway's user`,
+      { cause: e },
+    );
   }
   const writer = await openWriter(file, busyTimeoutMs);
   let reader;
@@ -52,4 +59,16 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
         await writer.close();
       })()),
   };
+}
+
+/** chmod 0600 when group or others may read or write the file; a file that is not there is left alone. */
+async function privateMode(file: string): Promise<void> {
+  let mode: number;
+  try {
+    mode = (await fs.stat(file)).mode;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if ((mode & 0o077) !== 0) await fs.chmod(file, 0o600);
 }

@@ -117,7 +117,8 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
     server.emit('request', req, res);
   });
   server.on('clientError', (err, socket) => {
-    log.debug({ err }, 'mm7: bad HTTP from client');
+    // Only what went wrong: the parser's error carries the raw request (rawPacket), passwords and all.
+    log.debug({ err: { code: (err as NodeJS.ErrnoException).code, message: err.message } }, 'mm7: bad HTTP from client');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });

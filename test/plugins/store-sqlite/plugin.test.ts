@@ -44,6 +44,26 @@ describe('store-sqlite plug-in', () => {
     await expect(stores.messages!.get('x')).rejects.toMatchObject({ code: 'NOWSMS_ERR_STORE' });
   });
 
+  it('makes a database found readable by others (a restore, an older copy) and its WAL private again', async () => {
+    const root = await tempDir();
+    const dataDir = path.join(root, 'data');
+    const first = fakeApi(dataDir, root);
+    await sqliteStore().setup(first.api);
+    await first.stores.messages!.commit([{ message: sms(), target: undefined }]);
+    await first.close();
+    // What `cp` from a backup or an untar under umask 022 leaves behind.
+    const files = ['nowsms.db', 'nowsms.db-wal', 'nowsms.db-shm'].map((f) => path.join(dataDir, f));
+    for (const f of files.slice(1)) await fs.writeFile(f, '', { flag: 'a' });
+    for (const f of files) await fs.chmod(f, 0o644);
+    const again = fakeApi(dataDir, root);
+    await sqliteStore().setup(again.api);
+    try {
+      for (const f of files) expect({ f, mode: (await fs.stat(f)).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+    } finally {
+      await again.close();
+    }
+  });
+
   it('uses the file option, relative to the config directory', async () => {
     const root = await tempDir();
     const { api, close } = fakeApi(path.join(root, 'data'), root);

@@ -223,8 +223,13 @@ export class SmscSimulator {
     s.seq = s.seq >= 0x7fffffff ? 1 : s.seq + 1;
     const seq = s.seq;
     return new Promise((resolve, reject) => {
-      s.pending.set(seq, resolve);
-      s.socket.once('close', () => reject(new Error(`simulator: connection closed before ${command}_resp`)));
+      // The close listener goes with the response: a long session must not pile one up per request.
+      const closed = () => reject(new Error(`simulator: connection closed before ${command}_resp`));
+      s.socket.once('close', closed);
+      s.pending.set(seq, (resp) => {
+        s.socket.off('close', closed);
+        resolve(resp);
+      });
       this.send(s, new smpp.PDU(command, { ...fields, sequence_number: seq }));
     });
   }
