@@ -6,6 +6,7 @@ import { mail } from './mail.ts';
 import { mm7 } from './mm7.ts';
 import { mmsCodec, wapPush } from './mms.ts';
 import { pop3Lines } from './pop3.ts';
+import { pop3Session } from './pop3-session.ts';
 import { segmentation } from './segmentation.ts';
 import { smppFrames, smppReceipts } from './smpp.ts';
 import { smsPduDecode, smsPduRoundTrip } from './sms-pdu.ts';
@@ -18,6 +19,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   smppFrames,
   smppReceipts,
   pop3Lines,
+  pop3Session,
   mail,
   mmsCodec,
   wapPush,
