@@ -3,8 +3,9 @@
 // than the rest of the intake together. A mail whose headers are plain ASCII in the common forms and whose
 // body is text/plain in UTF-8/US-ASCII or ISO-8859-1, raw or quoted-printable, is read here directly, with
 // the same result mailparser gives (text, subject, Message-ID: test/plugins/smtp/light.test.ts compares the
-// two on many mails). Anything else (multipart, attachments, other charsets or encodings, format=flowed,
-// 8-bit or odd headers, comments, duplicates) returns undefined and goes to mailparser as before.
+// two on many mails), format=flowed (Thunderbird's default) included. Anything else (multipart,
+// attachments, other charsets or encodings, 8-bit or odd headers, comments, duplicates) returns undefined
+// and goes to mailparser as before.
 
 /** Larger mails are streamed to mailparser as they arrive, never held whole. */
 export const LIGHT_MAX_BYTES = 64 * 1024;
@@ -18,6 +19,13 @@ export interface LightMail {
 }
 
 type Charset = 'utf8' | 'latin1';
+
+interface BodyType {
+  charset: Charset;
+  /** RFC 3676 format=flowed, and its DelSp=yes. */
+  flowed: boolean;
+  delSp: boolean;
+}
 
 // mailparser reads these body charsets as UTF-8 without a decoder (its names with punctuation dropped).
 const UTF8_BODY = new Set(['ascii', 'usascii', 'utf8']);
@@ -66,12 +74,9 @@ export function lightMail(raw: Buffer): LightMail | undefined {
   };
 
   const type = value('content-type');
-  let charset: Charset = 'utf8';
-  if (type !== undefined) {
-    const t = contentType(type);
-    if (!t) return undefined;
-    charset = t;
-  }
+  const bodyType = type === undefined ? { charset: 'utf8' as const, flowed: false, delSp: false } : contentType(type);
+  if (!bodyType) return undefined;
+  const { charset } = bodyType;
   const encoding = (value('content-transfer-encoding') ?? '').toLowerCase();
   if (encoding !== 'quoted-printable' && !RAW_ENCODINGS.has(encoding)) return undefined;
 
@@ -83,13 +88,14 @@ export function lightMail(raw: Buffer): LightMail | undefined {
 
   let body = raw.subarray(end + 4);
   if (encoding === 'quoted-printable') body = qpDecode(body);
+  if (bodyType.flowed && body.length > 0) body = Buffer.from(decodeFlowed(body.toString('latin1'), bodyType.delSp), 'latin1');
   if (charset === 'latin1' && !latin1Safe(body)) return undefined;
   const text = body.toString(charset).replace(/\r?\n/g, '\n');
   return { text: text || undefined, subject: subject || undefined, messageId: rawId ? messageIdFormat(rawId) : undefined };
 }
 
-/** The body charset of a `text/plain` Content-Type, or undefined if mailparser must read it. */
-function contentType(v: string): Charset | undefined {
+/** The body of a `text/plain` Content-Type, or undefined if mailparser must read it. */
+function contentType(v: string): BodyType | undefined {
   if (v.includes('(')) return undefined; // comments
   const m = CONTENT_TYPE.exec(v);
   if (!m) return undefined;
@@ -103,10 +109,11 @@ function contentType(v: string): Charset | undefined {
     params.set(name, pm[2] ?? pm[3]!);
   }
   for (const name of params.keys()) if (name !== 'charset' && name !== 'format' && name !== 'delsp') return undefined;
-  // RFC 3676 unfolding: mailparser's FlowedDecoder.
-  if (params.get('format')?.trim().toLowerCase() === 'flowed') return undefined;
-  const charset = (params.get('charset') ?? 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
-  return UTF8_BODY.has(charset) ? 'utf8' : LATIN1.has(charset) ? 'latin1' : undefined;
+  const flowed = params.get('format')?.trim().toLowerCase() === 'flowed';
+  const delSp = flowed && params.get('delsp')?.trim().toLowerCase() === 'yes';
+  const name = (params.get('charset') ?? 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const charset: Charset | undefined = UTF8_BODY.has(name) ? 'utf8' : LATIN1.has(name) ? 'latin1' : undefined;
+  return charset && { charset, flowed, delSp };
 }
 
 /** mailparser's Message-ID: in angle brackets. */
@@ -190,6 +197,51 @@ function wordBytes(w: Word): Buffer {
     } else out.push(s.charCodeAt(i));
   }
   return Buffer.from(out);
+}
+
+/**
+ * libmime's decodeFlowed (RFC 3676), as mailparser runs it on the transfer-decoded bytes (one char a byte):
+ * a line ending in a space goes on with the next of the same quote depth; space-stuffing is removed.
+ */
+function decodeFlowed(str: string, delSp: boolean): string {
+  const lines = str.split(/\r?\n/);
+  const result: string[] = [];
+  let parts: string[] = [];
+  let partsLength = 0;
+  let depth = 0;
+  let prefix = '';
+  const pushPart = (part: string) => {
+    if (part) {
+      parts.push(part);
+      partsLength += part.length;
+    }
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let lineDepth = 0;
+    while (line.charCodeAt(lineDepth) === 0x3e) lineDepth++;
+    const prefixLength = lineDepth && line.charCodeAt(lineDepth) === 0x20 ? lineDepth + 1 : lineDepth;
+    const content = line.slice(prefixLength);
+    const last = parts.length ? parts[parts.length - 1]! : '';
+    const isSoftBreak = lineDepth === depth && last.endsWith(' ') && !(partsLength === 3 && parts.join('') === '-- ');
+    if (isSoftBreak) {
+      if (delSp) {
+        parts.pop();
+        partsLength -= last.length;
+        pushPart(last.slice(0, -1));
+        pushPart(content);
+      } else pushPart(lineDepth ? content : content.replace(/^ /, ''));
+    } else {
+      if (i > 0) result.push(prefix + parts.join(''));
+      parts = [];
+      partsLength = 0;
+      depth = lineDepth;
+      prefix = line.slice(0, prefixLength);
+      pushPart(content);
+    }
+  }
+  if (partsLength || prefix) result.push(prefix + parts.join(''));
+  return result.join('\n').replace(/^ /gm, '');
 }
 
 /** libqp's decode, as mailparser's quoted-printable decoder runs it over a whole body. */

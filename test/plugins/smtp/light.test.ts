@@ -89,6 +89,32 @@ describe('light path: the same as mailparser', () => {
       crlf(['Content-Transfer-Encoding: Quoted-Printable', 'Content-Type: text/plain; charset=iso-8859-1', '', 'caf=E9\t ', '=', '']),
       crlf(['Content-Transfer-Encoding: 8bit', '', utf8('x'.repeat(5000) + ' lange Zeile mit ü'), '']),
       crlf(['Content-Transfer-Encoding: binary', '', 'line\rwith a bare CR', '']),
+      // format=flowed, as Thunderbird writes it: soft breaks, space-stuffing, quotes, DelSp, a signature.
+      crlf([
+        'Content-Type: text/plain; charset=UTF-8; format=flowed',
+        'Content-Transfer-Encoding: 7bit',
+        '',
+        'a flowed ',
+        'paragraph',
+        ' From stuffed',
+        '',
+        '> quoted ',
+        '> soft',
+        '>> deeper',
+        '-- ',
+        'Sig',
+        '',
+      ]),
+      crlf([
+        'Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'Gr=C3=BC=C3=9F ',
+        'e',
+        'end ',
+        '',
+      ]),
+      crlf(['Content-Type: text/plain; format=Flowed; DelSp=Yes; charset=iso-8859-1', '', 'caf\xe9 ', 'au lait', '']),
       // Quotes and signature, as a reply carries them.
       crlf(['Subject: Re: SMS from +15550002222: hi', '', 'Yes.', '', 'On Mon, Bob wrote:', '> hi', '', '-- ', 'Alice', '']),
     ];
@@ -99,7 +125,6 @@ describe('light path: the same as mailparser', () => {
     const mails: Buffer[] = [
       crlf(['Content-Type: multipart/alternative; boundary=b', '', '--b', 'Content-Type: text/plain', '', 'plain', '--b--', '']),
       crlf(['Content-Type: text/html; charset=utf-8', '', '<p>html <b>only</b></p>', '']),
-      crlf(['Content-Type: text/plain; charset=utf-8; format=flowed', '', 'flowed ', 'text', '']),
       crlf(['Content-Type: text/plain; charset=windows-1252', '', 'smart \x93quotes\x94', '']),
       // libmime reads 0x80-0x9F of ISO-8859-1 as windows-1252 does.
       crlf(['Content-Type: text/plain; charset=ISO-8859-1', '', 'euro \x80 \x9f', '']),
@@ -140,6 +165,13 @@ describe('light path: the same as mailparser', () => {
       '  ',
       '>',
       '-- ',
+      ' ',
+      '\r\n',
+      '\r\n>',
+      '\r\n> ',
+      '\r\n>>',
+      '\r\n-- \r\n',
+      '\r\n From',
       '\u0093',
       '\u00ff',
     );
@@ -163,11 +195,13 @@ describe('light path: the same as mailparser', () => {
       .map((p) => p.join(' '));
     const charset = fc.constantFrom(undefined, 'utf-8', '"utf-8"', 'UTF-8', 'us-ascii', 'iso-8859-1', 'ISO-8859-1', 'latin1', 'windows-1252');
     const cte = fc.constantFrom(undefined, '7bit', '8bit', 'quoted-printable', 'Quoted-Printable', 'base64');
+    const format = fc.constantFrom('', '', '; format=flowed', '; format=flowed; delsp=yes', '; format=fixed');
     const mail = fc
       .record({
         subject: fc.option(subject, { nil: undefined }),
         charset,
         cte,
+        format,
         id: fc.constantFrom(undefined, '<a@b>', 'a@b', '', '<a@b'),
         lines: fc.array(text, { maxLength: 6 }),
         lineEnd: fc.constantFrom('\r\n', '\r\n', '\n'),
@@ -176,7 +210,11 @@ describe('light path: the same as mailparser', () => {
         const head = [
           ...(m.subject !== undefined ? [`Subject: ${utf8(m.subject)}`] : []),
           ...(m.id !== undefined ? [`Message-ID: ${m.id}`] : []),
-          ...(m.charset !== undefined ? [`Content-Type: text/plain; charset=${m.charset}`] : []),
+          ...(m.charset !== undefined
+            ? [`Content-Type: text/plain; charset=${m.charset}${m.format}`]
+            : m.format
+              ? [`Content-Type: text/plain${m.format}`]
+              : []),
           ...(m.cte !== undefined ? [`Content-Transfer-Encoding: ${m.cte}`] : []),
         ];
         const latin = m.charset?.toLowerCase().includes('8859') || m.charset === 'latin1';
