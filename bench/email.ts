@@ -1,5 +1,6 @@
-// The e-mail side of the gateway under load: SMTP intake against a bare smtp-server, the time from a 250 to
-// the message being listed over POP3, and POP3 download against Dovecot. See bench/README.md.
+// The e-mail side of the gateway under load: SMTP intake against a bare smtp-server, Postfix and the store
+// alone, the time from a 250 to the message being listed over POP3, and POP3 download against Dovecot.
+// See bench/README.md.
 //
 //   npx tsx bench/email.ts [--messages N] [--clients C] [--rounds R] [--samples S] [--json] [--keep] [--cpu-prof]
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,9 @@ import { parseArgs } from 'node:util';
 import { fillMaildir, startDovecot, writeDovecotConfig } from './lib/dovecot.ts';
 import { addUser, REPO, startGateway, writeGatewayConfig } from './lib/gateway.ts';
 import { latencyProbe, listUids, percentile, pop3Pass } from './lib/phases.ts';
+import { delivered, POSTFIX, postfixInstalled, startPostfix, tail, writePostfixConfig } from './lib/postfix.ts';
+import { newMessageId, type CommitItem } from '../core/index.ts';
+import { openStoreBench } from './lib/store-ceiling.ts';
 import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
 import { wholeNumber } from './lib/args.ts';
@@ -34,6 +38,8 @@ const TO_BOB = '15550001111@sms.localhost';
 const TO_ALICE = '15550002222@sms.localhost';
 
 const SMTP_TARGET = 0.7;
+const POSTFIX_TARGET = 4;
+const STORE_TARGET = 0.7;
 const POP3_TARGET = 1.0;
 
 function options() {
@@ -68,6 +74,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rate = (messages: number, ms: number) => (messages * 1000) / ms;
 const median = (xs: number[]) => percentile(xs, 0.5);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** What the gateway commits for one bench mail to bob: an SMS from alice into bob's mailbox. */
+function storeItem(i: number): CommitItem {
+  return {
+    message: {
+      id: newMessageId(),
+      direction: 'MT',
+      kind: 'sms',
+      from: ALICE.recipient,
+      to: BOB.recipient,
+      user: ALICE.name,
+      via: 'smtp',
+      receivedAt: new Date(),
+      parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(`bench ${i}\nBenchmark message ${i}: a short text, as an SMS would be.`) }],
+      meta: { mailFrom: MAIL_FROM, emailMessageId: `<bench-${i}-${process.pid}@bench.localhost>` },
+    },
+    target: { kind: 'mailbox', user: BOB.name },
+  };
+}
 
 interface Run {
   msgPerSec: number;
@@ -118,12 +143,14 @@ async function main(): Promise<number> {
   if (!o.keep) process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
   // As much as one measured round (so V8 has optimised both servers' hot paths before the clock runs).
   const warmup = Math.max(200, o.messages);
-  const [smtpPort, pop3Port, barePort, dovecotPort] = (await freePorts(4)) as [number, number, number, number];
+  const [smtpPort, pop3Port, barePort, dovecotPort, postfixPort] = (await freePorts(5)) as [number, number, number, number, number];
   let nextId = 0;
-  const load = async (port: number, rcptTo: string, messages = o.messages): Promise<number> => {
+  const alice = { user: ALICE.name, password: ALICE.password };
+  /** Postfix takes mail without AUTH: the same client skips it. */
+  const load = async (port: number, rcptTo: string, messages = o.messages, login: typeof alice | null = alice): Promise<number> => {
     const first = nextId;
     nextId += messages;
-    const r = await smtpLoad({ port, clients: o.clients, messages, user: ALICE.name, password: ALICE.password, mailFrom: MAIL_FROM, rcptTo, first });
+    const r = await smtpLoad({ port, clients: o.clients, messages, ...(login ? { login } : {}), mailFrom: MAIL_FROM, rcptTo, first });
     return r.elapsedMs;
   };
 
@@ -150,13 +177,39 @@ async function main(): Promise<number> {
     await waitForPort(barePort, bare);
     progress(`bare smtp-server pid ${bare.pid}: SMTP ${barePort}`);
 
-    // --- SMTP intake: same clients, same warm-up, same N; rounds interleaved bare, gateway, bare, gateway...
+    let postfix: Child | undefined;
+    const pf = postfixInstalled() ? writePostfixConfig(path.join(tmp, 'postfix'), postfixPort, 'sms.localhost') : undefined;
+    if (pf) {
+      postfix = await startPostfix(pf);
+      progress(`postfix master pid ${postfix.pid}: SMTP ${postfixPort}`);
+    } else progress(`no Postfix (${POSTFIX} is absent): its row is left out; apt-get install postfix to have it`);
+    let postfixSent = 0;
+    /**
+     * Postfix delivers to the Maildir after its 250s: wait for that before anything else is measured (the run
+     * also fails if a mail Postfix accepted never lands, which would say its row measures something else).
+     */
+    const postfixLoad = async (messages: number): Promise<number> => {
+      const ms = await load(postfixPort, TO_BOB, messages, null);
+      postfixSent += messages;
+      const deadline = Date.now() + 60_000;
+      while (delivered(pf!) < postfixSent && Date.now() < deadline) await sleep(20);
+      if (delivered(pf!) < postfixSent)
+        throw new Error(`Postfix delivered ${delivered(pf!)} of its ${postfixSent} mails to the Maildir within 60 s:\n${tail(pf!.log)}`);
+      return ms;
+    };
+    const store = await openStoreBench(path.join(tmp, 'store-alone'));
+
+    // --- SMTP intake: same clients, same warm-up, same N; rounds interleaved bare, gateway, Postfix, store...
     progress(`SMTP: warm-up ${warmup} messages each, then ${o.rounds} x ${o.messages} messages each (${o.clients} clients)`);
     await load(barePort, TO_ALICE, warmup);
     await load(smtpPort, TO_ALICE, warmup);
+    if (pf) await postfixLoad(warmup);
+    await store.clients(warmup, o.clients, storeItem);
     let firstLoginMs = NaN;
     const smtpBare: Run[] = [];
     const smtpGw: Run[] = [];
+    const smtpPostfix: Run[] = [];
+    const storeAlone: Run[] = [];
     for (let r = 0; r < o.rounds; r++) {
       smtpBare.push(
         await measured(
@@ -173,8 +226,30 @@ async function main(): Promise<number> {
         firstLoginMs = listed.ms;
         progress(`POP3 lists all ${o.messages} right after the last 250 (that first login took ${listed.ms.toFixed(0)} ms)`);
       }
+      // Its CPU includes the deliveries, which the gateway's has no counterpart of (they follow the clock).
+      if (postfix)
+        smtpPostfix.push(
+          await measured(
+            () => groupCpuMs(postfix.pid),
+            o.messages,
+            () => postfixLoad(o.messages),
+          ),
+        );
+      // The store runs in this process: its CPU is the client's figure.
+      storeAlone.push(
+        await measured(
+          () => undefined,
+          o.messages,
+          async () => (o.messages * 1000) / (await store.clients(o.messages, o.clients, storeItem)),
+        ),
+      );
     }
     await stopChild(bare);
+    await store.close();
+    if (postfix) {
+      progress(`Postfix delivered all ${postfixSent} mails it took to its Maildir`);
+      await stopChild(postfix);
+    }
     checkpoint('smtp');
 
     // --- POP3 download: the gateway's warm-up pass fetches the bytes Dovecot will serve
@@ -240,13 +315,27 @@ async function main(): Promise<number> {
 
     const sGw = summary(smtpGw);
     const sBare = summary(smtpBare);
+    const sPostfix = smtpPostfix.length ? summary(smtpPostfix) : null;
+    const sStore = summary(storeAlone);
     const pGw = summary(popGw);
     const pDv = summary(popDv);
     const figures = {
       messages: o.messages,
       clients: o.clients,
       rounds: o.rounds,
-      smtp: { gateway: sGw, bareSmtpServer: sBare, ratio: round(sGw.msgPerSec / sBare.msgPerSec, 2), target: SMTP_TARGET },
+      smtp: {
+        gateway: sGw,
+        bareSmtpServer: sBare,
+        ratio: round(sGw.msgPerSec / sBare.msgPerSec, 2),
+        target: SMTP_TARGET,
+        postfix: sPostfix,
+        postfixRatio: sPostfix ? round(sGw.msgPerSec / sPostfix.msgPerSec, 2) : null,
+        postfixTarget: POSTFIX_TARGET,
+        /** The store alone in the benchmark process: its CPU is in clientCpuMsPerMsg, serverCpuMsPerMsg is null. */
+        storeAlone: sStore,
+        storeAloneRatio: round(sGw.msgPerSec / sStore.msgPerSec, 2),
+        storeAloneTarget: STORE_TARGET,
+      },
       retrievableMs: {
         p50: round(percentile(lat.latenciesMs, 0.5), 2),
         p99: round(percentile(lat.latenciesMs, 0.99), 2),
@@ -274,6 +363,10 @@ async function main(): Promise<number> {
         ['SMTP msg/s, gateway', f(sGw.msgPerSec) + rounds(sGw)],
         ['SMTP msg/s, bare smtp-server', f(sBare.msgPerSec) + rounds(sBare)],
         ['SMTP ratio gateway/bare', `${f(figures.smtp.ratio, 2)}x  (target >= ${SMTP_TARGET}x)`],
+        ['SMTP msg/s, Postfix', sPostfix ? f(sPostfix.msgPerSec) + rounds(sPostfix) : `left out: ${POSTFIX} is absent (apt-get install postfix)`],
+        ...(sPostfix ? [['SMTP ratio gateway/Postfix', `${f(figures.smtp.postfixRatio!, 2)}x  (target >= ${POSTFIX_TARGET}x)`] as [string, string]] : []),
+        ['store alone msg/s', `${f(sStore.msgPerSec)}${rounds(sStore)}  (${o.clients} committers, one message in flight each, no SMTP)`],
+        ['SMTP ratio gateway/store alone', `${f(figures.smtp.storeAloneRatio, 2)}x  (target >= ${STORE_TARGET}x)`],
         ['250 -> retrievable p50', `${f(figures.retrievableMs.p50, 1)} ms`],
         ['250 -> retrievable p99', `${f(figures.retrievableMs.p99, 1)} ms  (${lat.latenciesMs.length} samples, ${lat.firstPollHits} listed by the first poll)`],
         ['POP3 msg/s, gateway', f(pGw.msgPerSec) + rounds(pGw)],

@@ -76,8 +76,12 @@ export class SmtpClient {
     return r;
   }
 
-  async login(user: string, password: string): Promise<void> {
+  async hello(): Promise<void> {
     await this.command('EHLO bench.localhost\r\n', 250, 'EHLO');
+  }
+
+  async login(user: string, password: string): Promise<void> {
+    await this.hello();
     const token = Buffer.from(`\0${user}\0${password}`, 'utf8').toString('base64');
     await this.command(`AUTH PLAIN ${token}\r\n`, 235, 'AUTH PLAIN');
   }
@@ -130,8 +134,8 @@ export interface LoadOptions {
   port: number;
   clients: number;
   messages: number;
-  user: string;
-  password: string;
+  /** No login: EHLO only (a server without AUTH, such as the Postfix reference). */
+  login?: { user: string; password: string };
   mailFrom: string;
   rcptTo: string;
   /** Number of the first message (keeps Message-IDs distinct between runs). */
@@ -147,7 +151,7 @@ export interface LoadResult {
 }
 
 /**
- * C clients, each connected and logged in before the clock starts, take message numbers from one shared
+ * C clients, each connected and logged in (or greeted with EHLO) before the clock starts, take message numbers from one shared
  * counter until N are sent. Bodies are built before the clock starts; the clock stops at the last 250.
  */
 export async function smtpLoad(o: LoadOptions): Promise<LoadResult> {
@@ -157,7 +161,8 @@ export async function smtpLoad(o: LoadOptions): Promise<LoadResult> {
   const clients: SmtpClient[] = [];
   try {
     for (let c = 0; c < o.clients; c++) clients.push(await SmtpClient.connect(o.port));
-    await Promise.all(clients.map((c) => c.login(o.user, o.password)));
+    const login = o.login;
+    await Promise.all(clients.map((c) => (login ? c.login(login.user, login.password) : c.hello())));
     let next = 0;
     const t0 = performance.now();
     await Promise.all(

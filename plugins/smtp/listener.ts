@@ -20,6 +20,26 @@ export interface Listener {
 const SHUTTING_DOWN = '4.3.2 the gateway is shutting down, try again later';
 
 /**
+ * The greeting at once. smtp-server waits a fixed 100 ms before every greeting (no option sets it) and
+ * answers a client that speaks before it with `421 You talk too soon`: an MX server's trap for spam bots
+ * that do not wait for the 220 (postscreen's greet pause, shortened). It protects nothing here: this
+ * server takes no mail from the Internet, only from users who log in, and the front door already caps
+ * sessions per address and closes those that do not log in in time. The 100 ms was the floor of every
+ * connection's latency (clients such as msmtp, swaks and scripts connect once per mail), so the greeting
+ * is started when smtp-server has set the connection up, and the library's own later start (its timer,
+ * which cannot be cleared from here) finds nothing left to do.
+ */
+function greetNow(c: SmtpConnection): void {
+  const conn = c as unknown as { connectionReady?: () => void; needsUpgrade?: boolean };
+  const ready = conn.connectionReady;
+  // Another smtp-server release without this method keeps its own timer: slower, still correct. (The
+  // sockets come from the front door with TLS done, so smtp-server never upgrades one before its greeting.)
+  if (typeof ready !== 'function' || conn.needsUpgrade) return;
+  conn.connectionReady = () => undefined;
+  ready.call(c);
+}
+
+/**
  * Sessions that stop: the mails being stored get their answer first (a mail the store committed must not
  * go without its 250), then the session gets 421 and is closed.
  */
@@ -31,7 +51,9 @@ export async function listen(
   refused: () => void,
 ): Promise<Listener> {
   const plain = new SMTPServer({ ...options, secure: false });
-  const implicit = new SMTPServer({ ...options, secure: true });
+  // smtp-server's default onSecure answers a turn of the event loop later, and a client's first command
+  // in that turn would get `421 You talk too soon` (see greetNow).
+  const implicit = new SMTPServer({ onSecure: (_socket, _session, done) => done(), ...options, secure: true });
   for (const s of [plain, implicit]) s.on('error', (e) => log.debug({ err: e }, 'smtp: connection error'));
   const byId = new Map<string, ServerConnection>();
 
@@ -55,6 +77,7 @@ export async function listen(
       let connection: SmtpConnection | undefined;
       for (const c of smtp.connections) connection = c; // the newest: the one just made
       const c = connection!;
+      greetNow(c);
       byId.set(c.id, conn);
       const done = new Promise<void>((resolve) => conn.socket.once('close', () => resolve()));
       void done.then(() => byId.delete(c.id));

@@ -1,5 +1,5 @@
 // One e-mail to N phones is N messages, all from the sending user.
-import type { Address, MessageKind, NewMessage } from 'nowsms';
+import type { Address, MessageKind, NewMessage, Part } from 'nowsms';
 import { mmsParts, smsParts, smsText, type MailContent } from './content.ts';
 import { reply } from './replies.ts';
 import type { SubjectRule } from './text.ts';
@@ -17,7 +17,8 @@ export interface Submitter {
 
 export function buildMessages(content: MailContent, envelope: MailEnvelope, submitter: Submitter, subjectRule: SubjectRule): NewMessage[] {
   const text = smsText(content, subjectRule);
-  const parts = mmsParts(content);
+  // Made only for a mail to an MMS recipient: an SMS by e-mail needs no SMIL.
+  let parts: Part[] | undefined;
   const meta = { mailFrom: envelope.mailFrom, ...(envelope.emailMessageId ? { emailMessageId: envelope.emailMessageId } : {}) };
   // Two spellings of one number in one mail (15550001111@ and +15550001111@) are one phone: send once.
   const seen = new Set<string>();
@@ -30,6 +31,7 @@ export function buildMessages(content: MailContent, envelope: MailEnvelope, subm
       if (!text) throw reply(550, '5.6.0 the message is empty: write the SMS text in the body or the subject');
       messages.push({ ...base, parts: smsParts(text) });
     } else {
+      parts ??= mmsParts(content);
       if (parts.length === 0 && !content.subject) throw reply(550, '5.6.0 the message is empty: an MMS needs a text, an attachment or a subject');
       messages.push({ ...base, ...(content.subject ? { subject: content.subject } : {}), parts });
     }

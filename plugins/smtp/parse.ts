@@ -1,7 +1,10 @@
 // The mail as the parser reads it from the DATA stream, reduced at once to what a message carries: the
 // parser's own copies (headers, HTML, the raw text) are let go before the messages are built and stored.
+// A small single-part plain-text mail takes the light path (light.ts) instead of mailparser.
+import { Readable } from 'node:stream';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { mailContent, type MailContent } from './content.ts';
+import { LIGHT_MAX_BYTES, lightMail } from './light.ts';
 import type { ExtractOptions } from './text.ts';
 
 export interface ParsedContent {
@@ -13,8 +16,41 @@ export interface ParsedContent {
 // second, base64 copy of each), no checksums.
 const PARSER_OPTIONS = { keepCidLinks: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false } as const;
 
-export async function parseMail(body: NodeJS.ReadableStream, opts: ExtractOptions): Promise<ParsedContent> {
-  const mail: ParsedMail = await simpleParser(body as Parameters<typeof simpleParser>[0], PARSER_OPTIONS);
+/**
+ * The first LIGHT_MAX_BYTES are gathered: a mail that ends within them is read whole (by the light path
+ * when it can, else by mailparser); a longer one goes to mailparser as a stream, those bytes first.
+ */
+export async function parseMail(body: Readable, opts: ExtractOptions): Promise<ParsedContent> {
+  const head: Buffer[] = [];
+  let size = 0;
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) {
+      const raw = Buffer.concat(head, size);
+      const light = lightMail(raw);
+      if (light) {
+        return {
+          content: mailContent({ text: light.text, subject: light.subject, attachments: [] }, opts),
+          ...(light.messageId ? { messageId: light.messageId } : {}),
+        };
+      }
+      return fullParse(raw, opts);
+    }
+    head.push(next.value);
+    size += next.value.length;
+    if (size > LIGHT_MAX_BYTES) break;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield* head.splice(0);
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return fullParse(Readable.from(rest(), { objectMode: false }), opts);
+}
+
+/** mailparser, on the whole mail or on the stream of it. */
+export async function fullParse(input: Buffer | Readable, opts: ExtractOptions): Promise<ParsedContent> {
+  const mail: ParsedMail = await simpleParser(input as Parameters<typeof simpleParser>[0], PARSER_OPTIONS);
   const text = mail.text?.trim() ? mail.text : await htmlText(mail.html);
   return { content: mailContent({ ...mail, text }, opts), ...(mail.messageId ? { messageId: mail.messageId } : {}) };
 }
