@@ -1,9 +1,11 @@
 // nowsms/testing, as a plug-in author uses it: imported by the package's name, a real gateway in this process.
-import { existsSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { definePlugin } from 'nowsms';
+import { smtp } from 'nowsms/plugins/smtp';
+import net from 'node:net';
 import { scriptedConnection, startGatewayProcess, startTestGateway, type TestGateway } from 'nowsms/testing';
 import { cli, ROOT, writeConfig } from '../helpers/process.ts';
 
@@ -98,6 +100,31 @@ describe('startTestGateway with a scripted connection', () => {
     expect(existsSync(path.join(dir, 'nowsms.db'))).toBe(true);
     await gw.stop();
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('keeps a data dir it was given, for a restart test, and tells the port a server listens on', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-kit-'));
+    const users = [{ name: 'carol', password: 'pw', recipients: ['+15550300'] }];
+    gw = await startTestGateway({ dataDir: dir, users });
+    const { id } = await gw.inject({ from: '+15550999', to: '+15550300', text: 'kept' });
+    await gw.stop();
+    expect(existsSync(path.join(dir, 'nowsms.db'))).toBe(true);
+    gw = await startTestGateway({ dataDir: dir, users, plugins: [smtp({ port: 0 })] });
+    expect((await gw.message(id))?.status).toBe('in-mailbox');
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(gw!.port('smtp'), '127.0.0.1');
+      s.once('data', (d) => {
+        resolve(d.toString());
+        s.destroy();
+      });
+      s.once('error', reject);
+    });
+    expect(greeting).toMatch(/^220 /);
+    expect(() => gw!.port('nope')).toThrow(/does not listen/);
+    await gw.stop();
+    gw = undefined;
+    expect(existsSync(dir)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a plug-in that fails setup, with its error', async () => {
