@@ -16,5 +16,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The plug-in API's type tests (expectTypeOf, checked by tsc, never run): test/types/.
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
   },
 });
