@@ -1,4 +1,5 @@
 // Config as code: nowsms.config.ts exports defineConfig({...}); this file validates it and loads it.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isNowsmsError, NowsmsError } from './errors.ts';
@@ -163,33 +164,31 @@ export function resolveConfig(raw: unknown, configDir: string): ResolvedConfig {
   return { ...cfg, dataDir: path.resolve(configDir, cfg.dataDir), configDir };
 }
 
+/** Where `nowsms start` without --config looks, in the working directory, in this order. */
+const CONFIG_NAMES = ['nowsms.config.ts', 'nowsms.config.mjs', 'nowsms.config.js'];
+
 /**
- * Load nowsms.config.ts (or .js/.mjs) with cosmiconfig. The config is imported into this process's own module
- * graph (see core/loader), so the plug-ins it imports share the gateway's core; it may import other .ts files.
+ * Load nowsms.config.ts (or .mjs/.js): `file`, or the first of CONFIG_NAMES in the working directory. The config
+ * is imported into this process's own module graph (see core/loader), so the plug-ins it imports share the
+ * gateway's core; it may import other .ts files.
  */
 export async function loadConfig(file?: string): Promise<ResolvedConfig> {
-  const { cosmiconfig } = await import('cosmiconfig');
-  const load = async (filepath: string) => {
+  const filepath = file ? path.resolve(file) : CONFIG_NAMES.map((n) => path.join(process.cwd(), n)).find((f) => existsSync(f));
+  if (!filepath) throw new NowsmsError('NOWSMS_ERR_CONFIG', `no nowsms.config.ts in ${process.cwd()}: create one or pass --config <file>`);
+  if (!existsSync(filepath)) throw new NowsmsError('NOWSMS_ERR_CONFIG', `cannot load config ${file}: there is no such file`);
+  let config: unknown;
+  try {
     let mod = (await importConfig(filepath)) as { default?: unknown };
     // A CommonJS .js config's module.exports arrives as default; its own `exports.default` once more inside.
     while (mod && typeof mod === 'object' && 'default' in mod && mod.default && typeof mod.default === 'object' && 'default' in mod.default)
       mod = mod.default as { default?: unknown };
-    return mod.default;
-  };
-  const explorer = cosmiconfig('nowsms', {
-    searchStrategy: 'none',
-    searchPlaces: ['nowsms.config.ts', 'nowsms.config.mjs', 'nowsms.config.js'],
-    loaders: { '.ts': load, '.mts': load, '.js': load, '.mjs': load },
-  });
-  let result;
-  try {
-    result = file ? await explorer.load(path.resolve(file)) : await explorer.search(process.cwd());
+    config = mod.default;
   } catch (e) {
     if (isNowsmsError(e)) throw e;
     const cause = e instanceof Error && isNowsmsError(e.cause) ? e.cause : undefined;
     if (cause) throw cause;
-    throw new NowsmsError('NOWSMS_ERR_CONFIG', `cannot load config ${file ?? 'nowsms.config.ts'}: ${(e as Error).message}`, { cause: e });
+    throw new NowsmsError('NOWSMS_ERR_CONFIG', `cannot load config ${file ?? filepath}: ${(e as Error).message}`, { cause: e });
   }
-  if (!result) throw new NowsmsError('NOWSMS_ERR_CONFIG', `no nowsms.config.ts in ${process.cwd()}: create one or pass --config <file>`);
-  return resolveConfig(result.config, path.dirname(result.filepath));
+  if (config === undefined) throw new NowsmsError('NOWSMS_ERR_CONFIG', `config ${filepath} has no default export: export default defineConfig({ ... })`);
+  return resolveConfig(config, path.dirname(filepath));
 }

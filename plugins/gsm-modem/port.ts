@@ -1,6 +1,5 @@
 // The serial line, through `serialport`. A USB modem that is unplugged makes the port error and close;
 // either way the owner hears about it once, through onClose.
-import { SerialPort } from 'serialport';
 
 export interface ModemPort {
   readonly path: string;
@@ -15,6 +14,8 @@ export interface PortHandlers {
 }
 
 export async function openPort(path: string, baudRate: number, handlers: PortHandlers): Promise<ModemPort> {
+  // serialport (a native addon) loads with the first modem, not with every gateway that could have one.
+  const { SerialPort } = await import('serialport');
   // lock: a second gateway (or a stray `cu`) on the same modem would steal half of every answer.
   const port = new SerialPort({ path, baudRate, autoOpen: false, lock: true });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
