@@ -40,7 +40,7 @@ describe.skipIf(missingPeer('swaks') || missingPeer('curl'))('the built gateway'
     gateway = started.child;
     // The core that runs is the built one.
     const line = JSON.parse(started.lines.find((l) => l.includes('"gateway started"'))!) as { core: string };
-    expect(line.core).toBe(pathToFileURL(path.join(ROOT, 'dist/core/instance.js')).href);
+    expect(line.core.startsWith(pathToFileURL(path.join(ROOT, 'dist')).href + '/')).toBe(true);
 
     const sent = await swaks(smtpPort, 'alice', 'alice-pw', ['--to', '15550001111@sms.localhost', '--body', 'built and running']);
     expect(sent.code, sent.out).toBe(0);
