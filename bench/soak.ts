@@ -24,6 +24,7 @@ const HELP = `npm run soak -- [options]
   --rate R      scales the message rates (default 1: 4 SMTP + 4 SMPP + 1 SMSC MO + 0.5 modem MO a second)
   --json        print the figures as JSON
   --keep        keep the temp dir (config, data dir, socat ptys) and print its path
+  --no-kill     never kill -9 the gateway: one life, to see whether its memory settles after warm-up
 `;
 
 function options() {
@@ -33,6 +34,7 @@ function options() {
       rate: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'no-kill': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -46,7 +48,7 @@ function options() {
     process.stderr.write(`soak: --rate takes a number above 0 and at most 20, not ${values.rate}\n\n${HELP}`);
     process.exit(2);
   }
-  return { minutes: wholeNumber(HELP)('minutes', values.minutes, 1), rate, json: values.json, keep: values.keep };
+  return { minutes: wholeNumber(HELP)('minutes', values.minutes, 1), rate, json: values.json, keep: values.keep, kills: !values['no-kill'] };
 }
 
 const log = (msg: string) => process.stderr.write(`soak ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
@@ -75,7 +77,7 @@ async function main(): Promise<boolean> {
   const setup = writeSoakConfig({ dir: tmp, smtp: smtpPort!, pop3: pop3Port!, smpp: smppPort!, smscPort: smsc.port, modemPath: pair.gatewayPath });
   const rig = new Rig(setup, () => ledger.now());
   const traffic = new Traffic(setup, ledger, smsc, () => modem);
-  const faults = new Faults(rig, smsc, modem, log);
+  const faults = new Faults(rig, smsc, modem, log, opts.kills);
   let sampler: NodeJS.Timeout | undefined;
   try {
     log(`temp dir ${tmp}; starting the gateway`);

@@ -27,13 +27,15 @@ export class Faults {
     private readonly smsc: SmscSimulator,
     private readonly modem: ModemSimulator,
     private readonly log: (msg: string) => void,
+    /** false: the gateway is never killed (one life, to see its memory settle). */
+    private readonly kills = true,
   ) {}
 
   plans(runMs: number): FaultPlan[] {
     const p = (share: number, min: number) => Math.max(min, runMs * share);
     const modem = this.modem;
     const smsc = this.smsc;
-    return [
+    const plans: FaultPlan[] = [
       {
         name: 'gateway kill -9 and restart',
         periodMs: p(1 / 6, 40_000),
@@ -94,6 +96,7 @@ export class Faults {
         },
       },
     ];
+    return this.kills ? plans : plans.filter((f) => f.name !== 'gateway kill -9 and restart');
   }
 
   /** Run every plan until `endMs` (ms from now). */

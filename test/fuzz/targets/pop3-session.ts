@@ -176,7 +176,8 @@ export async function session(commands: Command[]): Promise<void> {
     if (c.verb === 'raw') {
       // A random line: only the RFC's general rules; a login or QUIT by chance ends the model's knowledge.
       if (ok && (verb === 'PASS' || verb === 'APOP' || verb === 'QUIT' || verb === 'DELE' || verb === 'RSET')) return;
-      if (verb === 'USER' || verb === 'PASS' || verb === 'APOP' || verb === 'STLS') pending = undefined;
+      if (verb === 'USER' && ok) pending = args.split(' ').filter(Boolean)[0];
+      if (verb === 'PASS' || verb === 'APOP') pending = undefined;
       if (!ok && (verb === 'PASS' || verb === 'APOP') && /\[AUTH\]/.test(answer)) failures++;
       continue;
     }
@@ -207,8 +208,8 @@ export async function session(commands: Command[]): Promise<void> {
           if (box.removeCalls.length) broken('QUIT before a login removed messages');
           return;
         default:
+          // STLS too: refused (no certificate), it leaves a USER given before as it was.
           expect(false, 'not a command of the AUTHORIZATION state');
-          if (c.verb === 'STLS') pending = undefined;
       }
       if (ok && (c.verb === 'PASS' || c.verb === 'APOP')) {
         phase = 'transaction';
