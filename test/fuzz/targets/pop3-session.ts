@@ -15,6 +15,8 @@ import { broken, type FuzzTarget } from '../target.ts';
 const PASSWORD = 'pass word';
 const TEXTS = ['hello', '.a line that starts with a dot\n..and two\n.', 'x'.repeat(500), 'ünïcödé 👋'];
 const MAX_FAILURES = 3;
+/** One logger for every session (pino instances are not free to make by the million). */
+const LOG = silentLogger();
 
 type Command =
   | { verb: 'USER' | 'PASS' | 'STAT' | 'LIST' | 'UIDL' | 'RETR' | 'TOP' | 'DELE' | 'NOOP' | 'RSET' | 'QUIT' | 'CAPA' | 'AUTH' | 'STLS'; args: string }
@@ -121,7 +123,7 @@ function context(box: FakeMailboxes): Pop3Context {
     mailboxes: box,
     messages: { get: async (id) => messages.get(id) },
     domains: { sms: 'sms.example', mms: 'mms.example' },
-    log: silentLogger(),
+    log: LOG,
     locks: new MailboxLocks(),
     counters: newCounters(),
     hostname: 'pop.example',
