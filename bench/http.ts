@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { openStoreBench, smppItem } from './lib/store-ceiling.ts';
 import { wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { httpLoad } from './lib/http-load.ts';
@@ -172,12 +173,19 @@ async function main() {
       into.p99.push(percentile(r.latenciesMs, 0.99));
       if (c0 !== undefined && c1 !== undefined) into.cpuUsPerMsg.push(((c1 - c0) * 1000) / o.messages);
     };
+    // The store alone (in this process): the same commits with as many in flight as there are clients, no HTTP.
+    // The most any server answering after its commit could do on this store.
+    const store = await openStoreBench(path.join(tmp, 'store-alone'));
+    const storeRates: number[] = [];
     progress(`warm-up, ${o.messages} requests each`);
     for (const s of servers) await load(s, false);
+    await store.clients(o.messages, o.clients, smppItem);
     for (let i = 0; i < o.rounds; i++) {
       progress(`round ${i + 1}/${o.rounds}`);
       for (const s of servers) await load(s, true);
+      storeRates.push(await store.clients(o.messages, o.clients, smppItem));
     }
+    await store.close();
     const figures = Object.fromEntries(
       [...runs].map(([name, r]) => [
         name,
@@ -190,13 +198,16 @@ async function main() {
       ]),
     ) as Record<string, { msgPerSec: number; p50Ms: number; p99Ms: number }>;
     const gw = figures.gateway!.msgPerSec;
+    const storeAlone = round(median(storeRates));
     const out = {
       messages: o.messages,
       clients: o.clients,
       rounds: o.rounds,
       figures,
+      storeAloneMsgPerSec: storeAlone,
       ratios: {
         gatewayOverBare: round(gw / figures.bare!.msgPerSec, 2),
+        gatewayOverStoreAlone: round(gw / storeAlone, 2),
         ...(figures.kannel ? { gatewayOverKannel: round(gw / figures.kannel.msgPerSec, 2) } : {}),
       },
       targets: { overKannel: 1.5, overBare: 0.5 },
@@ -206,7 +217,8 @@ async function main() {
       process.stdout.write(`send-URL intake: ${o.messages} GET requests x ${o.rounds} rounds, ${o.clients} keep-alive clients (median of rounds)\n`);
       for (const [name, f] of Object.entries(figures))
         process.stdout.write(`  ${name.padEnd(8)} ${String(f.msgPerSec).padStart(8)} msg/s   p50 ${f.p50Ms} ms   p99 ${f.p99Ms} ms\n`);
-      process.stdout.write(`  gateway / bare ${out.ratios.gatewayOverBare} (target >= 0.5)`);
+      process.stdout.write(`  store alone ${storeAlone} msg/s  (${o.clients} committers, one message in flight each, no HTTP)\n`);
+      process.stdout.write(`  gateway / store alone ${out.ratios.gatewayOverStoreAlone}   gateway / bare ${out.ratios.gatewayOverBare} (target >= 0.5)`);
       process.stdout.write(out.ratios.gatewayOverKannel !== undefined ? `   gateway / Kannel ${out.ratios.gatewayOverKannel} (target >= 1.5)\n` : '\n');
     }
   } finally {
