@@ -60,7 +60,7 @@ for (const factory of storeFactories) {
       const items: CommitItem[] = Array.from({ length: 10 }, () => ({ message: sms({ receivedAt: at }), target: undefined }));
       await stores.messages.commit(items);
       const seen: string[] = [];
-      for (let before: string | undefined; ; ) {
+      for (let before: string | undefined; ;) {
         const page = await stores.messages.list({ limit: 3, ...(before ? { before } : {}) });
         if (page.length === 0) break;
         seen.push(...page.map((s) => s.id));
