@@ -156,5 +156,22 @@ for (const factory of storeFactories) {
       expect(await gateway.stores.messages.list({ limit: 1000 })).toHaveLength(100);
       expect(await cli.stores.messages.get(items[1]!.message.id)).toEqual(items[1]!.message);
     });
+
+    it('keeps empty and numeric-looking values as they were: empty subject, name and data, a sender like 0042', async () => {
+      const store = await h.open();
+      const m = sms({
+        subject: '',
+        from: '0042',
+        via: '',
+        user: '0',
+        meta: { list: [1, 'x', null], big: 2 ** 53 - 1, empty: '' },
+        parts: [{ contentType: 'text/plain', name: '', contentId: '', data: Buffer.alloc(0) }],
+      });
+      await store.stores.messages.commit([{ message: m, target: { kind: 'mailbox', user: '0042' } }]);
+      const again = await h.reopen(store);
+      expect(await again.stores.messages.get(m.id)).toEqual(m);
+      expect(await again.stores.messages.summary(m.id)).toMatchObject({ subject: '', user: '0', via: '', from: '0042' });
+      expect((await again.stores.mailboxes.list('0042')).map((e) => e.messageId)).toEqual([m.id]);
+    });
   });
 }

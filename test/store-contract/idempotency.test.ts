@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommitItem, Segment } from '../../core/index.ts';
 import { storeFactories } from './factories.ts';
 import { storeHarness } from './factory.ts';
-import { sms } from './fixtures.ts';
+import { sms, user } from './fixtures.ts';
 
 const mo = (key: string | undefined, text = 'hello'): CommitItem => ({
   message: sms({ direction: 'MO', parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(text) }] }),
@@ -98,6 +98,29 @@ for (const factory of storeFactories) {
       expect(await stores.segments.stale(new Date(Date.now() + 60_000))).toEqual([]);
       // A new segment under the same reference (a later message) is kept as usual.
       expect((await stores.segments.put(seg(key, 1, 'modem1:pdu:three'))).map((s) => s.seq)).toEqual([1]);
+    });
+
+    it('a key whose first submission was refused or failed is not taken: the next one with it is stored', async () => {
+      const { stores } = await h.open();
+      await stores.users.put(user({ name: 'zed', credits: 0 }));
+      const existing = sms();
+      await stores.messages.commit([{ message: existing, target: undefined }]);
+      const refused = mo('modem1:k1');
+      const failed = mo('modem1:k2');
+      const [b1, b2] = [mo('modem1:k1'), mo('modem1:k2')];
+      const results = await Promise.allSettled([
+        stores.messages.commit([refused], { user: 'zed', messages: 1 }),
+        stores.messages.commit([failed, { message: existing, target: undefined }]),
+        stores.messages.commit([b1]),
+        stores.messages.commit([b2]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(results.slice(2)).toEqual([
+        { status: 'fulfilled', value: [{ id: b1.message.id, duplicate: false }] },
+        { status: 'fulfilled', value: [{ id: b2.message.id, duplicate: false }] },
+      ]);
+      expect(await stores.messages.commit([mo('modem1:k2')])).toEqual([{ id: b2.message.id, duplicate: true }]);
+      expect((await stores.mailboxes.list('bob')).map((e) => e.messageId).sort()).toEqual([b1.message.id, b2.message.id].sort());
     });
   });
 }

@@ -112,5 +112,26 @@ for (const factory of storeFactories) {
       expect(ok(2, 2)).toBe(2); // ann: 2 of 6, after her uncharged one
       expect(await stores.messages.list({ user: 'ann' })).toHaveLength(3);
     });
+
+    it('a submission that fails for another reason in the same burst is charged nothing', async () => {
+      const { stores } = await h.open();
+      await stores.users.put(user({ name: 'cy', credits: 5 }));
+      const existing = toConnection();
+      await stores.messages.commit([existing]);
+      const daily = { user: 'dy', messages: 1, dailyLimit: 2 };
+      const results = await Promise.allSettled([
+        stores.messages.commit([toConnection('cy')], { user: 'cy', messages: 1 }),
+        stores.messages.commit([toConnection('cy'), existing], { user: 'cy', messages: 2 }),
+        stores.messages.commit([toConnection('cy')], { user: 'cy', messages: 1 }),
+        stores.messages.commit([toConnection('dy')], daily),
+        stores.messages.commit([toConnection('dy'), existing], { ...daily, messages: 2 }),
+        stores.messages.commit([toConnection('dy')], daily),
+        stores.messages.commit([toConnection('dy')], daily),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect((results[6] as PromiseRejectedResult).reason).toMatchObject({ code: 'NOWSMS_ERR_LIMIT' });
+      expect((await stores.users.get('cy'))!.credits).toBe(3);
+      expect(await stores.messages.list({ user: 'cy' })).toHaveLength(2);
+    });
   });
 }

@@ -90,5 +90,14 @@ for (const factory of storeFactories) {
       expect((await stores.messages.summary(queued.id))!.status).toBe('deleted');
       expect((await stores.messages.summary(boxed.message.id))!.history.at(-1)).toMatchObject({ status: 'deleted', detail: 'by operator' });
     });
+
+    it('a rendition saved as its entry is removed does not bring the entry back', async () => {
+      const { stores } = await h.open();
+      const m = toMailbox('alice');
+      await stores.messages.commit([m]);
+      await Promise.all([stores.mailboxes.remove('alice', [m.message.id]), stores.mailboxes.saveRendition('alice', m.message.id, Buffer.from('x'))]);
+      expect(await stores.mailboxes.list('alice')).toEqual([]);
+      expect(await stores.mailboxes.rendition('alice', m.message.id)).toBeUndefined();
+    });
   });
 }

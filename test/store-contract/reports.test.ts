@@ -93,5 +93,17 @@ for (const factory of storeFactories) {
       });
       expect((await again.stores.messages.summary(id))!.status).toBe('delivered');
     });
+
+    it('a report made right after its completion, before that has resolved, matches it', async () => {
+      const { stores } = await h.open();
+      const m = sms();
+      await stores.messages.commit([{ message: m, target: { kind: 'connection', id: 'smsc' } }]);
+      await stores.queues.lease('smsc', new Date(), 1);
+      const [, report] = await Promise.all([
+        stores.queues.complete(m.id, 'sent', ['x1']),
+        stores.messages.recordReport({ connectionId: 'smsc', remoteId: 'x1', outcome: 'delivered' }),
+      ]);
+      expect(report).toEqual({ messageId: m.id, status: 'delivered' });
+    });
   });
 }
