@@ -174,5 +174,33 @@ for (const factory of storeFactories) {
       await stores.messages.commit([{ message: sms(), target: undefined }]);
       expect(woken).toBe(after);
     });
+
+    it('a follower reading while two handles write concurrently misses no change and sees none twice', async () => {
+      const one = await h.open();
+      const two = await h.peer(one);
+      const reader = await h.peer(one);
+      let writing = true;
+      const seen: StatusChange[] = [];
+      const following = (async () => {
+        let cursor = 0;
+        for (;;) {
+          const done = !writing; // read once more after the writers finished
+          const batch = await reader.stores.events.changesSince(cursor, 50);
+          seen.push(...batch);
+          if (batch.length > 0) cursor = batch.at(-1)!.seq;
+          else if (done) return;
+          else await new Promise((r) => setTimeout(r, 1));
+        }
+      })();
+      const writes = [one, two].map(async (s, n) => {
+        for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 5 }, () => s.stores.messages.commit([toConnection(undefined, `c${n}`)])));
+      });
+      await Promise.all(writes);
+      writing = false;
+      await following;
+      const log = await reader.stores.events.changesSince(0, 1000);
+      expect(log).toHaveLength(200);
+      expect(seen.map((c) => c.seq)).toEqual(log.map((c) => c.seq));
+    });
   });
 }
