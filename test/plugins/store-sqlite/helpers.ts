@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { newMessageId, type Message, type StoredUser } from '../../../core/index.ts';
 import { openSqliteStore, type SqliteStore } from '../../../plugins/store-sqlite/index.ts';
 
 const opened: SqliteStore[] = [];
@@ -37,30 +36,5 @@ export async function close(store: SqliteStore): Promise<void> {
   await store.close();
 }
 
-export function sms(overrides: Partial<Message> = {}): Message {
-  return {
-    id: newMessageId(),
-    direction: 'MT',
-    kind: 'sms',
-    from: '+15550001111',
-    to: '+15550002222',
-    parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from('hello') }],
-    receivedAt: new Date(),
-    meta: {},
-    ...overrides,
-  };
-}
-
-export function user(overrides: Partial<StoredUser> = {}): StoredUser {
-  return {
-    name: 'alice',
-    smtpLogin: true,
-    smppLogin: false,
-    receive: true,
-    recipients: [],
-    allowIps: [],
-    source: 'cli',
-    credentials: { passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==' },
-    ...overrides,
-  };
-}
+// The same messages and users as the store contract suite builds on.
+export { sms, user } from '../../store-contract/fixtures.ts';
