@@ -4,13 +4,13 @@
 // with another checkout (`--before <dir>`, e.g. a `git worktree` of an older commit, run as it runs).
 //
 //   npx tsx bench/start.ts [--rounds R] [--idle S] [--before <dir>] [--json]
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
-import { freePorts, installCleanup, startChild, stopChild } from './lib/proc.ts';
+import { freePorts, groupRssKiB, installCleanup, startChild, stopChild } from './lib/proc.ts';
 
 const HELP = `npx tsx bench/start.ts [options]
 
@@ -56,33 +56,6 @@ function options() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A /proc/<pid>/status field in MiB. */
-function statusMiB(pid: number, field: string): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** Every process in the group (the gateway and anything it started and left running). */
-function groupRssMiB(pgid: number): number {
-  let sum = 0;
-  for (const pid of readdirNumbers('/proc')) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) sum += statusMiB(pid, 'VmRSS');
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return sum;
-}
-
-function readdirNumbers(dir: string): number[] {
-  return readdirSync(dir)
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number);
-}
-
 async function once(v: Variant, idleSeconds: number): Promise<Sample> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nowsms-bench-start-'));
   const [smtp, pop3, smpp, http] = await freePorts(4);
@@ -109,7 +82,7 @@ async function once(v: Variant, idleSeconds: number): Promise<Sample> {
       else await sleep(2);
     }
     await sleep(idleSeconds * 1000);
-    return { startMs, rssMiB: groupRssMiB(child.pid) };
+    return { startMs, rssMiB: (groupRssKiB(child.pid) ?? NaN) / 1024 };
   } finally {
     await stopChild(child);
     rmSync(tmp, { recursive: true, force: true });

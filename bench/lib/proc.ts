@@ -204,19 +204,15 @@ export function cpuMs(pid: number): number | undefined {
   }
 }
 
-/**
- * CPU time of a whole process group (dovecot's master and its services): the live members' own time plus
- * what the leader's reaped children used, in milliseconds.
- */
-export function groupCpuMs(pgid: number): number | undefined {
-  let total = 0;
-  let found = false;
+/** The live members of a process group, each with its /proc stat fields after the command name. */
+function groupMembers(pgid: number): { pid: number; fields: string[] }[] | undefined {
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
     return undefined;
   }
+  const members: { pid: number; fields: string[] }[] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
     let stat: string;
@@ -225,14 +221,33 @@ export function groupCpuMs(pgid: number): number | undefined {
     } catch {
       continue; // exited meanwhile
     }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12) cutime(13) cstime(14)
-    if (Number(f[2]) !== pgid) continue;
-    found = true;
-    total += Number(f[11]) + Number(f[12]);
-    if (Number(name) === pgid) total += Number(f[13]) + Number(f[14]);
+    if (Number(fields[2]) === pgid) members.push({ pid: Number(name), fields });
   }
-  return found ? (total * 1000) / clockTicks : undefined;
+  return members;
+}
+
+/**
+ * CPU time of a whole process group (dovecot's master and its services): the live members' own time plus
+ * what the leader's reaped children used, in milliseconds.
+ */
+export function groupCpuMs(pgid: number): number | undefined {
+  const members = groupMembers(pgid);
+  if (!members?.length) return undefined;
+  let total = 0;
+  for (const { pid, fields: f } of members) {
+    total += Number(f[11]) + Number(f[12]);
+    if (pid === pgid) total += Number(f[13]) + Number(f[14]);
+  }
+  return (total * 1000) / clockTicks;
+}
+
+/** Resident set size now of a whole process group (a server and whatever it started and left running), in KiB. */
+export function groupRssKiB(pgid: number): number | undefined {
+  const members = groupMembers(pgid);
+  if (!members?.length) return undefined;
+  return members.reduce((sum, m) => sum + (rssKiB(m.pid) ?? 0), 0);
 }
 
 // USER_HZ is 100 on every Linux the benchmark runs on (getconf CLK_TCK); /proc/self/stat cannot say.
