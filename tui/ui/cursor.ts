@@ -43,6 +43,20 @@ export function followCursor(
   return { ...kept, id: idAt(kept.index) };
 }
 
+/** followCursor for a list held whole, its rows named by `keyOf`. */
+export function followRows<T>(c: Cursor, rows: readonly T[], height: number, keyOf: (row: T) => string): Cursor {
+  return followCursor(
+    c,
+    rows.length,
+    height,
+    (id) => {
+      const i = rows.findIndex((r) => keyOf(r) === id);
+      return i >= 0 ? i : undefined;
+    },
+    (i) => (rows[i] === undefined ? undefined : keyOf(rows[i])),
+  );
+}
+
 /** The list keys: arrows, j/k, page up/down, g/G (home/end). Answers the delta, or undefined for another key. */
 export function listDelta(
   input: string,

@@ -4,7 +4,7 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import type { MessageView } from '../../core/admin/protocol.ts';
 import type { MessageStatus } from '../../core/types.ts';
-import { clampCursor, followCursor, listDelta, moveCursor, type Cursor } from '../ui/cursor.ts';
+import { clampCursor, followRows, listDelta, moveCursor, type Cursor } from '../ui/cursor.ts';
 import { Prompt } from '../ui/prompt.tsx';
 import { Table } from '../ui/table.tsx';
 import { clock, type Column } from '../ui/text.ts';
@@ -64,18 +64,7 @@ export function Messages(props: ViewProps & { ask: Ask }) {
       (r) => {
         if (!live) return;
         setRows(r);
-        setCursor((cur) =>
-          followCursor(
-            cur,
-            r.length,
-            tableHeight,
-            (id) => {
-              const i = r.findIndex((m) => m.id === id);
-              return i >= 0 ? i : undefined;
-            },
-            (i) => r[i]?.id,
-          ),
-        );
+        setCursor((cur) => followRows(cur, r, tableHeight, (m) => m.id));
       },
       (e) => live && flash(errorText(e), 'error'),
     );

@@ -5,7 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
 import type { PublicUser } from '../../core/admin/protocol.ts';
 import { Confirm } from '../ui/confirm.tsx';
-import { clampCursor, followCursor, listDelta, moveCursor, type Cursor } from '../ui/cursor.ts';
+import { clampCursor, followRows, listDelta, moveCursor, type Cursor } from '../ui/cursor.ts';
 import { Form, type Field, type FormValues } from '../ui/form.tsx';
 import { Prompt } from '../ui/prompt.tsx';
 import { Table } from '../ui/table.tsx';
@@ -83,18 +83,7 @@ export function Users(props: ViewProps & { ask: Ask; available: boolean }) {
       (r) => {
         if (!live) return;
         setUsers(r);
-        setCursor((cur) =>
-          followCursor(
-            cur,
-            r.length,
-            tableHeight,
-            (id) => {
-              const i = r.findIndex((u) => u.name === id);
-              return i >= 0 ? i : undefined;
-            },
-            (i) => r[i]?.name,
-          ),
-        );
+        setCursor((cur) => followRows(cur, r, tableHeight, (u) => u.name));
       },
       (e) => live && flash(errorText(e), 'error'),
     );
