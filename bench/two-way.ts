@@ -15,8 +15,8 @@ import { wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { startMoSmsc, type MoSmsc } from './lib/mo-smsc.ts';
 import { percentile } from './lib/phases.ts';
-import { cpuMs, freePorts, installCleanup, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
-import { BEARERBOX, SMSBOX } from './lib/smpp-kannel.ts';
+import { cpuMs, freePorts, installCleanup, startChild, stopAll, stopChild, type Child } from './lib/proc.ts';
+import { BEARERBOX, SMSBOX, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
 
 const HELP = `npx tsx bench/two-way.ts [options]
 
@@ -111,51 +111,6 @@ export default defineConfig({
   return child;
 }
 
-function kannelConfig(dir: string, p: { admin: number; smsbox: number; sendsms: number; smsc: number; receiver: number }): string {
-  mkdirSync(dir, { recursive: true });
-  const config = path.join(dir, 'kannel.conf');
-  writeFileSync(
-    config,
-    `group = core
-admin-port = ${p.admin}
-admin-password = "admin"
-admin-allow-ip = "127.0.0.1"
-smsbox-port = ${p.smsbox}
-box-allow-ip = "127.0.0.1"
-log-file = "${path.join(dir, 'bearerbox.log')}"
-log-level = 2
-store-type = file
-store-location = "${path.join(dir, 'kannel.store')}"
-dlr-storage = internal
-
-group = smsc
-smsc = smpp
-smsc-id = smsc
-host = 127.0.0.1
-port = ${p.smsc}
-transceiver-mode = true
-smsc-username = "kannel"
-smsc-password = "pw"
-system-type = ""
-max-pending-submits = 50
-reconnect-delay = 1
-
-group = smsbox
-bearerbox-host = 127.0.0.1
-bearerbox-port = ${p.smsbox}
-sendsms-port = ${p.sendsms}
-log-file = "${path.join(dir, 'smsbox.log')}"
-log-level = 2
-
-group = sms-service
-keyword = weather
-get-url = "http://127.0.0.1:${p.receiver}/w?from=%p&q=%r"
-max-messages = 1
-`,
-  );
-  return config;
-}
-
 async function waitUntil(what: string, ok: () => boolean, timeoutMs: number, child?: Child): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!ok()) {
@@ -227,11 +182,16 @@ async function main(): Promise<void> {
     if (o.kannel) {
       log('kannel: starting bearerbox and smsbox');
       const ksmsc = await startMoSmsc(kSmsc!);
-      const config = kannelConfig(path.join(tmp, 'kannel'), { admin: admin!, smsbox: smsbox!, sendsms: sendsms!, smsc: kSmsc!, receiver: receiverPort! });
-      const bearerbox = startChild('bearerbox', BEARERBOX, [config], { cwd: path.join(tmp, 'kannel') });
-      await waitForPort(smsbox!, bearerbox, 30_000);
-      const sb = startChild('smsbox', SMSBOX, [config], { cwd: path.join(tmp, 'kannel') });
-      await waitForPort(sendsms!, sb, 30_000);
+      const kdir = path.join(tmp, 'kannel');
+      mkdirSync(kdir, { recursive: true });
+      // Kannel's 2-way: an sms-service whose get-url answer goes back to the phone.
+      const services = `group = sms-service
+keyword = weather
+get-url = "http://127.0.0.1:${receiverPort!}/w?from=%p&q=%r"
+max-messages = 1
+`;
+      const setup = writeKannelConfig(kdir, { admin: admin!, smsbox: smsbox!, sendsms: sendsms!, sinkPort: kSmsc!, window: 50, services });
+      const [sb, bearerbox] = (await startKannel(setup, kdir)) as [Child, Child];
       await waitUntil('Kannel to bind', () => ksmsc.bound() > 0, 60_000, bearerbox);
       servers.push({ name: 'kannel', smsc: ksmsc, children: [bearerbox, sb] });
     }

@@ -14,7 +14,18 @@ export interface KannelSetup {
   sendsmsPort: number;
 }
 
-export function writeKannelConfig(dir: string, p: { admin: number; smsbox: number; sendsms: number; sinkPort: number; window: number }): KannelSetup {
+/** The sendsms account every HTTP load uses (`services` replaces it: 2-way's sms-service groups). */
+const SENDSMS_USER = `group = sendsms-user
+username = "bench"
+password = "pw"
+user-allow-ip = "127.0.0.1"
+max-messages = 1
+`;
+
+export function writeKannelConfig(
+  dir: string,
+  p: { admin: number; smsbox: number; sendsms: number; sinkPort: number; window: number; services?: string },
+): KannelSetup {
   const config = path.join(dir, 'kannel.conf');
   writeFileSync(
     config,
@@ -49,12 +60,7 @@ sendsms-port = ${p.sendsms}
 log-file = "${path.join(dir, 'smsbox.log')}"
 log-level = 2
 
-group = sendsms-user
-username = "bench"
-password = "pw"
-user-allow-ip = "127.0.0.1"
-max-messages = 1
-`,
+${p.services ?? SENDSMS_USER}`,
   );
   return { config, smsboxPort: p.smsbox, sendsmsPort: p.sendsms };
 }
