@@ -25,9 +25,9 @@ interface Usage {
 
 // Counts only what a limit needs (CASE skips the subquery): counting a busy user's month is not free.
 const USAGE = `SELECT
-  CASE WHEN ?4 THEN (SELECT count(*) FROM messages WHERE user_name = ?1 AND direction = 'MT' AND received_at >= ?2) END AS day,
-  CASE WHEN ?5 THEN (SELECT count(*) FROM messages WHERE user_name = ?1 AND direction = 'MT' AND received_at >= ?3) END AS month,
-  (SELECT credits FROM users WHERE name = ?1) AS credits`;
+  CASE WHEN ? THEN (SELECT count(*) FROM messages WHERE user_name = ? AND direction = 'MT' AND received_at >= ?) END AS day,
+  CASE WHEN ? THEN (SELECT count(*) FROM messages WHERE user_name = ? AND direction = 'MT' AND received_at >= ?) END AS month,
+  (SELECT credits FROM users WHERE name = ?) AS credits`;
 
 /** The charges of a group of commit jobs, checked in order. */
 export class Charges {
@@ -51,11 +51,13 @@ export class Charges {
     }
     for (const [user, n] of needs) {
       const row = await tx.get<{ day: number | null; month: number | null; credits: number | null }>(USAGE, [
+        n.day ? 1 : 0,
         user,
         c.starts.day,
-        c.starts.month,
-        n.day ? 1 : 0,
         n.month ? 1 : 0,
+        user,
+        c.starts.month,
+        user,
       ]);
       c.usage.set(user, { day: row?.day ?? 0, month: row?.month ?? 0, credits: row?.credits ?? null, spent: 0 });
     }

@@ -1,6 +1,7 @@
 // Opens the writer and the reader connections with the PRAGMAs the durability promise rests on.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NowsmsError } from 'nowsms';
-import { openDb, type Db } from './sqlite.ts';
+import { openDb, primaryCode, type Db } from './sqlite.ts';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -16,8 +17,10 @@ export async function openWriter(file: string, busyTimeoutMs: number): Promise<D
         `store ${file}: could not switch to WAL journaling (got ${mode?.journal_mode}); put the data directory on a local disk`,
       );
     }
-    // FULL syncs the WAL at every COMMIT: an acknowledged message survives kill -9 and power loss, not just a crash.
-    await db.run('PRAGMA synchronous = FULL');
+    // NORMAL writes the WAL at every COMMIT and syncs it at checkpoints only: the write queue syncs it
+    // itself (Db.sync, on the thread pool) before it resolves any job of the commit. So an acknowledged
+    // message survives kill -9 and power loss, as with FULL, but the event loop never waits for the disk.
+    await db.run('PRAGMA synchronous = NORMAL');
     await db.run('PRAGMA foreign_keys = ON');
     return db;
   } catch (e) {
@@ -35,5 +38,33 @@ export async function openReader(file: string, busyTimeoutMs: number): Promise<D
   } catch (e) {
     await db.close().catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * Stops the writer's statements from waiting for another process's lock on the event loop: from now on,
+ * BEGIN IMMEDIATE through `beginImmediate` waits instead, between tries, with timers.
+ */
+export async function waitForLocksOffTheEventLoop(db: Db): Promise<void> {
+  await db.get('PRAGMA busy_timeout = 0');
+}
+
+/**
+ * BEGIN IMMEDIATE, taking the write lock up front, so no job fails midway on it. While another process (the
+ * CLI) holds it, tries again with growing pauses, up to `busyTimeoutMs`; then throws its SQLITE_BUSY
+ * (a temporary NOWSMS_ERR_STORE).
+ */
+export async function beginImmediate(db: Db, busyTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      await db.run('BEGIN IMMEDIATE');
+      return;
+    } catch (e) {
+      const code = primaryCode((e as { cause?: { code?: string } }).cause?.code);
+      const left = deadline - Date.now();
+      if (code !== 'SQLITE_BUSY' || left <= 0) throw e;
+      await sleep(Math.min(pause, left));
+    }
   }
 }

@@ -1,14 +1,15 @@
 // Brings a database up to the schema this code knows, one step per transaction, and refuses a newer one.
 import { NowsmsError } from 'nowsms';
 import { MIGRATIONS, type Migration } from './schema.ts';
+import { beginImmediate } from './connection.ts';
 import type { Db } from './sqlite.ts';
 
-export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+export async function migrate(db: Db, busyTimeoutMs: number, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
   const known = migrations.length;
   await db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   for (;;) {
     // Read inside the write lock: a CLI and a gateway starting together must not both run the same step.
-    await db.run('BEGIN IMMEDIATE');
+    await beginImmediate(db, busyTimeoutMs);
     try {
       const row = await db.get<{ version: number }>('SELECT version FROM schema_version');
       const version = row?.version ?? 0;

@@ -1,7 +1,7 @@
 // Opens a store file: the writer first (it sets WAL and migrates), then the reader, then the stores.
 import fs from 'node:fs/promises';
 import { NowsmsError, type StoreLifecycle, type Stores } from 'nowsms';
-import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter } from './connection.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter, waitForLocksOffTheEventLoop } from './connection.ts';
 import { eventLog } from './events.ts';
 import { mailboxStore } from './mailboxes.ts';
 import { messageStore } from './messages.ts';
@@ -34,14 +34,15 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
   const writer = await openWriter(file, busyTimeoutMs);
   let reader;
   try {
-    await migrate(writer);
+    await migrate(writer, busyTimeoutMs);
+    await waitForLocksOffTheEventLoop(writer);
     reader = await openReader(file, busyTimeoutMs);
   } catch (e) {
     await writer.close().catch(() => undefined);
     throw e;
   }
   const reads = new ReadQueue(reader);
-  const writes = new WriteQueue(writer);
+  const writes = new WriteQueue(writer, busyTimeoutMs);
   const users = new UsersCache(reads);
   let closing: Promise<void> | undefined;
   return {

@@ -1,9 +1,15 @@
-// Promise helpers over the sqlite3 callback API, and the mapping of SQLite failures to coded errors.
+// The SQLite connection (better-sqlite3) behind the store's promise-shaped SQL interface, and the mapping
+// of SQLite failures to coded errors.
 //
-// Every statement is prepared once per connection and kept (a bounded LRU keyed by its SQL text), so a
-// call costs one trip through libuv's thread pool instead of two (prepare, then step) and SQLite does not
-// compile the same SQL again for every message.
-import sqlite3 from 'sqlite3';
+// Statements run synchronously on the event loop: a statement of this store takes microseconds, far less
+// than a trip through a thread pool and back would. What takes long is the disk, and that stays off the
+// event loop: the writer commits with synchronous = NORMAL (the WAL is written, not synced) and `sync()`
+// then syncs the WAL file on libuv's thread pool before anything is acknowledged (see connection.ts).
+//
+// Every statement is prepared once per connection and kept (a bounded LRU keyed by its SQL text), so
+// SQLite does not compile the same SQL again for every message.
+import { closeSync, fdatasync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { NowsmsError, isNowsmsError } from 'nowsms';
 
 export type Param = string | number | bigint | Buffer | null | undefined;
@@ -20,10 +26,16 @@ export interface Sql {
 
 export interface Db extends Sql {
   readonly file: string;
+  /**
+   * Resolves once everything committed before the call is on the disk (the WAL file synced): what a
+   * commit with synchronous = FULL would have waited for, without holding the event loop meanwhile.
+   * Calls made while a sync runs share the next one.
+   */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
-// node-sqlite3 binds undefined inconsistently across versions; NULL is what the schema means.
+// NULL is what the schema means by a missing value.
 const bind = (params: Param[] = []) => params.map((p) => (p === undefined ? null : p));
 
 /**
@@ -32,109 +44,155 @@ const bind = (params: Param[] = []) => params.map((p) => (p === undefined ? null
  */
 const MAX_STATEMENTS = 400;
 
-export function openDb(file: string, mode: 'readwrite' | 'readonly'): Promise<Db> {
-  const flags = mode === 'readonly' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
-  return new Promise((resolve, reject) => {
-    const db: sqlite3.Database = new sqlite3.Database(file, flags, (err) => {
-      if (err) reject(storeError(file, err));
-      else resolve(wrap(file, db));
-    });
-  });
+export async function openDb(file: string, mode: 'readwrite' | 'readonly'): Promise<Db> {
+  let db: Database.Database;
+  try {
+    // The busy timeout is set by the caller (connection.ts), first thing.
+    db = new Database(file, { readonly: mode === 'readonly', fileMustExist: mode === 'readonly', timeout: 0 });
+  } catch (e) {
+    throw storeError(file, e);
+  }
+  return wrap(file, db);
 }
 
-interface Cached {
-  stmt: sqlite3.Statement;
-  /**
-   * Calls not answered yet. If preparing fails, node-sqlite3 drops the calls queued on the statement
-   * without calling them back: the prepare callback rejects them instead.
-   */
-  waiting: Set<(err: Error) => void>;
-}
-
-function wrap(file: string, db: sqlite3.Database): Db {
-  const fail = (sql: string, err: Error) => storeError(file, err, sql);
+function wrap(file: string, db: Database.Database): Db {
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recently used.
-  const cache = new Map<string, Cached>();
+  const cache = new Map<string, Database.Statement>();
   let closed = false;
 
-  const statement = (sql: string): Cached => {
+  const statement = (sql: string): Database.Statement => {
     const hit = cache.get(sql);
     if (hit) {
       cache.delete(sql);
       cache.set(sql, hit);
       return hit;
     }
-    const entry: Cached = {
-      waiting: new Set(),
-      // The callback is called only when preparing fails.
-      stmt: db.prepare(sql, (err: Error | null) => {
-        if (!err) return;
-        if (cache.get(sql) === entry) cache.delete(sql);
-        for (const reject of entry.waiting) reject(err);
-        entry.waiting.clear();
-      }),
-    };
-    cache.set(sql, entry);
-    if (cache.size > MAX_STATEMENTS) {
-      const [oldest, evicted] = cache.entries().next().value as [string, Cached];
-      cache.delete(oldest);
-      // Runs after any call still queued on it.
-      evicted.stmt.finalize();
-    }
-    return entry;
+    const stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+    // An evicted statement is finalized when it is garbage-collected.
+    if (cache.size > MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
+    return stmt;
   };
 
-  /** Runs `start` on the kept statement for `sql`: its callback settles the promise (errors mapped to NOWSMS_ERR_STORE). */
-  const call = <T>(sql: string, start: (stmt: sqlite3.Statement, cb: (err: Error | null, value?: T) => void) => void): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (closed) return reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${file} is closed`));
-      const c = statement(sql);
-      const rejectWith = (err: Error) => reject(fail(sql, err));
-      c.waiting.add(rejectWith);
-      start(c.stmt, (err, value) => {
-        c.waiting.delete(rejectWith);
-        if (err) rejectWith(err);
-        else resolve(value as T);
-      });
-    });
+  /** Runs `fn` on the kept statement for `sql`, errors mapped to NOWSMS_ERR_STORE. */
+  const call = <T>(sql: string, fn: (stmt: Database.Statement) => T): Promise<T> => {
+    if (closed) return Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${file} is closed`));
+    try {
+      return Promise.resolve(fn(statement(sql)));
+    } catch (e) {
+      return Promise.reject(storeError(file, e, sql));
+    }
+  };
+
+  const rows = <T>(stmt: Database.Statement, params?: Param[]): T[] => {
+    // A statement that returns no rows (a PRAGMA that sets) is run; it has no rows to give.
+    if (!stmt.reader) {
+      stmt.run(...bind(params));
+      return [];
+    }
+    return stmt.all(...bind(params)) as T[];
+  };
+
+  const wal = new WalSync(`${file}-wal`);
 
   return {
     file,
     run: (sql, params) =>
-      call(sql, (stmt, cb) =>
-        stmt.run(bind(params), function (this: sqlite3.RunResult, err: Error | null) {
-          cb(err, { changes: this.changes, lastID: this.lastID });
-        }),
-      ),
-    // all, not get: Statement#get leaves the statement open (and with it the read transaction) until it is reset.
-    get: <T>(sql: string, params?: Param[]) => call<T[]>(sql, (stmt, cb) => stmt.all<T>(bind(params), cb)).then((rows) => rows[0]),
-    all: <T>(sql: string, params?: Param[]) => call<T[]>(sql, (stmt, cb) => stmt.all<T>(bind(params), cb)),
-    exec: (sql) =>
-      new Promise((resolve, reject) => {
-        db.exec(sql, (err: Error | null) => (err ? reject(fail(sql, err)) : resolve()));
+      call(sql, (stmt) => {
+        const info = stmt.run(...bind(params));
+        return { changes: info.changes, lastID: Number(info.lastInsertRowid) };
       }),
+    get: <T>(sql: string, params?: Param[]) => call(sql, (stmt) => rows<T>(stmt, params)[0]),
+    all: <T>(sql: string, params?: Param[]) => call(sql, (stmt) => rows<T>(stmt, params)),
+    exec: (sql) => {
+      if (closed) return Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${file} is closed`));
+      try {
+        db.exec(sql);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(storeError(file, e, sql));
+      }
+    },
+    sync: () =>
+      closed
+        ? Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${file} is closed`))
+        : wal.sync().catch((e: unknown) => Promise.reject(storeError(file, e))),
     close: async () => {
+      if (closed) return;
       closed = true;
-      // sqlite3_close refuses while any statement is left unfinalized.
-      const stmts = [...cache.values()].map((c) => c.stmt);
+      await wal.close();
       cache.clear();
-      await Promise.all(stmts.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
-      await new Promise<void>((resolve, reject) => {
-        db.close((err) => (err ? reject(storeError(file, err)) : resolve()));
-      });
+      try {
+        db.close();
+      } catch (e) {
+        throw storeError(file, e);
+      }
     },
   };
 }
 
+/** fdatasync of the WAL file, pipelined: one runs at a time, and callers arriving meanwhile share the next. */
+class WalSync {
+  private fd: number | undefined;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
+  constructor(private readonly path: string) {}
+
+  sync(): Promise<void> {
+    // A sync that started before the caller's commit may have missed it: wait for the next one.
+    if (this.running) {
+      this.queued ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.sync();
+        });
+      return this.queued;
+    }
+    this.running = this.fdatasync().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async fdatasync(): Promise<void> {
+    // Opened on first use: the WAL file exists once something was written. fsync acts on the file, not the
+    // descriptor, so this one covers what SQLite's own descriptor wrote.
+    if (this.fd === undefined) {
+      try {
+        this.fd = openSync(this.path, 'r');
+      } catch (e) {
+        // No WAL file: no commit has written anything to sync.
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+    }
+    const fd = this.fd;
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.running, this.queued]);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
 // Worth a retry by the sender (SMTP 4xx): another process holds the lock, or the disk is full or failing.
+// better-sqlite3 names extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_WRITE): the primary code decides.
 const TEMPORARY = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_NOMEM']);
+
+/** SQLITE_BUSY for SQLITE_BUSY_SNAPSHOT. */
+export const primaryCode = (code: string | undefined): string | undefined => code?.split('_').slice(0, 2).join('_');
 
 export function storeError(file: string, err: unknown, sql?: string): NowsmsError {
   if (isNowsmsError(err)) return err;
   const e = err as Error & { code?: string };
   const where = sql ? ` (while running: ${sql.trim().split('\n')[0]})` : '';
+  const code = primaryCode(e.code);
   return new NowsmsError('NOWSMS_ERR_STORE', `store ${file}: ${e.message}${where}`, {
-    temporary: e.code !== undefined && TEMPORARY.has(e.code),
+    temporary: (code !== undefined && TEMPORARY.has(code)) || e.code === 'ENOSPC' || e.code === 'EIO',
     cause: err,
   });
 }

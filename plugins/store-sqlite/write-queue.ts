@@ -1,12 +1,14 @@
 // All writes go through one queue on the writer connection, so transactions never interleave.
-// Group commit: jobs that arrive while a transaction runs share the next one (one fsync for many
-// messages). A job that can fail on its own is undone and rejected alone, and the others commit:
+// Group commit: jobs that arrive while a transaction runs share the next one. A transaction's jobs are
+// resolved only once the WAL is synced after its COMMIT (Db.sync); the next transaction does not wait for
+// that sync, and the commits made while one sync runs share the next (one fsync for many messages). A job that can fail on its own is undone and rejected alone, and the others commit:
 // - a plain job (a function of the transaction) runs in its own SAVEPOINT;
 // - jobs of a bulk kind (message commits, rendition saves) that follow one another in the queue run
 //   together, a few multi-row statements for all of them, with no savepoint each. The kind rejects the
 //   jobs it can tell are bad before writing anything for them (a user over a limit); if a statement still
 //   fails, the group is undone and each of its jobs runs alone in its own SAVEPOINT, so only the culprit fails.
 import { NowsmsError } from 'nowsms';
+import { beginImmediate } from './connection.ts';
 import { storeError, type Db, type Sql } from './sqlite.ts';
 import { takeAppended } from './status.ts';
 
@@ -40,8 +42,15 @@ export class WriteQueue {
   private draining: Promise<void> | undefined;
   private closed = false;
   private readonly committed = new Set<() => void>();
+  /** Commits whose jobs wait for the WAL sync. */
+  private readonly syncing = new Set<Promise<void>>();
+  /** The newest of them; it never rejects (its jobs do). */
+  private lastSync: Promise<void> | undefined;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly busyTimeoutMs: number,
+  ) {}
 
   /** Call `listener` after every COMMIT that appended to the event log (it wakes the followers); returns the remover. */
   onLogAppend(listener: () => void): () => void {
@@ -63,6 +72,7 @@ export class WriteQueue {
   async close(): Promise<void> {
     this.closed = true;
     await this.draining;
+    await Promise.all(this.syncing);
   }
 
   private enqueue<T>(p: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
@@ -76,7 +86,12 @@ export class WriteQueue {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) await this.runBatch(this.pending.splice(0, MAX_BATCH));
+      while (this.pending.length > 0) {
+        // Jobs that arrive while the disk syncs the last commit would wait for the next sync anyway: they
+        // gather meanwhile and share one transaction, which costs far less than one each.
+        await this.lastSync;
+        await this.runBatch(this.pending.splice(0, MAX_BATCH));
+      }
     } finally {
       this.draining = undefined;
     }
@@ -85,8 +100,7 @@ export class WriteQueue {
   private async runBatch(batch: Pending[]): Promise<void> {
     const { db } = this;
     try {
-      // IMMEDIATE takes the write lock up front (waiting busy_timeout for another process), so no job fails midway on it.
-      await db.run('BEGIN IMMEDIATE');
+      await beginImmediate(db, this.busyTimeoutMs);
     } catch (e) {
       for (const p of batch) p.reject(e);
       return;
@@ -116,13 +130,29 @@ export class WriteQueue {
       for (const p of batch) p.reject(e);
       return;
     }
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
+    const appended = takeAppended(db);
+    // Not awaited: the next batch runs while the disk syncs this one.
+    const synced = db.sync().then(
+      () => {
+        batch.forEach((p, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) p.resolve(o.value);
+          else p.reject(o.error);
+        });
+        // Commits that wrote no history (leases, cursors) wake nobody: a follower's read would find nothing.
+        if (appended) for (const listener of this.committed) listener();
+      },
+      // Committed, but not known to be on the disk: nobody may be told it is stored (a sender retries).
+      (e: unknown) => {
+        for (const p of batch) p.reject(e);
+      },
+    );
+    this.syncing.add(synced);
+    this.lastSync = synced;
+    void synced.finally(() => {
+      this.syncing.delete(synced);
+      if (this.lastSync === synced) this.lastSync = undefined;
     });
-    // Commits that wrote no history (leases, cursors) wake nobody: a follower's read would find nothing.
-    if (takeAppended(db)) for (const listener of this.committed) listener();
   }
 
   /** A plain job in its own savepoint: undone and reported alone if it throws. */

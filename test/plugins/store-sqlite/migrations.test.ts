@@ -1,17 +1,15 @@
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../plugins/store-sqlite/schema.ts';
 import { close, open, sms, tempFile } from './helpers.ts';
 
-function setVersion(file: string, version: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, (err) => {
-      if (err) return reject(err);
-      db.run('UPDATE schema_version SET version = ?', [version], (runErr) =>
-        db.close((closeErr) => ((runErr ?? closeErr) ? reject(runErr ?? closeErr) : resolve())),
-      );
-    });
-  });
+function setVersion(file: string, version: number): void {
+  const db = new Database(file);
+  try {
+    db.prepare('UPDATE schema_version SET version = ?').run(version);
+  } finally {
+    db.close();
+  }
 }
 
 describe('store-sqlite migrations', () => {
@@ -29,13 +27,13 @@ describe('store-sqlite migrations', () => {
     const file = await tempFile();
     await close(await open(file));
     const newer = MIGRATIONS.length + 5;
-    await setVersion(file, newer);
+    setVersion(file, newer);
     await expect(open(file)).rejects.toMatchObject({
       code: 'NOWSMS_ERR_STORE',
       message: expect.stringMatching(new RegExp(`schema version ${newer}.*knows version ${MIGRATIONS.length}`)),
     });
     // and leaves the file as it was, usable again once the code catches up
-    await setVersion(file, MIGRATIONS.length);
+    setVersion(file, MIGRATIONS.length);
     await close(await open(file));
   });
 });
