@@ -76,8 +76,13 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface under failures', () => 
       ]);
       expect(r.status).toBe(201);
       const id = (JSON.parse(r.body) as { messages: Array<{ id: string }> }).messages[0]!.id;
-      // The receiver is failing: the gateway is still trying the first change when it is killed.
+      // The receiver is failing: the gateway is still trying the first change when it is killed. Every change
+      // is in the log by then (the sink's receipt comes once, from the process that sent), so all are owed.
       await waitFor('a first, failed callback', () => hook.calls.length >= 1);
+      await waitFor('the receipt recorded', async () => {
+        const got = await curl(['-u', 'alice:alice-pw', `http://127.0.0.1:${port}/api/v1/messages/${id}`]);
+        return (JSON.parse(got.body) as { status: string }).status === 'delivered';
+      });
       const before = hook.calls.map((c) => c.headers['idempotency-key'] as string);
       await stopProcess(gateway, 'SIGKILL');
       answer = 200;
