@@ -45,33 +45,54 @@ export class Params {
   }
 }
 
-/** The bytes of one urlencoded component: `+` is a space, %XX a byte. */
+const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/** The bytes of one urlencoded component: `+` is a space, %XX a byte, a `%` not followed by two hex digits itself. */
 function bytesOf(component: string): Buffer {
-  const s = component.replace(/\+/g, ' ');
+  const s = component.includes('+') ? component.replace(/\+/g, ' ') : component;
   if (!s.includes('%')) return Buffer.from(s, 'utf8');
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
-      out.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else out.push(...Buffer.from(c, 'utf8'));
+  // Decoding only shortens: the text's own UTF-8 length bounds the bytes.
+  const out = Buffer.allocUnsafe(Buffer.byteLength(s, 'utf8'));
+  let n = 0;
+  for (let i = 0; i < s.length;) {
+    if (s.charCodeAt(i) === 37 && i + 2 < s.length) {
+      const hi = hexValue(s.charCodeAt(i + 1));
+      const lo = hexValue(s.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 3;
+        continue;
+      }
+    }
+    // Up to the next %, as UTF-8 (a % that starts no escape is kept as it is).
+    let j = s.indexOf('%', i + 1);
+    if (j < 0) j = s.length;
+    n += out.write(s.slice(i, j), n, 'utf8');
+    i = j;
   }
-  return Buffer.from(out);
+  return out.subarray(0, n);
 }
+
+/** Decoders by charset label: a fatal TextDecoder keeps no state between whole (non-streaming) decodes. */
+const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
 
 /** A decoder for this charset label, or a 400 naming it. */
 export function decoderFor(charset: string | undefined): (bytes: Buffer, what: string) => string {
   const label = (charset ?? 'utf-8').trim().toLowerCase();
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(label, { fatal: true });
-  } catch {
-    throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', `unknown charset ${charset}: use utf-8 (the default) or a charset such as iso-8859-1`);
+  let decoder = decoders.get(label);
+  if (!decoder) {
+    try {
+      decoder = new TextDecoder(label, { fatal: true });
+    } catch {
+      throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', `unknown charset ${charset}: use utf-8 (the default) or a charset such as iso-8859-1`);
+    }
+    // Labels come from requests: keep only as many as there are charsets worth keeping.
+    if (decoders.size < 32) decoders.set(label, decoder);
   }
+  const d = decoder;
   return (bytes, what) => {
     try {
-      return decoder.decode(bytes);
+      return d.decode(bytes);
     } catch {
       throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', `${what} is not valid ${label}: send it in UTF-8 or name its charset (charset=...)`);
     }
