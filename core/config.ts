@@ -1,5 +1,6 @@
 // Config as code: nowsms.config.ts exports defineConfig({...}); this file validates it and loads it.
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isNowsmsError, NowsmsError } from './errors.ts';
@@ -36,6 +37,16 @@ const pluginSchema = z.custom<NowsmsPlugin>(
 export const configSchema = z.strictObject({
   /** Where the SQLite database, the secret key and other state live. */
   dataDir: z.string().default('./data'),
+  /**
+   * This gateway among the nodes that share one database: who holds a connection (holder leases) and the
+   * queue entries being sent. Default: the host name and the data directory.
+   */
+  nodeId: z.string().min(1).max(200).optional(),
+  /**
+   * How long a node's hold on a connection (an SMSC bind, a modem) lasts unless renewed; renewed every
+   * third of it. A node that dies is replaced as holder at most this long after its last renewal.
+   */
+  holderLeaseSeconds: z.number().int().min(3).max(3600).default(15),
   domains: z
     .strictObject({
       /** Mail to <phone>@sms domain is an SMS; received SMS come from +<phone>@sms domain. */
@@ -123,7 +134,7 @@ export const configSchema = z.strictObject({
 });
 
 export type NowsmsConfig = z.input<typeof configSchema>;
-export type ResolvedConfig = z.output<typeof configSchema> & { configDir: string };
+export type ResolvedConfig = z.output<typeof configSchema> & { configDir: string; nodeId: string };
 export type ConfigUser = z.output<typeof userSchema>;
 
 /** Exists for type inference in nowsms.config.ts; returns its argument. */
@@ -161,7 +172,8 @@ export function resolveConfig(raw: unknown, configDir: string): ResolvedConfig {
     if (names.has(p.name)) throw new NowsmsError('NOWSMS_ERR_CONFIG', `invalid configuration:\nplugins: plug-in ${p.name} is listed twice`);
     names.add(p.name);
   }
-  return { ...cfg, dataDir: path.resolve(configDir, cfg.dataDir), configDir };
+  const dataDir = path.resolve(configDir, cfg.dataDir);
+  return { ...cfg, dataDir, nodeId: cfg.nodeId ?? `${os.hostname()}:${dataDir}`, configDir };
 }
 
 /** Where `nowsms start` without --config looks, in the working directory, in this order. */

@@ -13,6 +13,7 @@ import { Dispatcher } from './dispatcher.ts';
 import { Follower, type Reactor } from './events.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
+import { Holders, type Holdable } from './holders.ts';
 import { assertOneCore, CORE_COPY } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { logTail } from './log-tail.ts';
@@ -25,7 +26,7 @@ import { ServiceRegistry, serviceDependencies } from './services.ts';
 import { applyConfigUsers } from './users.ts';
 import type { Accepted, Connection, ConnectionContext, ConnectionStatus, DeliveryReport, MessageStatus, NewMessage, Stores } from './types.ts';
 
-const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments', 'events'] as const;
+const STORE_SLOTS = ['users', 'messages', 'queues', 'mailboxes', 'segments', 'events', 'leases'] as const;
 
 /** Dependencies first; a missing dependency or a cycle is a coded error naming the plug-in. */
 export function orderPlugins(plugins: NowsmsPlugin[]): NowsmsPlugin[] {
@@ -70,6 +71,7 @@ export class Gateway {
   private readonly conns: Connection[] = [];
   private readonly closers: { name: string; fn: () => Promise<void> | void }[] = [];
   private readonly dispatchers = new Map<string, Dispatcher>();
+  private holders: Holders | undefined;
   private readonly reactors: Reactor[] = [];
   private follower: Follower | undefined;
   private readonly noRouteNotice: NoRouteNotice;
@@ -289,15 +291,35 @@ export class Gateway {
       kick: (id) => this.kick(id ?? c.id),
       report: (r) => this.report({ ...r, connectionId: r.connectionId ?? c.id }),
     });
-    try {
-      for (const c of this.conns) {
+    // Outbound connections have one holder among the nodes on the database: started while this node holds them.
+    const holdable = (c: Connection): Holdable => ({
+      id: c.id,
+      start: async () => {
         await c.start(ctx(c));
-        if (c.send) {
-          const d = new Dispatcher(c, { stores: this.stores, hooks: this.hooks, config: this.config, log: this.log.child({ connection: c.id }) });
-          this.dispatchers.set(c.id, d);
-          d.start();
-        }
-      }
+        const d = new Dispatcher(c, { stores: this.stores, hooks: this.hooks, config: this.config, log: this.log.child({ connection: c.id }) });
+        this.dispatchers.set(c.id, d);
+        d.start();
+      },
+      stop: async () => {
+        const d = this.dispatchers.get(c.id);
+        this.dispatchers.delete(c.id);
+        await d?.stop();
+        await c.stop();
+      },
+    });
+    this.holders = new Holders(
+      {
+        leases: this.stores.leases,
+        queues: this.stores.queues,
+        node: this.config.nodeId,
+        ttlMs: this.config.holderLeaseSeconds * 1000,
+        log: this.log.child({ component: 'holders' }),
+      },
+      this.conns.filter((c) => c.send).map(holdable),
+    );
+    try {
+      for (const c of this.conns) if (!c.send) await c.start(ctx(c));
+      await this.holders.start();
     } catch (e) {
       await this.stop();
       throw e;
@@ -320,6 +342,10 @@ export class Gateway {
   status(): Record<string, ConnectionStatus & { kind: string }> {
     const out: Record<string, ConnectionStatus & { kind: string }> = {};
     for (const c of this.conns) {
+      if (c.send && this.holders && !this.holders.holds(c.id)) {
+        out[c.id] = { state: 'standby', detail: 'another node holds it', counters: {}, kind: c.kind };
+        continue;
+      }
       const s = c.status();
       const d = this.dispatchers.get(c.id);
       out[c.id] = { ...s, kind: c.kind, counters: { ...s.counters, ...(d ? d.counters : {}) } };
@@ -335,8 +361,11 @@ export class Gateway {
     // Reactors first: their handlers may still use the connections; their cursors are saved here.
     await this.follower?.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
+    // The outbound connections this node holds, their holds handed back so that another node takes over at once.
+    await this.holders?.stop();
     if (wasRunning) {
       for (const c of [...this.conns].reverse()) {
+        if (c.send && this.holders) continue;
         try {
           await c.stop();
         } catch (err) {

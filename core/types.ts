@@ -328,8 +328,12 @@ export interface QueueStore {
   unrouted(limit: number): Promise<Message[]>;
   /** Give an unrouted message a connection. */
   assign(messageId: string, connectionId: string): Promise<void>;
-  /** Leases older than this are released (a worker that died mid-send). Called at start. */
-  releaseLeases(): Promise<void>;
+  /**
+   * Hand back leases of workers that died mid-send. Without `connectionId`: this store's own (its node's),
+   * at start. With it: every lease on that connection's queue, whoever took it; called by the node that has
+   * just become the connection's holder (the holder before it is gone: see LeaseStore).
+   */
+  releaseLeases(connectionId?: string): Promise<void>;
   counts(): Promise<Record<string, { queued: number; retrying: number }>>;
   /** One page of a connection's queue (null: the messages waiting with no route), in the order they will be sent. */
   list(connectionId: string | null, page: { offset: number; limit: number }): Promise<{ total: number; items: QueueItem[] }>;
@@ -380,6 +384,30 @@ export interface EventLog {
 }
 
 /** All the stores, each a slot a store plug-in fills. */
+/** Who holds a named lease (a connection that must have one holder among the nodes), and until when. */
+export interface HeldLease {
+  name: string;
+  holder: string;
+  expiresAt: Date;
+}
+
+/**
+ * Named leases with one holder at a time, shared by every node on the database: an SMSC bind or a modem
+ * is held by one node, and moves to another when the holder stops renewing (it died). Expiry is the
+ * store's clock, not a node's, where the store has one (PostgreSQL's now()).
+ */
+export interface LeaseStore {
+  /**
+   * Take `name` for `holder` for `ttlMs`, or renew it if `holder` has it. True when `holder` holds it now;
+   * false while another holder's lease runs.
+   */
+  take(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Give `name` up, if `holder` has it. */
+  release(name: string, holder: string): Promise<void>;
+  /** The leases now held (unexpired), by name. */
+  list(): Promise<HeldLease[]>;
+}
+
 export interface Stores {
   users: UserStore;
   messages: MessageStore;
@@ -387,6 +415,7 @@ export interface Stores {
   mailboxes: MailboxStore;
   segments: SegmentStore;
   events: EventLog;
+  leases: LeaseStore;
 }
 
 /** Message counts since a time: `sent` by connection id (the `sent` changes), `received` (MO) by `via`. */
@@ -400,7 +429,8 @@ export interface StoreLifecycle {
   close(): Promise<void>;
 }
 
-export type ConnectionState = 'stopped' | 'starting' | 'up' | 'retrying' | 'down';
+/** `standby`: an outbound connection another node holds (core/holders.ts); this node starts it if that one dies. */
+export type ConnectionState = 'stopped' | 'starting' | 'up' | 'retrying' | 'down' | 'standby';
 
 export interface ConnectionStatus {
   state: ConnectionState;

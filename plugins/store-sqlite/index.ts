@@ -32,6 +32,7 @@ export function sqliteStore(options?: { file?: string; busyTimeoutMs?: number })
       api.store('mailboxes', store.mailboxes);
       api.store('segments', store.segments);
       api.store('events', store.events);
+      api.store('leases', store.leases);
     },
   });
 }

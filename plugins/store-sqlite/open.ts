@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { NowsmsError, type StoreLifecycle, type Stores } from 'nowsms';
 import { DEFAULT_BUSY_TIMEOUT_MS, openReader, openWriter, waitForLocksOffTheEventLoop } from './connection.ts';
 import { eventLog } from './events.ts';
+import { leaseStore } from './leases.ts';
 import { mailboxStore } from './mailboxes.ts';
 import { messageStore } from './messages.ts';
 import { migrate } from './migrate.ts';
@@ -52,6 +53,7 @@ export async function openSqliteStore(file: string, opts: { busyTimeoutMs?: numb
     mailboxes: mailboxStore(reads, writes),
     segments: segmentStore(reads, writes),
     events: eventLog(reads, writes),
+    leases: leaseStore(reads, writes),
     close: () =>
       (closing ??= (async () => {
         await Promise.all([writes.close(), reads.close()]);

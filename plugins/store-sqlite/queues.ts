@@ -97,9 +97,11 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
         await recordStatus(tx, messageId, 'queued', connectionId, target);
       }),
 
-    releaseLeases: () =>
+    // One gateway per file: every lease is this node's, or that of the holder it took the connection from.
+    releaseLeases: (connectionId) =>
       writes.write(async (tx) => {
-        await tx.run('UPDATE queue SET leased_until = NULL WHERE leased_until IS NOT NULL');
+        if (connectionId === undefined) await tx.run('UPDATE queue SET leased_until = NULL WHERE leased_until IS NOT NULL');
+        else await tx.run('UPDATE queue SET leased_until = NULL WHERE connection_id = ? AND leased_until IS NOT NULL', [connectionId]);
       }),
 
     counts: () =>

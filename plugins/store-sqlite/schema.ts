@@ -179,4 +179,14 @@ ALTER TABLE users ADD COLUMN http_admin INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX status_history_sent ON status_history(at) WHERE status = 'sent';
 `,
   },
+  {
+    description: 'holder leases: which node holds a connection that must have one holder (an SMSC bind, a modem)',
+    sql: `
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -22,6 +22,8 @@ export function stateLabel(state: ConnectionState): string {
       return '… starting';
     case 'stopped':
       return '○ stopped';
+    case 'standby':
+      return '◌ standby';
   }
 }
 

@@ -1,0 +1,130 @@
+// Outbound connections among the nodes that share one database. An SMSC bind or a modem must have one
+// holder: a second bind may pass the SMSC's session limit, and a modem has one serial line. So a node
+// starts an outbound connection only while it holds the connection's lease (`connection:<id>` in the
+// LeaseStore), renews it every third of its length, and stops the connection when it loses it. When a
+// holder dies, its lease runs out and another node takes the connection over, with the queue entries the
+// dead holder had leased (releaseLeases(connectionId)): nothing acknowledged waits for their own expiry.
+// With one node (the SQLite store) the first round takes every lease and nothing else changes.
+import type { Logger } from './log.ts';
+import type { LeaseStore, QueueStore } from './types.ts';
+
+/** What holding a connection means for the gateway: its start and stop (the connection and its dispatcher). */
+export interface Holdable {
+  id: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const leaseName = (connectionId: string) => `connection:${connectionId}`;
+
+export class Holders {
+  private readonly held = new Map<string, { renewedAt: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private running = false;
+
+  constructor(
+    private readonly deps: { leases: LeaseStore; queues: QueueStore; node: string; ttlMs: number; log: Logger },
+    private readonly conns: Holdable[],
+  ) {}
+
+  /** Whether this node holds (and runs) this connection. */
+  holds(connectionId: string): boolean {
+    return this.held.has(connectionId);
+  }
+
+  /** The first round, awaited: once it ends, every connection this node could take is started. */
+  async start(): Promise<void> {
+    this.running = true;
+    // A connection that fails to start now fails the gateway's start, as it always has.
+    await this.renewAll(true);
+    this.schedule();
+  }
+
+  /** Stop the rounds, stop what this node holds, and hand the leases back so another node takes over at once. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.round;
+    for (const c of [...this.conns].reverse()) {
+      if (!this.held.delete(c.id)) continue;
+      await this.stopConnection(c);
+      await this.deps.leases.release(leaseName(c.id), this.deps.node).catch((err: unknown) => {
+        this.deps.log.warn({ err, connection: c.id }, 'could not hand back the hold on the connection: another node takes it when the lease runs out');
+      });
+    }
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.round = this.renewAll().finally(() => {
+        this.round = undefined;
+        this.schedule();
+      });
+    }, this.deps.ttlMs / 3);
+  }
+
+  private async renewAll(first = false): Promise<void> {
+    for (const c of this.conns) {
+      if (!this.running) return;
+      await this.renew(c, first);
+    }
+  }
+
+  private async renew(c: Holdable, first: boolean): Promise<void> {
+    const { leases, queues, node, ttlMs, log } = this.deps;
+    const mine = this.held.get(c.id);
+    let holds: boolean;
+    try {
+      holds = await leases.take(leaseName(c.id), node, ttlMs);
+    } catch (err) {
+      // The store is away. Keep the connection while the lease we had may still run; past that another node may
+      // have it, and two binds must not last.
+      if (mine && Date.now() - mine.renewedAt >= ttlMs) {
+        log.error({ err, connection: c.id }, 'cannot renew the hold on the connection and it has run out: stopping the connection');
+        this.held.delete(c.id);
+        await this.stopConnection(c);
+      } else log.warn({ err, connection: c.id }, 'cannot renew the hold on the connection; trying again');
+      return;
+    }
+    if (holds && mine) {
+      mine.renewedAt = Date.now();
+      return;
+    }
+    if (holds) {
+      this.held.set(c.id, { renewedAt: Date.now() });
+      // The holder before (if any) is gone: the entries it was sending are this node's to send now.
+      await queues.releaseLeases(c.id).catch((err: unknown) => log.warn({ err, connection: c.id }, 'could not take over the leased queue entries'));
+      log.info({ connection: c.id, node }, 'this node holds the connection: starting it');
+      try {
+        await c.start();
+      } catch (err) {
+        if (first) {
+          this.held.delete(c.id);
+          await leases.release(leaseName(c.id), node).catch(() => undefined);
+          throw err;
+        }
+        // Let another node try: it may have what this one lacks (the modem on its serial line).
+        this.held.delete(c.id);
+        await this.stopConnection(c);
+        await leases.release(leaseName(c.id), node).catch(() => undefined);
+        log.error({ err, connection: c.id }, 'the connection did not start: its hold is handed back');
+      }
+      return;
+    }
+    if (mine) {
+      this.held.delete(c.id);
+      log.warn({ connection: c.id, node }, 'another node holds the connection now: stopping it here');
+      await this.stopConnection(c);
+    }
+  }
+
+  private async stopConnection(c: Holdable): Promise<void> {
+    try {
+      await c.stop();
+    } catch (err) {
+      this.deps.log.error({ err, connection: c.id }, 'connection did not stop cleanly');
+    }
+  }
+}
