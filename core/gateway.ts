@@ -1,5 +1,6 @@
 // Boot: check plug-in metadata, run their setup in dependency order, then start connections and
 // dispatchers. `open()` without `start()` is what the CLI uses: stores and submit, no servers.
+import { mkdir } from 'node:fs/promises';
 import { normalizeAddress } from './address.ts';
 import { coreCommands, connectionViews } from './admin/commands.ts';
 import { connectionsTopic } from './admin/connections-topic.ts';
@@ -252,8 +253,10 @@ export class Gateway {
     freezeHooks(this.hooks);
     this.admin.freeze();
     this.state = 'running';
-    // First: it is also the lock that keeps a second gateway off this data directory.
+    // First: it is also the lock that keeps a second gateway off this data directory. The directory may not
+    // exist yet when the store lives elsewhere (a shared SQLite file, PostgreSQL).
     try {
+      await mkdir(this.config.dataDir, { recursive: true, mode: 0o700 });
       const server = await listenAdmin(adminSocketPath(this.config.dataDir), this.admin, this.log);
       this.adminServer = server;
       this.closers.unshift({ name: 'core:admin', fn: () => server.close() });
@@ -266,7 +269,8 @@ export class Gateway {
       this.log.warn({ err: e }, 'admin interface unavailable');
     }
 
-    await this.stores.queues.releaseLeases();
+    // No blanket releaseLeases() here: another node on the same database may be sending. Each outbound
+    // connection's leased entries are handed back when this node takes the connection (core/holders.ts).
     // Placed before the connections start, so that nothing they commit meanwhile is missed; run after.
     const follower = new Follower(this.stores.events, this.log.child({ component: 'events' }));
     follower.add(hooksReactor(this.hooks, (id) => this.dispatchers.get(id)?.kick()));

@@ -79,6 +79,8 @@ export class Holders {
     try {
       holds = await leases.take(leaseName(c.id), node, ttlMs);
     } catch (err) {
+      // At start a store that cannot answer is the gateway's failure to start, not a standby.
+      if (first) throw err;
       // The store is away. Keep the connection while the lease we had may still run; past that another node may
       // have it, and two binds must not last.
       if (mine && Date.now() - mine.renewedAt >= ttlMs) {

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { definePlugin, loadCertificate, NowsmsError, parseOptions, type ConnectionState, type NowsmsPlugin } from 'nowsms';
 import { newCounters, type Pop3Context } from './context.ts';
-import { locksFor } from './locks.ts';
+import { locksFor, MAILDROP_LOCK_TTL_MS } from './locks.ts';
 import { optionsSchema, type Pop3Options } from './options.ts';
 import { Pop3Server } from './server.ts';
 import { msgIdHost } from './timestamp.ts';
@@ -44,8 +44,13 @@ export function pop3(options?: Pop3Options): NowsmsPlugin {
             domains: api.config.domains,
             smilAttachments: opts.smilAttachments,
             log: ctx.log,
-            // One lock table per data directory: every POP3 server on the same store shares it.
-            locks: locksFor(api.config.dataDir),
+            // One lock table per data directory, and a store lease per open maildrop for the other nodes.
+            locks: locksFor(api.config.dataDir, {
+              leases: ctx.stores.leases,
+              node: api.config.nodeId,
+              ttlMs: MAILDROP_LOCK_TTL_MS,
+              warn: (err, user) => ctx.log.warn({ err, user }, 'could not renew or release the maildrop lock in the store'),
+            }),
             counters,
             hostname: msgIdHost(opts.hostname ?? os.hostname()),
             tlsAvailable: cert !== undefined,

@@ -228,7 +228,13 @@ export class Protocol {
       this.ctx.counters.loginFailures++;
       return this.io.fail('-ERR [AUTH] invalid user name or password');
     }
-    const unlock = this.ctx.locks.tryLock(user.name);
+    let unlock: (() => void) | undefined;
+    try {
+      unlock = await this.ctx.locks.tryLock(user.name);
+    } catch (err) {
+      this.ctx.log.error({ err, user: user.name }, 'could not lock the maildrop');
+      return this.io.reply('-ERR [SYS/TEMP] could not open the maildrop; try again later');
+    }
     if (!unlock) return this.io.reply('-ERR [IN-USE] maildrop is already open in another session');
     let drop: Maildrop;
     try {

@@ -41,6 +41,8 @@ export interface ConfigText {
   withoutEmail?: boolean;
   /** The `security` object, as TypeScript text (default: a 20 ms failure delay, APOP on). */
   security?: string;
+  /** The store plug-in, as an expression (default: `sqliteStore()` in the data dir); import it with `imports`. */
+  store?: string;
 }
 
 /** A nowsms.config.ts in a temp dir that uses the repo's plug-ins: the store, SMTP and POP3 on free ports, and what `text` adds. */
@@ -56,7 +58,11 @@ export async function writeConfig(text: ConfigText = {}): Promise<ConfigFile> {
     ...(text.withoutEmail ? {} : { '{ smtp }': 'plugins/smtp/index.ts', '{ pop3 }': 'plugins/pop3/index.ts' }),
     ...text.imports,
   };
-  const plugins = ['sqliteStore()', ...(text.withoutEmail ? [] : [`smtp({ port: ${smtpPort} })`, `pop3({ port: ${pop3Port} })`]), ...(text.plugins ?? [])];
+  const plugins = [
+    text.store ?? 'sqliteStore()',
+    ...(text.withoutEmail ? [] : [`smtp({ port: ${smtpPort} })`, `pop3({ port: ${pop3Port} })`]),
+    ...(text.plugins ?? []),
+  ];
   writeFileSync(
     file,
     `${Object.entries(imports)

@@ -1,0 +1,212 @@
+// Several gateway nodes on one database, each a real `nowsms start` process: the SMSC bind has one holder
+// and moves to another node when its holder is killed; a message submitted on any node is sent once (at
+// most the window again after a kill); a maildrop open on one node is [IN-USE] on the other; what arrives
+// on one node reaches an SMPP client bound on the other. The database: one SQLite file the nodes share.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, freePort, ROOT, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { SmppTestClient } from '../plugins/smpp/server/client.ts';
+import { SmscSimulator } from '../plugins/smpp/smsc-simulator/index.ts';
+
+const WINDOW = 10;
+
+interface SharedDatabase {
+  name: string;
+  imports: Record<string, string>;
+  /** The store plug-in expression every node's config uses. */
+  store: string;
+}
+
+function sqliteFile(): SharedDatabase {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'nowsms-nodes-')), 'shared.db');
+  return { name: 'one SQLite file', imports: { '{ sqliteStore }': 'plugins/store-sqlite/index.ts' }, store: `sqliteStore({ file: ${JSON.stringify(file)} })` };
+}
+
+const databases: { name: string; open(): Promise<SharedDatabase> }[] = [{ name: 'one SQLite file', open: async () => sqliteFile() }];
+
+const children: ChildProcess[] = [];
+let sim: SmscSimulator | undefined;
+afterEach(async () => {
+  for (const c of children.splice(0)) await stopProcess(c, 'SIGKILL');
+  await sim?.stop();
+  sim = undefined;
+});
+
+interface Node {
+  id: string;
+  config: ConfigFile;
+  smppPort: number;
+  child?: ChildProcess;
+}
+
+async function nodeConfig(db: SharedDatabase, id: string, smscPort: number, throughput: number): Promise<Node> {
+  const smppPort = await freePort();
+  const config = await writeConfig({
+    imports: { ...db.imports, '{ smppClient, smppServer }': 'plugins/smpp/index.ts' },
+    store: db.store,
+    keys: `nodeId: '${id}', holderLeaseSeconds: 3, retry: { maxAttempts: 20, firstDelaySeconds: 0.1, stepSeconds: 0.1, throttlePauseSeconds: 0.1 },`,
+    plugins: [
+      `smppClient({ id: 'smsc', host: '127.0.0.1', port: ${smscPort}, systemId: 'nowsms', password: 'secret', anyTraffic: true,
+        window: ${WINDOW}, throughput: ${throughput}, reconnect: { initialSeconds: 0.05, maxSeconds: 0.5, factor: 2 } })`,
+      `smppServer({ host: '127.0.0.1', port: ${smppPort} })`,
+    ],
+  });
+  return { id, config, smppPort };
+}
+
+async function start(node: Node): Promise<void> {
+  node.child = (await startProcess(node.config)).child;
+  children.push(node.child);
+}
+
+function smscState(node: Node): string | undefined {
+  const r = cli(['status', '--json', '--config', node.config.file]);
+  if (r.status !== 0) throw new Error(`nowsms status: ${r.status} ${r.stdout} ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { connections?: Record<string, { state: string }> }).connections?.smsc?.state;
+}
+
+/** Submit `count` MT messages through a node's store (as `nowsms inject` would, in batches); the acknowledged texts. */
+function submitAll(config: ConfigFile, count: number, prefix: string): Promise<string[]> {
+  const fixture = path.join(ROOT, 'test/plugins/smpp/client/fixtures/submit-mt.ts');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, config.file, String(count), prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d) => (err += d));
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`submitter exited with ${code}: ${err}`));
+      resolve(
+        out
+          .split('\n')
+          .filter((l) => l.startsWith('ack '))
+          .map((l) => l.slice(4)),
+      );
+    });
+  });
+}
+
+/** A POP3 conversation over a plain socket: each call sends a line and resolves with the first reply line. */
+async function pop3(port: number): Promise<{ greeting: string; say(line: string): Promise<string>; close(): void }> {
+  const socket = net.connect(port, '127.0.0.1');
+  const lines: string[] = [];
+  let waiting: (() => void) | undefined;
+  let buf = '';
+  socket.on('data', (d: Buffer) => {
+    buf += d.toString('latin1');
+    let i;
+    while ((i = buf.indexOf('\r\n')) >= 0) {
+      lines.push(buf.slice(0, i));
+      buf = buf.slice(i + 2);
+    }
+    waiting?.();
+  });
+  const next = async () => {
+    while (lines.length === 0) await new Promise<void>((r) => (waiting = r));
+    return lines.shift()!;
+  };
+  const greeting = await next();
+  return {
+    greeting,
+    say: (line) => {
+      socket.write(`${line}\r\n`);
+      return next();
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+for (const database of databases) {
+  describe(`two gateway nodes on ${database.name}`, () => {
+    it('one node holds the SMSC bind; a kill -9 of it moves the bind to the other, and every acknowledged message is sent', async () => {
+      const db = await database.open();
+      sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
+      // Slow enough that the kill lands while messages are still queued.
+      const a = await nodeConfig(db, 'node-a', sim.port, 150);
+      const b = await nodeConfig(db, 'node-b', sim.port, 150);
+      await start(a);
+      await waitFor('node A bound to the SMSC', () => sim!.bound.length === 1);
+      await start(b);
+      expect(smscState(a)).toBe('up');
+      expect(smscState(b)).toBe('standby');
+      expect(sim.bound).toHaveLength(1);
+
+      // Submitted through node B's store: node A, the holder, sends them.
+      const acked = await submitAll(b.config, 800, 'nodes');
+      expect(acked).toHaveLength(800);
+      const received = () => new Set(sim!.submits.filter((s) => s.messageId !== undefined).map((s) => s.view.text));
+      await waitFor('sending under way', () => received().size >= 100, 60_000);
+      a.child!.kill('SIGKILL');
+      await new Promise((r) => a.child!.once('exit', r));
+      expect(received().size).toBeLessThan(800);
+
+      await waitFor('node B holding the SMSC connection', () => smscState(b) === 'up', 30_000);
+      await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000);
+      expect(sim.bound).toHaveLength(1);
+      // At least once: what node A had sent without hearing the SMSC's answer may go again, at most a window.
+      const accepted = sim.submits.filter((s) => s.messageId !== undefined).length;
+      expect(accepted - acked.length).toBeLessThanOrEqual(WINDOW);
+    }, 240_000);
+
+    it('a maildrop open on one node is [IN-USE] on the other until that session ends', async () => {
+      const db = await database.open();
+      sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
+      const a = await nodeConfig(db, 'node-a', sim.port, 100);
+      const b = await nodeConfig(db, 'node-b', sim.port, 100);
+      expect(cli(['users', 'add', 'bob', '--password', 'bob-pw', '--smtp-login', '--recipients', '+15550001111', '--config', a.config.file]).status).toBe(0);
+      await start(a);
+      await start(b);
+
+      const onA = await pop3(a.config.pop3Port);
+      expect(await onA.say('USER bob')).toMatch(/^\+OK/);
+      expect(await onA.say('PASS bob-pw')).toMatch(/^\+OK/);
+      const onB = await pop3(b.config.pop3Port);
+      expect(await onB.say('USER bob')).toMatch(/^\+OK/);
+      expect(await onB.say('PASS bob-pw')).toMatch(/^-ERR \[IN-USE\]/);
+      expect(await onA.say('QUIT')).toMatch(/^\+OK/);
+      onA.close();
+      const again = await pop3(b.config.pop3Port);
+      expect(await again.say('USER bob')).toMatch(/^\+OK/);
+      await waitFor('the maildrop free on node B', async () => {
+        const reply = await again.say('PASS bob-pw');
+        if (reply.startsWith('+OK')) return true;
+        expect(reply).toMatch(/^-ERR \[IN-USE\]/);
+        expect(await again.say('USER bob')).toMatch(/^\+OK/);
+        return false;
+      });
+      again.close();
+      onB.close();
+    }, 60_000);
+
+    it('a message arriving on node A reaches an SMPP client bound on node B', async () => {
+      const db = await database.open();
+      sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
+      const a = await nodeConfig(db, 'node-a', sim.port, 100);
+      const b = await nodeConfig(db, 'node-b', sim.port, 100);
+      expect(cli(['users', 'add', 'carol', '--password', 'carol-pw', '--smpp-login', '--recipients', '+15550003333', '--config', a.config.file]).status).toBe(
+        0,
+      );
+      await start(a);
+      await start(b);
+      const { client, resp } = await SmppTestClient.bound(b.smppPort, 'bind_receiver', 'carol', 'carol-pw');
+      expect(resp.command_status).toBe(0);
+      try {
+        // The MO arrives from the SMSC, whose bind node A holds.
+        await waitFor('node A bound to the SMSC', () => sim!.bound.length === 1);
+        const statuses = await sim.deliverMo({ from: '+447700900123', to: '+15550003333', text: 'hello across nodes' });
+        expect(statuses).toEqual([0]);
+        await client.until(() => client.received.length > 0, 'the deliver_sm on node B', 30_000);
+        expect((client.received[0]!.short_message as { message?: string }).message).toBe('hello across nodes');
+        expect(client.received).toHaveLength(1);
+      } finally {
+        await client.close();
+      }
+    }, 60_000);
+  });
+}
