@@ -341,7 +341,10 @@ async function status(args: string[]): Promise<number> {
   const result = asked.result as StatusResult;
   print({ running: true, ...result }, Boolean(values.json), () =>
     [
-      `gateway running (pid ${result.pid})`,
+      `gateway running (pid ${result.pid}), node ${result.node}`,
+      ...(result.nodes.length > 1
+        ? [`  nodes on this database: ${result.nodes.map((n) => (n.connections.length ? `${n.id} (holds ${n.connections.join(', ')})` : n.id)).join('; ')}`]
+        : []),
       ...Object.entries(result.connections).map(
         ([id, c]) =>
           `  ${id.padEnd(14)} ${c.kind.padEnd(12)} ${c.state.padEnd(9)} ${(c.listening ?? []).join(' ')} ${c.detail ?? ''} ${Object.entries(c.counters)

@@ -16,6 +16,8 @@ export interface Holdable {
 }
 
 export const leaseName = (connectionId: string) => `connection:${connectionId}`;
+/** The node's own lease: its heartbeat, so that every node can list the live ones (`nowsms status`). */
+export const nodeLeaseName = (node: string) => `node:${node}`;
 
 export class Holders {
   private readonly held = new Map<string, { renewedAt: number }>();
@@ -53,6 +55,7 @@ export class Holders {
         this.deps.log.warn({ err, connection: c.id }, 'could not hand back the hold on the connection: another node takes it when the lease runs out');
       });
     }
+    await this.deps.leases.release(nodeLeaseName(this.deps.node), this.deps.node).catch(() => undefined);
   }
 
   private schedule(): void {
@@ -66,6 +69,12 @@ export class Holders {
   }
 
   private async renewAll(first = false): Promise<void> {
+    try {
+      await this.deps.leases.take(nodeLeaseName(this.deps.node), this.deps.node, this.deps.ttlMs);
+    } catch (err) {
+      if (first) throw err;
+      this.deps.log.warn({ err }, "cannot renew this node's heartbeat in the store; trying again");
+    }
     for (const c of this.conns) {
       if (!this.running) return;
       await this.renew(c, first);

@@ -5,9 +5,9 @@ import type { Auth } from '../auth.ts';
 import type { ResolvedConfig } from '../config.ts';
 import { NowsmsError } from '../errors.ts';
 import { addUser, publicView, removeUser, setUser } from '../users.ts';
-import type { Accepted, ConnectionStatus, NewMessage } from '../types.ts';
+import type { Accepted, ConnectionStatus, HeldLease, NewMessage } from '../types.ts';
 import { deleteMessage, listQueue, move, requeue, retryNow, type OperatorHost } from './operations.ts';
-import { ADMIN_PROTOCOL_VERSION, coreRequests, type AdminCommands, type ConnectionView, type SubscriberView } from './protocol.ts';
+import { ADMIN_PROTOCOL_VERSION, coreRequests, type AdminCommands, type ConnectionView, type StatusResult, type SubscriberView } from './protocol.ts';
 import type { z } from 'zod';
 import type { AdminCommand, AdminRegistry } from './registry.ts';
 import { getMessage, listMessages } from './messages-view.ts';
@@ -33,6 +33,14 @@ export function connectionViews(host: AdminHost): ConnectionView[] {
     outbound: typeof c.send === 'function',
     ...(c.options ? { options: publicOptions(c.options) as Record<string, unknown> } : {}),
   }));
+}
+
+/** The live nodes from the leases: `node:<id>` is a node's heartbeat, `connection:<id>` a connection it holds. */
+export function nodesOf(leases: HeldLease[]): StatusResult['nodes'] {
+  const nodes = new Map<string, string[]>();
+  for (const l of leases) if (l.name.startsWith('node:')) nodes.set(l.holder, []);
+  for (const l of leases) if (l.name.startsWith('connection:')) nodes.get(l.holder)?.push(l.name.slice('connection:'.length));
+  return [...nodes].map(([id, connections]) => ({ id, connections }));
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -65,6 +73,8 @@ export function coreCommands(host: AdminHost): AdminCommand[] {
         outbound: views.filter((v) => v.outbound).map((v) => v.id),
         noRoute: noRoute ? noRoute.queued + noRoute.retrying : 0,
         admin: { subscribers: host.adminSubscribers() },
+        node: host.config.nodeId,
+        nodes: nodesOf(await host.stores.leases.list()),
       };
     }),
     command('subscribe', 'turn this connection into a stream of events of these topics', () => {

@@ -145,6 +145,10 @@ export interface StatusResult {
   /** MT messages waiting with no route. */
   noRoute: number;
   admin: { subscribers: SubscriberView[] };
+  /** This gateway's node id (config `nodeId`). */
+  node: string;
+  /** The live nodes on this database (their heartbeats), with the connections each holds. */
+  nodes: { id: string; connections: string[] }[];
 }
 
 export type PublicUser = User & { apop: boolean };

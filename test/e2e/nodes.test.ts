@@ -64,11 +64,13 @@ async function start(node: Node): Promise<void> {
   children.push(node.child);
 }
 
-function smscState(node: Node): string | undefined {
+function status(node: Node): { connections: Record<string, { state: string }>; node: string; nodes: { id: string; connections: string[] }[] } {
   const r = cli(['status', '--json', '--config', node.config.file]);
   if (r.status !== 0) throw new Error(`nowsms status: ${r.status} ${r.stdout} ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { connections?: Record<string, { state: string }> }).connections?.smsc?.state;
+  return JSON.parse(r.stdout);
 }
+
+const smscState = (node: Node) => status(node).connections.smsc?.state;
 
 /** Submit `count` MT messages through a node's store (as `nowsms inject` would, in batches); the acknowledged texts. */
 function submitAll(config: ConfigFile, count: number, prefix: string): Promise<string[]> {
@@ -136,6 +138,13 @@ for (const database of databases) {
       expect(smscState(a)).toBe('up');
       expect(smscState(b)).toBe('standby');
       expect(sim.bound).toHaveLength(1);
+      expect(status(b)).toMatchObject({
+        node: 'node-b',
+        nodes: [
+          { id: 'node-a', connections: ['smsc'] },
+          { id: 'node-b', connections: [] },
+        ],
+      });
 
       // Submitted through node B's store: node A, the holder, sends them.
       const acked = await submitAll(b.config, 800, 'nodes');
@@ -149,6 +158,8 @@ for (const database of databases) {
       await waitFor('node B holding the SMSC connection', () => smscState(b) === 'up', 30_000);
       await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000);
       expect(sim.bound).toHaveLength(1);
+      await waitFor("node A's heartbeat gone", () => status(b).nodes.length === 1, 30_000);
+      expect(status(b).nodes).toEqual([{ id: 'node-b', connections: ['smsc'] }]);
       // At least once: what node A had sent without hearing the SMSC's answer may go again, at most a window.
       const accepted = sim.submits.filter((s) => s.messageId !== undefined).length;
       expect(accepted - acked.length).toBeLessThanOrEqual(WINDOW);
