@@ -20,6 +20,8 @@ export interface SmppGatewaySetup {
 export function writeSmppGatewayConfig(
   dir: string,
   ports: { smtp: number; pop3: number; smpp: number; sinkPort?: number; sinkWindow?: number; receipts?: boolean },
+  /** Another store than SQLite in the data dir (`store.import` names the module of `store.expr`), and the node's id. */
+  node: { store?: { binding: string; module: string; expr: string }; nodeId?: string } = {},
 ): SmppGatewaySetup {
   mkdirSync(dir, { recursive: true });
   const from = (p: string) => JSON.stringify(path.join(REPO, p));
@@ -36,15 +38,16 @@ import { defineConfig } from ${from('core/index.ts')};
 import { pop3 } from ${from('plugins/pop3/index.ts')};
 import { smtp } from ${from('plugins/smtp/index.ts')};
 import { smppServer, smppClient } from ${from('plugins/smpp/index.ts')};
-import { sqliteStore } from ${from('plugins/store-sqlite/index.ts')};
+import ${node.store?.binding ?? '{ sqliteStore }'} from ${from(node.store?.module ?? 'plugins/store-sqlite/index.ts')};
 
 export default defineConfig({
   dataDir: ${JSON.stringify(path.join(dir, 'data'))},
+  ${node.nodeId ? `nodeId: ${JSON.stringify(node.nodeId)},` : ''}
   log: { level: 'warn' },
   security: { authFailureDelayMs: 0, apop: false },
   users: [{ name: ${JSON.stringify(BENCH_USER.name)}, password: ${JSON.stringify(BENCH_USER.password)}, smppLogin: true, recipients: ['+15550001111'] }],
   plugins: [
-    sqliteStore(),
+    ${node.store?.expr ?? 'sqliteStore()'},
     smtp({ host: '127.0.0.1', port: ${ports.smtp} }),
     pop3({ host: '127.0.0.1', port: ${ports.pop3} }),
     smppServer({ host: '127.0.0.1', port: ${ports.smpp}, maxPending: 1000 }),

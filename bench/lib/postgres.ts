@@ -1,0 +1,86 @@
+// A throwaway PostgreSQL server for the benchmarks, from Debian's binaries: its own data dir and port,
+// run as the `postgres` user (initdb refuses root), in its own process group so that its CPU (the
+// postmaster and every backend) is counted. fsync stays on: durability is part of what is measured.
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, run, startChild, stopChild, type Child } from './proc.ts';
+
+export interface BenchDatabase {
+  /** The server's process group. */
+  pgid: number;
+  /** Create an empty database; its connection URL. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Debian's PostgreSQL binaries (the newest installed), or undefined. */
+export function postgresBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] && path.join(root, versions[0], 'bin');
+}
+
+export async function benchDatabase(dir: string): Promise<BenchDatabase> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL is not installed: apt-get install postgresql');
+  const data = path.join(dir, 'data');
+  mkdirSync(dir, { recursive: true });
+  // The server runs as `postgres`: it must own its directory and be able to reach it.
+  const { uid, gid } = await idOf('postgres');
+  chownSync(dir, uid, gid);
+  for (let d = path.dirname(dir); d !== '/'; d = path.dirname(d)) if (d.startsWith('/tmp/')) chmodSync(d, 0o755);
+  await run('initdb', 'runuser', ['-u', 'postgres', '--', path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  const port = await freePort();
+  const server: Child = startChild('postgres', 'runuser', [
+    '-u',
+    'postgres',
+    '--',
+    path.join(bin, 'postgres'),
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+  ]);
+  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (let i = 0; ; i++) {
+    const c = new pg.Client({ connectionString: admin });
+    try {
+      await c.connect();
+      await c.end();
+      break;
+    } catch (err) {
+      await c.end().catch(() => undefined);
+      if (server.hasExited() || i > 200) throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${server.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    pgid: server.pid,
+    createDatabase: async (name) => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      try {
+        await c.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await c.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    stop: () => stopChild(server),
+  };
+}
+
+async function idOf(user: string): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([run('id', 'id', ['-u', user]), run('id', 'id', ['-g', user])]);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
