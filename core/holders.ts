@@ -70,7 +70,7 @@ export class Holders {
 
   private async renewAll(first = false): Promise<void> {
     try {
-      await this.deps.leases.take(nodeLeaseName(this.deps.node), this.deps.node, this.deps.ttlMs);
+      await this.ask(this.deps.leases.take(nodeLeaseName(this.deps.node), this.deps.node, this.deps.ttlMs));
     } catch (err) {
       if (first) throw err;
       this.deps.log.warn({ err }, "cannot renew this node's heartbeat in the store; trying again");
@@ -86,13 +86,14 @@ export class Holders {
     const mine = this.held.get(c.id);
     let holds: boolean;
     try {
-      holds = await leases.take(leaseName(c.id), node, ttlMs);
+      holds = await this.ask(leases.take(leaseName(c.id), node, ttlMs));
     } catch (err) {
       // At start a store that cannot answer is the gateway's failure to start, not a standby.
       if (first) throw err;
-      // The store is away. Keep the connection while the lease we had may still run; past that another node may
-      // have it, and two binds must not last.
-      if (mine && Date.now() - mine.renewedAt >= ttlMs) {
+      // The store is away. Keep the connection while the lease we had surely runs: another node may take it
+      // once it has run out, so this one stops a third of a lease before (two renewals missed), and two binds
+      // never overlap.
+      if (mine && Date.now() - mine.renewedAt >= (ttlMs * 2) / 3) {
         log.error({ err, connection: c.id }, 'cannot renew the hold on the connection and it has run out: stopping the connection');
         this.held.delete(c.id);
         await this.stopConnection(c);
@@ -129,6 +130,15 @@ export class Holders {
       log.warn({ connection: c.id, node }, 'another node holds the connection now: stopping it here');
       await this.stopConnection(c);
     }
+  }
+
+  /** A store that hangs (a database unreachable, its connect timeout long) counts as failing after a round's time. */
+  private ask<T>(p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the store did not answer within a renewal interval')), this.deps.ttlMs / 3);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
   private async stopConnection(c: Holdable): Promise<void> {
