@@ -13,9 +13,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
-import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, installCleanup, run, startChild, stopAll, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
+import { median, progress } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/email-ab.ts --before DIR [options]
 
@@ -51,8 +51,6 @@ function options() {
   };
 }
 
-const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
-const median = (xs: number[]) => percentile(xs, 0.5);
 const USERS = [
   ['alice', '+15550002222'],
   ['bob', '+15550001111'],

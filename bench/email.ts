@@ -16,6 +16,7 @@ import { openStoreBench } from './lib/store-ceiling.ts';
 import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
 import { wholeNumber } from './lib/args.ts';
+import { median, progress, round } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/email.ts [options]
 
@@ -69,11 +70,8 @@ function options() {
   return { messages, clients, rounds, samples, json: values.json, keep: values.keep || cpuProf, cpuProf };
 }
 
-const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rate = (messages: number, ms: number) => (messages * 1000) / ms;
-const median = (xs: number[]) => percentile(xs, 0.5);
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** What the gateway commits for one bench mail to bob: an SMS from alice into bob's mailbox. */
 function storeItem(i: number): CommitItem {

@@ -18,6 +18,7 @@ import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, installCleanup, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { BEARERBOX, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
 import { startSink } from './lib/smpp-sink.ts';
+import { median, progress, round } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/http.ts [options]
 
@@ -60,10 +61,6 @@ function options() {
     cpuProf: values['cpu-prof'],
   };
 }
-
-const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => percentile(xs, 0.5);
 
 function writeGatewayConfig(dir: string, port: number, sinkPort: number): string {
   mkdirSync(dir, { recursive: true });

@@ -17,6 +17,7 @@ import { addAlice, ALICE, MMSC_ACCOUNT, startMmsGateway, writeMmsGatewayConfig }
 import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, installCleanup, peakRssKiB, startChild, stopAll, stopChild, waitForPort } from './lib/proc.ts';
 import { SmtpClient } from './lib/smtp-client.ts';
+import { median, progress, round } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/mms.ts [options]
 
@@ -60,10 +61,6 @@ function options() {
     keep: values.keep,
   };
 }
-
-const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => percentile(xs, 0.5);
 
 interface IntakeRun {
   msgPerSec: number;

@@ -21,6 +21,7 @@ import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp
 import { smppLoad } from './lib/smpp-load.ts';
 import { startSink } from './lib/smpp-sink.ts';
 import { benchDatabase, type BenchDatabase } from './lib/postgres.ts';
+import { median, progress, round, until } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/nodes.ts [options]
 
@@ -63,19 +64,6 @@ function options() {
     json: values.json,
     keep: values.keep,
   };
-}
-
-const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => percentile(xs, 0.5);
-
-async function until(check: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 interface Setup {

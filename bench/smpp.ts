@@ -22,6 +22,7 @@ import { smppLoad } from './lib/smpp-load.ts';
 import { startSink, type Sink } from './lib/smpp-sink.ts';
 import { storeCeiling } from './lib/store-ceiling.ts';
 import { wholeNumber } from './lib/args.ts';
+import { median, progress, round, until } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/smpp.ts [options]
 
@@ -72,20 +73,9 @@ function options() {
   };
 }
 
-const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => percentile(xs, 0.5);
 
 const mib = (kib: number | undefined) => (kib === undefined ? null : round(kib / 1024));
-
-async function until(check: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 // ---- (a) intake -------------------------------------------------------------------------------------
 

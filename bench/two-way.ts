@@ -17,6 +17,7 @@ import { startMoSmsc, type MoSmsc } from './lib/mo-smsc.ts';
 import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, installCleanup, startChild, stopAll, stopChild, type Child } from './lib/proc.ts';
 import { BEARERBOX, SMSBOX, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
+import { median } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/two-way.ts [options]
 
@@ -163,8 +164,6 @@ async function round(s: Server, count: number, window: number): Promise<Round> {
     serverCpuMsPerMsg: Number.isFinite(cpu1 - cpu0) ? (cpu1 - cpu0) / count : undefined,
   };
 }
-
-const median = (xs: number[]) => percentile(xs, 0.5);
 
 async function main(): Promise<void> {
   const o = options();
