@@ -11,10 +11,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { REPO } from './lib/gateway.ts';
 import { freePorts, installCleanup, peakRssKiB, rssKiB, startChild, stopAll, stopChild, waitForPort } from './lib/proc.ts';
 import { SmtpClient, SmtpError } from './lib/smtp-client.ts';
+import { benchArgs } from './lib/args.ts';
 
 const HELP = `npx tsx bench/email-memory.ts [options]
 
@@ -30,21 +30,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kib: number | undefined) => (kib === undefined ? NaN : Math.round((kib / 1024) * 10) / 10);
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      clients: { type: 'string', default: '8,24' },
-      'size-mb': { type: 'string', default: '7.6' },
-      repo: { type: 'string', default: REPO },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    clients: { type: 'string', default: '8,24' },
+    'size-mb': { type: 'string', default: '7.6' },
+    repo: { type: 'string', default: REPO },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const clients = values.clients.split(',').map(Number);
   const sizeMb = Number(values['size-mb']);
   if (clients.some((c) => !Number.isInteger(c) || c < 1) || !(sizeMb > 0)) {

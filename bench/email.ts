@@ -6,7 +6,6 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fillMaildir, startDovecot, writeDovecotConfig } from './lib/dovecot.ts';
 import { addUser, REPO, startGateway, writeGatewayConfig } from './lib/gateway.ts';
 import { latencyProbe, listUids, percentile, pop3Pass } from './lib/phases.ts';
@@ -15,7 +14,7 @@ import { newMessageId, type CommitItem } from '../core/index.ts';
 import { openStoreBench } from './lib/store-ceiling.ts';
 import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { median, progress, round } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/email.ts [options]
@@ -44,23 +43,15 @@ const STORE_TARGET = 0.7;
 const POP3_TARGET = 1.0;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '2000' },
-      clients: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '5' },
-      samples: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      'cpu-prof': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    messages: { type: 'string', default: '2000' },
+    clients: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '5' },
+    samples: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   const messages = int('messages', values.messages, 1);
   const clients = int('clients', values.clients, 1);

@@ -9,9 +9,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { openStoreBench, smppItem } from './lib/store-ceiling.ts';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { httpLoad } from './lib/http-load.ts';
 import { percentile } from './lib/phases.ts';
@@ -33,23 +32,15 @@ const HELP = `npx tsx bench/http.ts [options]
 `;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '10000' },
-      clients: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
-      'no-kannel': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      'cpu-prof': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    messages: { type: 'string', default: '10000' },
+    clients: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    'no-kannel': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   return {
     messages: int('messages', values.messages, 1),

@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { deliverTemplate, mm7Load, type DeliverTemplate } from './lib/mm7-load.ts';
 import { startMm7Sink } from './lib/mm7-sink.ts';
@@ -33,23 +32,15 @@ const HELP = `npx tsx bench/mms.ts [options]
 const INTAKE_TARGET = 0.5;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      requests: { type: 'string', default: '1000' },
-      clients: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
-      'media-kib': { type: 'string', default: '100' },
-      mails: { type: 'string', default: '500' },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    requests: { type: 'string', default: '1000' },
+    clients: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    'media-kib': { type: 'string', default: '100' },
+    mails: { type: 'string', default: '500' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   return {
     requests: int('requests', values.requests, 1),

@@ -13,8 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, groupCpuMs, installCleanup, stopAll, stopChild, type Child } from './lib/proc.ts';
 import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp-gateway.ts';
@@ -37,22 +36,14 @@ const SETUPS = ['sqlite', 'pg1', 'pg2', 'pg3', 'sqlite2'] as const;
 type SetupName = (typeof SETUPS)[number];
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '10000' },
-      window: { type: 'string', default: '50' },
-      rounds: { type: 'string', default: '3' },
-      only: { type: 'string', default: SETUPS.join(',') },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    messages: { type: 'string', default: '10000' },
+    window: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', default: SETUPS.join(',') },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   const only = values.only.split(',').map((s) => s.trim());
   for (const s of only) if (!(SETUPS as readonly string[]).includes(s)) throw new Error(`--only: unknown setup ${s} (${SETUPS.join(', ')})`);

@@ -12,7 +12,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { REPO } from './lib/gateway.ts';
 import { percentile } from './lib/phases.ts';
 import { cpuMs, freePorts, installCleanup, peakRssKiB, rssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
@@ -21,7 +20,7 @@ import { BEARERBOX, sendsmsLoad, startKannel, writeKannelConfig } from './lib/sm
 import { smppLoad } from './lib/smpp-load.ts';
 import { startSink, type Sink } from './lib/smpp-sink.ts';
 import { storeCeiling } from './lib/store-ceiling.ts';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { median, progress, round, until } from './lib/figures.ts';
 
 const HELP = `npx tsx bench/smpp.ts [options]
@@ -39,25 +38,17 @@ const HELP = `npx tsx bench/smpp.ts [options]
 `;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '10000' },
-      window: { type: 'string', default: '50' },
-      rounds: { type: 'string', default: '3' },
-      queued: { type: 'string', default: '100000' },
-      only: { type: 'string', default: 'a,b,c' },
-      'no-kannel': { type: 'boolean', default: false },
-      receipts: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    messages: { type: 'string', default: '10000' },
+    window: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    queued: { type: 'string', default: '100000' },
+    only: { type: 'string', default: 'a,b,c' },
+    'no-kannel': { type: 'boolean', default: false },
+    receipts: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   const only = new Set(values.only.split(',').map((s) => s.trim()));
   return {

@@ -7,11 +7,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ptyPair } from '../test/helpers/socat.ts';
 import { ModemSimulator } from '../test/plugins/gsm-modem/simulator/index.ts';
 import { SmscSimulator } from '../test/plugins/smpp/smsc-simulator/index.ts';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { freePorts, installCleanup, stopAll } from './lib/proc.ts';
 import { Faults } from './lib/soak-faults.ts';
 import { FLOWS, Ledger, tagsIn, type Flow } from './lib/soak-ledger.ts';
@@ -28,21 +27,13 @@ const HELP = `npm run soak -- [options]
 `;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      minutes: { type: 'string', default: '30' },
-      rate: { type: 'string', default: '1' },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      'no-kill': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    minutes: { type: 'string', default: '30' },
+    rate: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    'no-kill': { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const rate = Number(values.rate);
   if (!(rate > 0 && rate <= 20)) {
     process.stderr.write(`soak: --rate takes a number above 0 and at most 20, not ${values.rate}\n\n${HELP}`);

@@ -7,8 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { freePorts, groupRssKiB, installCleanup, startChild, stopChild } from './lib/proc.ts';
 
@@ -36,20 +35,12 @@ interface Sample {
 }
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string', default: '7' },
-      idle: { type: 'string', default: '10' },
-      before: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    rounds: { type: 'string', default: '7' },
+    idle: { type: 'string', default: '10' },
+    before: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   return { rounds: int('rounds', values.rounds, 1), idle: int('idle', values.idle, 0), before: values.before, json: values.json };
 }

@@ -11,9 +11,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import smpp, { type PDU, type Session } from 'smpp';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { cpuMs, freePorts, installCleanup, peakRssKiB, rssKiB, stopAll, stopChild } from './lib/proc.ts';
 import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp-gateway.ts';
@@ -30,21 +29,13 @@ const HELP = `npx tsx bench/tui.ts [options]
 `;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      rate: { type: 'string', default: '500' },
-      seconds: { type: 'string', default: '30' },
-      queued: { type: 'string', default: '100000' },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '30' },
+    queued: { type: 'string', default: '100000' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   return {
     rate: int('rate', values.rate, 1),

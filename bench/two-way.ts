@@ -10,8 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import { wholeNumber } from './lib/args.ts';
+import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { startMoSmsc, type MoSmsc } from './lib/mo-smsc.ts';
 import { percentile } from './lib/phases.ts';
@@ -31,23 +30,15 @@ const HELP = `npx tsx bench/two-way.ts [options]
 `;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '2000' },
-      window: { type: 'string', default: '20' },
-      concurrency: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '3' },
-      'no-kannel': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const values = benchArgs(HELP, {
+    messages: { type: 'string', default: '2000' },
+    window: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    'no-kannel': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
   const int = wholeNumber(HELP);
   return {
     messages: int('messages', values.messages, 1),
