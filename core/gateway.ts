@@ -346,7 +346,7 @@ export class Gateway {
   status(): Record<string, ConnectionStatus & { kind: string }> {
     const out: Record<string, ConnectionStatus & { kind: string }> = {};
     for (const c of this.conns) {
-      if (c.send && this.holders && !this.holders.holds(c.id)) {
+      if (c.send && this.state === 'running' && this.holders && !this.holders.holds(c.id)) {
         out[c.id] = { state: 'standby', detail: 'another node holds it', counters: {}, kind: c.kind };
         continue;
       }

@@ -99,6 +99,8 @@ describe('mm7Client: submitting to an MMSC', () => {
       deliveryReport: true,
     });
     expect(req.content).toEqual(PARTS);
+    // The status is readable as soon as it is committed; the dispatcher counts it once the commit is synced.
+    await waitFor('the sent counter', () => connection().counters.sent === 1);
     expect(connection()).toMatchObject({ state: 'up', counters: { sent: 1, failed: 0 } });
     // The MMSC's DeliveryReportReq names its MessageID: the store finds our message by it.
     const found = await gw!.gateway.stores.messages.recordReport({ connectionId: 'mmsc', remoteId: 'mmsc-1', outcome: 'delivered' });
@@ -120,6 +122,7 @@ describe('mm7Client: submitting to an MMSC', () => {
     const s = await until(id, 'failed');
     expect(mmsc!.received).toHaveLength(1);
     expect(s.history.at(-1)!.detail).toContain('2002 Address Error');
+    await waitFor('the failed counter', () => connection().counters.failed === 1);
     expect(connection()).toMatchObject({ state: 'up', counters: { sent: 0, failed: 1 } });
   });
 

@@ -24,7 +24,7 @@ function fakeApi(dataDir: string, configDir: string) {
 }
 
 describe('store-sqlite plug-in', () => {
-  it('creates <dataDir>/nowsms.db in a private directory and fills the six store slots', async () => {
+  it('creates <dataDir>/nowsms.db in a private directory and fills the seven store slots', async () => {
     const root = await tempDir();
     const dataDir = path.join(root, 'data', 'nested');
     const { api, stores, close } = fakeApi(dataDir, root);
@@ -32,7 +32,7 @@ describe('store-sqlite plug-in', () => {
     expect(plugin.name).toBe('store-sqlite');
     await plugin.setup(api);
     try {
-      expect(Object.keys(stores).sort()).toEqual(['events', 'mailboxes', 'messages', 'queues', 'segments', 'users']);
+      expect(Object.keys(stores).sort()).toEqual(['events', 'leases', 'mailboxes', 'messages', 'queues', 'segments', 'users']);
       expect((await fs.stat(dataDir)).mode & 0o777).toBe(0o700);
       expect((await fs.stat(path.join(dataDir, 'nowsms.db'))).mode & 0o077).toBe(0);
       const m = sms();
