@@ -195,7 +195,7 @@ for (const database of databases) {
       onB.close();
     }, 60_000);
 
-    it('a message arriving on node A reaches an SMPP client bound on node B', async () => {
+    it('a message arriving on node A reaches an SMPP client bound on node B; bound on both, it is delivered once', async () => {
       const db = await database.open();
       sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
       const a = await nodeConfig(db, 'node-a', sim.port, 100);
@@ -205,19 +205,35 @@ for (const database of databases) {
       );
       await start(a);
       await start(b);
-      const { client, resp } = await SmppTestClient.bound(b.smppPort, 'bind_receiver', 'carol', 'carol-pw');
-      expect(resp.command_status).toBe(0);
+      const bind = async (n: Node) => {
+        const { client, resp } = await SmppTestClient.bound(n.smppPort, 'bind_receiver', 'carol', 'carol-pw');
+        expect(resp.command_status).toBe(0);
+        return client;
+      };
+      const onB = await bind(b);
+      let onA: SmppTestClient | undefined;
+      const texts = (c: SmppTestClient | undefined) => (c?.received ?? []).map((p) => (p.short_message as { message?: string }).message);
       try {
         // The MO arrives from the SMSC, whose bind node A holds.
         await waitFor('node A bound to the SMSC', () => sim!.bound.length === 1);
-        const statuses = await sim.deliverMo({ from: '+447700900123', to: '+15550003333', text: 'hello across nodes' });
-        expect(statuses).toEqual([0]);
-        await client.until(() => client.received.length > 0, 'the deliver_sm on node B', 30_000);
-        expect((client.received[0]!.short_message as { message?: string }).message).toBe('hello across nodes');
-        expect(client.received).toHaveLength(1);
+        expect(await sim.deliverMo({ from: '+447700900123', to: '+15550003333', text: 'hello across nodes' })).toEqual([0]);
+        await onB.until(() => onB.received.length > 0, 'the deliver_sm on node B', 30_000);
+        expect(texts(onB)).toEqual(['hello across nodes']);
+
+        // The application binds to both nodes for redundancy: each message still comes once.
+        onA = await bind(a);
+        for (let i = 1; i <= 5; i++) expect(await sim.deliverMo({ from: '+447700900123', to: '+15550003333', text: `twice bound ${i}` })).toEqual([0]);
+        await waitFor('five messages delivered', () => texts(onA).length + texts(onB).length === 6, 30_000);
+        expect(texts(onB)).toEqual(['hello across nodes', 'twice bound 1', 'twice bound 2', 'twice bound 3', 'twice bound 4', 'twice bound 5']);
+        // Node B's receiver goes: node A delivers from then on.
+        await onB.close();
+        expect(await sim.deliverMo({ from: '+447700900123', to: '+15550003333', text: 'after the unbind' })).toEqual([0]);
+        await onA.until(() => onA!.received.length > 0, 'the deliver_sm on node A', 30_000);
+        expect(texts(onA)).toEqual(['after the unbind']);
       } finally {
-        await client.close();
+        await onB.close();
+        await onA?.close();
       }
-    }, 60_000);
+    }, 90_000);
   });
 }

@@ -52,7 +52,7 @@ export function newCounters(): ServerCounters {
 
 export interface ServerContext {
   opts: ResolvedSmppServerOptions;
-  config: Pick<ResolvedConfig, 'sms' | 'numbering'>;
+  config: Pick<ResolvedConfig, 'sms' | 'numbering' | 'nodeId' | 'holderLeaseSeconds'>;
   auth: Pick<Auth, 'loginVerdict'>;
   stores: Stores;
   submit(messages: NewMessage[]): Promise<Accepted[]>;

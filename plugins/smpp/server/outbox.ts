@@ -3,6 +3,9 @@
 // OK for every one of its PDUs, never before, so a crash or a dropped connection at any point means a
 // message offered again (at least once), not a message lost. Nothing is kept while no receiver is bound;
 // the next bind lists the mailbox again.
+// Among nodes on one database, an application may bind a receiver to several of them (for redundancy): one
+// node delivers a user's messages, the one holding the store lease `smpp-user:<name>`; the others keep
+// their sessions bound and take over when that node dies or its last receiver unbinds.
 import smpp from 'smpp';
 import type { ServerContext } from './context.ts';
 import { deliverPdus } from './deliver.ts';
@@ -35,6 +38,9 @@ export class Outbox {
   private readonly delivered = new Set<string>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private turn = 0;
+  /** This node delivers this user's messages (it holds the user's lease). */
+  private holding = false;
+  private holdTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly user: string,
@@ -44,7 +50,7 @@ export class Outbox {
   attach(session: Session): void {
     this.sessions.push(session);
     this.busy.set(session, 0);
-    if (this.sessions.length === 1) void this.load();
+    if (this.sessions.length === 1) void this.hold();
     else this.pump();
   }
 
@@ -59,11 +65,57 @@ export class Outbox {
     for (const t of this.delayed.values()) clearTimeout(t);
     this.delayed.clear();
     clearTimeout(this.wakeTimer);
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    if (this.holding) {
+      this.holding = false;
+      const { stores, config, log } = this.ctx;
+      stores.leases
+        .release(this.leaseName, config.nodeId)
+        .catch((err: unknown) => log.warn({ err, user: this.user }, 'could not hand back the smpp delivery lease'));
+    }
+  }
+
+  private get leaseName(): string {
+    return `smpp-user:${this.user}`;
+  }
+
+  /**
+   * Take or renew the user's lease while a receiver is bound here, every third of its length. Taken: list the
+   * mailbox and deliver. Another node has it: wait, bound, until it lets go.
+   */
+  private async hold(): Promise<void> {
+    const { stores, config, log } = this.ctx;
+    const ttlMs = config.holderLeaseSeconds * 1000;
+    let held: boolean;
+    try {
+      held = await stores.leases.take(this.leaseName, config.nodeId, ttlMs);
+    } catch (err) {
+      log.warn({ err, user: this.user }, 'cannot take or renew the smpp delivery lease; trying again');
+      held = this.holding;
+    }
+    if (this.sessions.length === 0) {
+      if (held) await stores.leases.release(this.leaseName, config.nodeId).catch(() => undefined);
+      this.holding = false;
+      return;
+    }
+    const was = this.holding;
+    this.holding = held;
+    if (held && !was) void this.load();
+    if (!held && was) {
+      log.warn({ user: this.user }, 'another node delivers to this smpp user now');
+      this.queue.length = 0;
+      this.queued.clear();
+    }
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => void this.hold(), ttlMs / 3);
+    this.holdTimer.unref();
   }
 
   /** A message entered the user's mailbox (uid = the store's mailbox uid). */
   offer(uid: string): void {
-    if (this.sessions.length === 0 || this.queued.has(uid) || this.inFlight.has(uid) || this.delayed.has(uid) || this.delivered.has(uid)) return;
+    if (this.sessions.length === 0 || !this.holding || this.queued.has(uid) || this.inFlight.has(uid) || this.delayed.has(uid) || this.delivered.has(uid))
+      return;
     this.queue.push(uid);
     this.queued.add(uid);
     this.pump();
@@ -96,6 +148,7 @@ export class Outbox {
 
   /** Hand queued messages to sessions with room in their window, taking the sessions in turn. */
   private pump(): void {
+    if (!this.holding) return;
     const now = Date.now();
     while (this.queue.length > 0) {
       const session = this.nextSession(now);
