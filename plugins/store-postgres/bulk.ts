@@ -1,0 +1,38 @@
+// Multi-row statements: the rows of a whole group commit go as one array parameter per column, taken apart
+// by unnest() on the server, so a batch of messages costs one statement per table whatever its size.
+import { run, type Sql } from './db.ts';
+
+/** A column and its PostgreSQL type (the array parameter is cast to `type[]`). */
+export type Column = readonly [name: string, type: string];
+
+/** Rows as columns: one array per column. */
+function columnsOf(columns: readonly Column[], rows: unknown[][]): unknown[][] {
+  return columns.map((_, i) => rows.map((r) => r[i] ?? null));
+}
+
+/** INSERT these rows in their order (identity columns follow it). `tail` adds e.g. an ON CONFLICT clause. */
+export async function insertRows(tx: Sql, table: string, columns: readonly Column[], rows: unknown[][], tail = ''): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columns.map(([n]) => n).join(', ');
+  const arrays = columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ');
+  await run(
+    tx,
+    `INSERT INTO ${table} (${names})\nSELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, ord) ORDER BY ord ${tail}`,
+    columnsOf(columns, rows),
+  );
+}
+
+/**
+ * UPDATE `table` SET `set` = the new value for the rows whose key columns match, for every row of `rows`
+ * (each row: the key values, then the new value). A key given twice gets its last value.
+ */
+export async function updateRows(tx: Sql, table: string, keys: readonly Column[], set: Column, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const last = new Map<string, unknown[]>();
+  for (const r of rows) last.set(JSON.stringify(r.slice(0, keys.length)), r);
+  const all = [...keys, set];
+  const names = all.map(([n]) => `c_${n}`).join(', ');
+  const arrays = all.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ');
+  const match = keys.map(([k]) => `${table}.${k} = v.c_${k}`).join(' AND ');
+  await run(tx, `UPDATE ${table} SET ${set[0]} = v.c_${set[0]} FROM unnest(${arrays}) AS v(${names}) WHERE ${match}`, columnsOf(all, [...last.values()]));
+}

@@ -1,0 +1,201 @@
+// All writes of a handle go through one queue, one transaction at a time on a client of the pool.
+// Group commit: jobs that arrive while a transaction runs share the next one, so one COMMIT (one WAL flush
+// on the server: synchronous_commit is on) acknowledges many. A job that can fail on its own is undone and
+// rejected alone, and the others commit:
+// - a plain job (a function of the transaction) runs in its own SAVEPOINT;
+// - jobs of a bulk kind (message commits, completions, reports, rendition saves) that follow one another
+//   run together, a few multi-row statements for all of them. The kind rejects the jobs it can tell are
+//   bad before writing anything; if a statement still fails, the group is undone and each job runs alone
+//   in its own SAVEPOINT, so only the culprit fails.
+//
+// Every transaction first takes one transaction-level advisory lock, the same for every node: writes to
+// the database are serialised. That is what keeps the event log a log: a seq is drawn from a sequence,
+// and two transactions running side by side could commit a higher seq before a lower one, so that a
+// follower would move its cursor past a change not yet visible and miss it for good. Serialised, seqs
+// become visible in order. It also makes the limits, the credits and the idempotency keys checks that no
+// other node can slip between. A batch holds the lock for a few round trips and its COMMIT.
+import type pg from 'pg';
+import { NowsmsError } from 'nowsms';
+import { storeError } from './errors.ts';
+import { takeAppended } from './status.ts';
+
+/** The log lock's key (pg_advisory_xact_lock): "nowsms" in ASCII. */
+export const WRITE_LOCK = 0x6e6f77736d73;
+/** The channel commits that appended to the log notify (listen.ts). */
+export const CHANNEL = 'nowsms_events';
+
+export type WriteJob<T> = (tx: pg.PoolClient) => Promise<T>;
+
+export type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Jobs the queue may run many at a time. */
+export interface BulkKind<P, R> {
+  /**
+   * Run these jobs, in this order, as if one after another: one outcome per job. A job failed here must
+   * have written nothing. Throw when a statement fails: the queue undoes everything this call did.
+   */
+  runMany(tx: pg.PoolClient, jobs: P[]): Promise<Outcome<R>[]>;
+}
+
+interface Pending {
+  kind?: BulkKind<unknown, unknown>;
+  item?: unknown;
+  job?: WriteJob<unknown>;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+const MAX_BATCH = 1000;
+const BEGIN = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+
+export class WriteQueue {
+  private pending: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private readonly committed = new Set<() => void>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly where: string,
+    /** Sent with NOTIFY, so that this handle's listener knows its own commits (it woke its followers already). */
+    private readonly handleId: string,
+  ) {}
+
+  /** Call `listener` after every COMMIT of this handle that appended to the event log; returns the remover. */
+  onLogAppend(listener: () => void): () => void {
+    this.committed.add(listener);
+    return () => this.committed.delete(listener);
+  }
+
+  write<T>(job: WriteJob<T>): Promise<T> {
+    return this.enqueue<T>({ job });
+  }
+
+  bulk<P, R>(kind: BulkKind<P, R>, item: P): Promise<R> {
+    return this.enqueue<R>({ kind: kind as BulkKind<unknown, unknown>, item });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private enqueue<T>(p: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
+    if (this.closed) return Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${this.where} is closed`));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ ...p, resolve: resolve as (v: unknown) => void, reject });
+      // Start on the next turn, so callers of this same turn (a burst of submits) share the first transaction.
+      this.draining ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) await this.runBatch(this.pending.splice(0, MAX_BATCH));
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      const error = storeError(this.where, e);
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    let broken: Error | undefined;
+    const outcomes: Outcome[] = [];
+    let appended = false;
+    try {
+      await client.query(BEGIN);
+      let dirty = false;
+      for (let i = 0; i < batch.length;) {
+        const { kind } = batch[i]!;
+        if (!kind) {
+          const job = batch[i]!.job!;
+          outcomes.push(await this.savepointed(client, () => job(client)));
+          i++;
+        } else {
+          let end = i + 1;
+          while (end < batch.length && batch[end]!.kind === kind) end++;
+          outcomes.push(...(await this.runGroup(client, kind, batch.slice(i, end), dirty)));
+          i = end;
+        }
+        dirty = true;
+      }
+      appended = takeAppended(client);
+      // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
+      const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, '${this.handleId}'; COMMIT` : 'COMMIT')) as unknown as
+        pg.QueryResult | pg.QueryResult[];
+      const last = Array.isArray(results) ? results.at(-1) : results;
+      // COMMIT of a transaction the server had abandoned answers ROLLBACK: nothing was stored.
+      if (last?.command === 'ROLLBACK') throw new NowsmsError('NOWSMS_ERR_STORE', `store ${this.where}: the transaction was rolled back`, { temporary: true });
+    } catch (e) {
+      takeAppended(client);
+      broken = e as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      const error = storeError(this.where, e);
+      for (const p of batch) p.reject(error);
+      return;
+    } finally {
+      // A client whose connection failed is destroyed, not handed back: the next batch gets a fresh one.
+      client.release(broken && !isNowsmsStatementError(broken) ? broken : undefined);
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+    if (appended) for (const listener of this.committed) listener();
+  }
+
+  /** A plain job in its own savepoint: undone and reported alone if it throws. */
+  private async savepointed(client: pg.PoolClient, fn: () => Promise<unknown>): Promise<Outcome> {
+    await client.query('SAVEPOINT job');
+    let outcome: Outcome;
+    try {
+      outcome = { ok: true, value: await fn() };
+    } catch (error) {
+      outcome = { ok: false, error: storeError(this.where, error) };
+    }
+    // If the connection went, these throw and every job of the batch fails (temporarily).
+    if (!outcome.ok) await client.query('ROLLBACK TO SAVEPOINT job');
+    await client.query('RELEASE SAVEPOINT job');
+    return outcome;
+  }
+
+  private async runGroup(client: pg.PoolClient, kind: BulkKind<unknown, unknown>, group: Pending[], dirty: boolean): Promise<Outcome[]> {
+    const items = group.map((p) => p.item);
+    // The common case, a batch of commits and nothing else: the transaction itself is the savepoint.
+    if (dirty) await client.query('SAVEPOINT bulk');
+    try {
+      const outcomes = await kind.runMany(client, items);
+      if (dirty) await client.query('RELEASE SAVEPOINT bulk');
+      return outcomes.map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
+    } catch (error) {
+      if (dirty) await client.query('ROLLBACK TO SAVEPOINT bulk; RELEASE SAVEPOINT bulk');
+      else await client.query(`ROLLBACK; ${BEGIN}`);
+      if (items.length === 1) return [{ ok: false, error: storeError(this.where, error) }];
+    }
+    // Some job of the group made a statement fail: run each alone, so that only the culprit fails.
+    const outcomes: Outcome[] = [];
+    for (const item of items) {
+      outcomes.push(
+        await this.savepointed(client, async () => {
+          const [o] = await kind.runMany(client, [item]);
+          if (!o!.ok) throw o!.error;
+          return o!.value;
+        }),
+      );
+    }
+    return outcomes;
+  }
+}
+
+/** A failure of our own making (a NowsmsError thrown by a job), which leaves the connection usable. */
+function isNowsmsStatementError(e: Error): boolean {
+  return e instanceof NowsmsError && !e.temporary;
+}
