@@ -5,8 +5,8 @@ import type pg from 'pg';
 import { NowsmsError } from 'nowsms';
 import { MIGRATIONS, type Migration } from './schema.ts';
 
-/** The migration lock's key (pg_advisory_xact_lock): "nowsmsM" in ASCII. */
-const MIGRATE_LOCK = 0x6e6f77736d734d;
+/** The migration lock's key (pg_advisory_xact_lock): "nows" in ASCII, then 2 (the write lock is 1). */
+const MIGRATE_LOCK = '1852798835, 2';
 
 export async function migrate(client: pg.ClientBase, where: string, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
   const known = migrations.length;

@@ -19,8 +19,8 @@ import { NowsmsError } from 'nowsms';
 import { storeError } from './errors.ts';
 import { takeAppended } from './status.ts';
 
-/** The log lock's key (pg_advisory_xact_lock): "nowsms" in ASCII. */
-export const WRITE_LOCK = 0x6e6f77736d73;
+/** The write lock's key (pg_advisory_xact_lock): "nows" in ASCII, then 1 (the migration lock is 2). */
+export const WRITE_LOCK = '1852798835, 1';
 /** The channel commits that appended to the log notify (listen.ts). */
 export const CHANNEL = 'nowsms_events';
 
