@@ -2,6 +2,7 @@
 // connection, then only bound and executed); int8 columns (epoch milliseconds, counts, seqs) come back as
 // numbers, not the strings pg gives by default: every one of them stays far below 2^53.
 import pg from 'pg';
+import { storeError } from './errors.ts';
 
 /** A pool or one of its clients: where a statement runs. */
 export interface Sql {
@@ -53,17 +54,29 @@ function statement(text: string, values: unknown[]): pg.QueryConfig {
   return { name, text, values };
 }
 
+/**
+ * Runs a statement; a failure is a NowsmsError, temporary when trying again may work (the server is
+ * restarting, a connection was cut), so a read fails as a write does and callers answer 451 or 0x14.
+ */
+async function query<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  try {
+    return await sql.query<R>(statement(text, values));
+  } catch (e) {
+    throw storeError('PostgreSQL', e, text);
+  }
+}
+
 export async function all<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R[]> {
-  return (await sql.query<R>(statement(text, values))).rows;
+  return (await query<R>(sql, text, values)).rows;
 }
 
 export async function get<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R | undefined> {
-  return (await sql.query<R>(statement(text, values))).rows[0];
+  return (await query<R>(sql, text, values)).rows[0];
 }
 
 /** The number of rows the statement changed. */
 export async function run(sql: Sql, text: string, values: unknown[] = []): Promise<number> {
-  return (await sql.query(statement(text, values))).rowCount ?? 0;
+  return (await query(sql, text, values)).rowCount ?? 0;
 }
 
 /** host:port/database of a connection URL, for messages: never the user or the password. */
