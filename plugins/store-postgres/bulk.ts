@@ -10,16 +10,40 @@ function columnsOf(columns: readonly Column[], rows: unknown[][]): unknown[][] {
   return columns.map((_, i) => rows.map((r) => r[i] ?? null));
 }
 
-/** INSERT these rows in their order (identity columns follow it). `tail` adds e.g. an ON CONFLICT clause. */
-export async function insertRows(tx: Sql, table: string, columns: readonly Column[], rows: unknown[][], tail = ''): Promise<void> {
-  if (rows.length === 0) return;
+/** The INSERT of `rows` into `table`, its array parameters numbered from `first`. */
+function insertSql(table: string, columns: readonly Column[], first: number): string {
   const names = columns.map(([n]) => n).join(', ');
-  const arrays = columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ');
-  await run(
-    tx,
-    `INSERT INTO ${table} (${names})\nSELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, ord) ORDER BY ord ${tail}`,
-    columnsOf(columns, rows),
-  );
+  const arrays = columns.map(([, t], i) => `$${first + i}::${t}[]`).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, ord) ORDER BY ord`;
+}
+
+/** INSERT these rows in their order (identity columns follow it). */
+export async function insertRows(tx: Sql, table: string, columns: readonly Column[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  await run(tx, insertSql(table, columns, 1), columnsOf(columns, rows));
+}
+
+export interface Insert {
+  table: string;
+  columns: readonly Column[];
+  rows: unknown[][];
+}
+
+/**
+ * Several INSERTs as one statement (one round trip), each a data-modifying WITH query. Foreign keys are
+ * checked at the end of the statement, so a child table's rows may point at a parent's inserted beside them.
+ */
+export async function insertAll(tx: Sql, inserts: Insert[]): Promise<void> {
+  const present = inserts.filter((i) => i.rows.length > 0);
+  if (present.length === 0) return;
+  if (present.length === 1) return insertRows(tx, present[0]!.table, present[0]!.columns, present[0]!.rows);
+  const params: unknown[] = [];
+  const parts = present.map((i, n) => {
+    const sql = `i${n} AS (${insertSql(i.table, i.columns, params.length + 1)})`;
+    params.push(...columnsOf(i.columns, i.rows));
+    return sql;
+  });
+  await run(tx, `WITH ${parts.join(',\n')}\nSELECT 1`, params);
 }
 
 /**

@@ -3,7 +3,7 @@
 // jobs with one multi-row INSERT per table (unnest of one array per column).
 import type pg from 'pg';
 import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
-import { insertRows, type Column } from './bulk.ts';
+import { insertAll, type Column } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
 import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
@@ -108,12 +108,14 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
         outcomes.push({ ok: false, error });
       }
     }
-    // Parents first: parts, routes and history point at their message.
-    await insertRows(tx, 'messages', MESSAGE_COLUMNS, rows.messages);
-    await insertRows(tx, 'parts', PART_COLUMNS, rows.parts);
-    await insertRows(tx, 'mailbox', MAILBOX_COLUMNS, rows.mailbox);
-    await insertRows(tx, 'queue', QUEUE_COLUMNS, rows.queue);
-    await insertRows(tx, 'status_history', HISTORY_COLUMNS, rows.history);
+    // Every table in one statement: one round trip for the whole group.
+    await insertAll(tx, [
+      { table: 'messages', columns: MESSAGE_COLUMNS, rows: rows.messages },
+      { table: 'parts', columns: PART_COLUMNS, rows: rows.parts },
+      { table: 'mailbox', columns: MAILBOX_COLUMNS, rows: rows.mailbox },
+      { table: 'queue', columns: QUEUE_COLUMNS, rows: rows.queue },
+      { table: 'status_history', columns: HISTORY_COLUMNS, rows: rows.history },
+    ]);
     if (rows.history.length > 0) noteAppended(tx);
     if (rows.segments.length > 0) {
       await run(

@@ -1,9 +1,8 @@
 // Sent messages, inside the write transaction. A connection with a window of 50 completes 50 messages
 // about at once: they share one transaction and a statement per table.
 import { NowsmsError } from 'nowsms';
-import { insertRows, type Column } from './bulk.ts';
 import { all, run } from './db.ts';
-import { recordStatuses, type StatusRecord } from './status.ts';
+import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 export interface CompleteJob {
@@ -11,14 +10,6 @@ export interface CompleteJob {
   detail: string | undefined;
   remoteIds: string[];
 }
-
-const REMOTE_ID_COLUMNS: readonly Column[] = [
-  ['connection_id', 'text'],
-  ['remote_id', 'text'],
-  ['message_id', 'text'],
-  ['idx', 'int4'],
-  ['sent_at', 'int8'],
-];
 
 export const completeKind: BulkKind<CompleteJob, void> = {
   async runMany(tx, jobs) {
@@ -52,19 +43,30 @@ export const completeKind: BulkKind<CompleteJob, void> = {
       outcomes.push({ ok: true, value: undefined });
     }
     if (sent.length === 0) return outcomes;
-    await run(tx, 'DELETE FROM queue WHERE message_id = ANY($1::text[])', [sent.map((s) => s.messageId)]);
-    // A message sent again (after a timeout, under the same remote id) keeps one row per id, as the newest.
-    if (remote.length > 0) {
-      await run(
-        tx,
-        'DELETE FROM remote_ids r USING unnest($1::text[], $2::text[], $3::text[]) AS k(c, rid, m) WHERE r.connection_id = k.c AND r.remote_id = k.rid AND r.message_id = k.m',
-        [remote.map((r) => r[0]), remote.map((r) => r[1]), remote.map((r) => r[2])],
-      );
-      // The same (connection, remote id) twice in one group: the last one wins, as it would one after another.
-      const last = new Map(remote.map((r) => [JSON.stringify(r.slice(0, 3)), r]));
-      await insertRows(tx, 'remote_ids', REMOTE_ID_COLUMNS, [...last.values()]);
-    }
-    await recordStatuses(tx, sent);
+    // The same (connection, remote id) twice in one group: the last one wins, as it would one after another.
+    const remoteRows = [...new Map(remote.map((r) => [JSON.stringify(r.slice(0, 3)), r])).values()];
+    const status = [...new Map(sent.map((r) => [r.messageId, r.status])).entries()];
+    const history = sent.map(historyRow);
+    // One statement: out of the queue, the remote ids kept (a message sent again keeps one row per id, renewed
+    // as the newest), the status and its history.
+    await run(
+      tx,
+      `WITH d AS (DELETE FROM queue WHERE message_id = ANY($1::text[])),
+       r AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int8[])
+             ON CONFLICT (connection_id, remote_id, message_id) DO UPDATE SET idx = excluded.idx, sent_at = excluded.sent_at, outcome = NULL,
+               id = nextval(pg_get_serial_sequence('remote_ids', 'id'))),
+       u AS (UPDATE messages SET status = v.status FROM unnest($7::text[], $8::text[]) AS v(id, status) WHERE messages.id = v.id)
+       ${HISTORY_INSERT.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 8}`)}`,
+      [
+        sent.map((s) => s.messageId),
+        ...[0, 1, 2, 3, 4].map((c) => remoteRows.map((r) => r[c])),
+        status.map(([id]) => id),
+        status.map(([, st]) => st),
+        ...[0, 1, 2, 3, 4, 5].map((c) => history.map((h) => h[c] ?? null)),
+      ],
+    );
+    noteAppended(tx);
     return outcomes;
   },
 };

@@ -16,6 +16,10 @@ export const HISTORY_COLUMNS: readonly Column[] = [
 
 export type Target = StatusChange['target'];
 
+/** The INSERT of history rows given as six arrays ($1..$6, in HISTORY_COLUMNS' order), seqs in their order. */
+export const HISTORY_INSERT = `INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
+SELECT a, b, c, d, e, f FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS h(a, b, c, d, e, f, ord) ORDER BY ord`;
+
 export interface StatusRecord {
   messageId: string;
   status: MessageStatus;

@@ -116,7 +116,10 @@ export class WriteQueue {
         const { kind } = batch[i]!;
         if (!kind) {
           const job = batch[i]!.job!;
-          outcomes.push(await this.savepointed(client, () => job(client)));
+          // A job alone in its transaction (a lease, a retry while nothing else is written) needs no
+          // savepoint: the transaction is its savepoint, rolled back below if the job fails.
+          if (batch.length === 1) outcomes.push(await job(client).then((value) => ({ ok: true as const, value })));
+          else outcomes.push(await this.savepointed(client, () => job(client)));
           i++;
         } else {
           let end = i + 1;
