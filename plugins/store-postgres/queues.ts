@@ -30,40 +30,43 @@ async function mustChange(tx: Sql, sql: string, params: unknown[], messageId: st
 export function queueStore(pool: pg.Pool, writes: WriteQueue, nodeId: string): QueueStore {
   return {
     lease: (connectionId, now, limit) =>
-      writes.write(async (tx) => {
-        const at = now.getTime();
-        const rows = await all<QueueRow & { pos: number }>(
-          tx,
-          `UPDATE queue q SET leased_until = $3, leased_by = $4
+      writes.write(
+        async (tx) => {
+          const at = now.getTime();
+          const rows = await all<QueueRow & { pos: number }>(
+            tx,
+            `UPDATE queue q SET leased_until = $3, leased_by = $4
            FROM (SELECT message_id FROM queue
                  WHERE connection_id = $1 AND next_attempt_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
                  ORDER BY next_attempt_at, pos LIMIT $5 FOR UPDATE SKIP LOCKED) due
            WHERE q.message_id = due.message_id
            RETURNING q.message_id, q.connection_id, q.attempts, q.next_attempt_at, q.last_error, q.pos`,
-          [connectionId, at, at + LEASE_MS, nodeId, limit],
-        );
-        if (rows.length === 0) return [];
-        rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.pos - b.pos);
-        const messages = new Map(
-          (
-            await loadMessages(
-              tx,
-              rows.map((r) => r.message_id),
-            )
-          ).map((m) => [m.id, m]),
-        );
-        return rows.map((r): QueueEntry => {
-          const entry: QueueEntry = {
-            messageId: r.message_id,
-            connectionId: r.connection_id,
-            attempts: r.attempts,
-            nextAttemptAt: new Date(r.next_attempt_at),
-            message: messages.get(r.message_id)!, // the foreign key guarantees it
-          };
-          if (r.last_error !== null) entry.lastError = r.last_error;
-          return entry;
-        });
-      }),
+            [connectionId, at, at + LEASE_MS, nodeId, limit],
+          );
+          if (rows.length === 0) return [];
+          rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.pos - b.pos);
+          const messages = new Map(
+            (
+              await loadMessages(
+                tx,
+                rows.map((r) => r.message_id),
+              )
+            ).map((m) => [m.id, m]),
+          );
+          return rows.map((r): QueueEntry => {
+            const entry: QueueEntry = {
+              messageId: r.message_id,
+              connectionId: r.connection_id,
+              attempts: r.attempts,
+              nextAttemptAt: new Date(r.next_attempt_at),
+              message: messages.get(r.message_id)!, // the foreign key guarantees it
+            };
+            if (r.last_error !== null) entry.lastError = r.last_error;
+            return entry;
+          });
+        },
+        { volatile: true },
+      ),
 
     complete: (messageId, detail, remoteIds = []) => writes.bulk(completeKind, { messageId, detail, remoteIds }),
 

@@ -38,6 +38,8 @@ export interface BulkKind<P, R> {
 }
 
 interface Pending {
+  /** Losing it in a server crash is harmless (see write()): a batch of only such jobs does not wait for the WAL flush. */
+  volatile?: boolean;
   kind?: BulkKind<unknown, unknown>;
   item?: unknown;
   job?: WriteJob<unknown>;
@@ -67,8 +69,14 @@ export class WriteQueue {
     return () => this.committed.delete(listener);
   }
 
-  write<T>(job: WriteJob<T>): Promise<T> {
-    return this.enqueue<T>({ job });
+  /**
+   * `volatile`: a write that a server crash may lose without harm, because what it records is undone at
+   * start anyway (a queue lease: releaseLeases() hands back a node's leases when it starts). A transaction
+   * made only of such writes commits with synchronous_commit off: it is not acknowledged later for the WAL
+   * flush, and the next durable commit flushes it along.
+   */
+  write<T>(job: WriteJob<T>, opts: { volatile?: boolean } = {}): Promise<T> {
+    return this.enqueue<T>({ job, ...(opts.volatile ? { volatile: true } : {}) });
   }
 
   bulk<P, R>(kind: BulkKind<P, R>, item: P): Promise<R> {
@@ -110,7 +118,7 @@ export class WriteQueue {
     const outcomes: Outcome[] = [];
     let appended = false;
     try {
-      await client.query(BEGIN);
+      await client.query(batch.every((p) => p.volatile) ? `${BEGIN}; SET LOCAL synchronous_commit = off` : BEGIN);
       let dirty = false;
       for (let i = 0; i < batch.length;) {
         const { kind } = batch[i]!;
