@@ -137,13 +137,14 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     await woken; // the test times out if the notification never comes
     expect(await b.events.changesSince(0, 10)).toHaveLength(1);
     // Its own NOTIFY comes back to a's listener too; a's followers were woken by the commit itself.
-    await b.messages.commit([{ message: sms(), target: undefined }]);
-    await new Promise<void>((resolve) => {
+    const wokenA = new Promise<void>((resolve) => {
       const stop = a.events.onAppend(() => {
         stop();
         resolve();
       });
     });
+    await b.messages.commit([{ message: sms(), target: undefined }]);
+    await wokenA;
     expect(ownWakes).toBe(2);
   });
 
