@@ -38,6 +38,8 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
+    // The server going away during the migration fails its next statement; nothing else must hear of it.
+    client.on('error', () => undefined);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw new NowsmsError(

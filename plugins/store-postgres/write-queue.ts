@@ -109,6 +109,7 @@ export class WriteQueue {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
+      guard(client);
     } catch (e) {
       const error = storeError(this.where, e);
       for (const p of batch) p.reject(error);
@@ -204,6 +205,19 @@ export class WriteQueue {
     }
     return outcomes;
   }
+}
+
+const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * The pool listens for errors of idle clients only. A connection that fails while a batch holds its client
+ * (the server shutting down between two statements) would emit an error nobody listens to, which ends the
+ * process; the failure reaches the batch through its next statement instead.
+ */
+function guard(client: pg.PoolClient): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
+  client.on('error', () => undefined);
 }
 
 /** A failure of our own making (a NowsmsError thrown by a job), which leaves the connection usable. */

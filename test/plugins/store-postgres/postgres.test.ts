@@ -126,6 +126,40 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     }
   });
 
+  it('sessions cut in the middle of writes (pg_terminate_backend) fail those writes temporarily, and the next ones work', async () => {
+    const { server, database } = await fresh();
+    const s = await store(server, database);
+    let writing = true;
+    const errors: unknown[] = [];
+    let committed = 0;
+    const writers = Array.from({ length: 4 }, async () => {
+      while (writing) {
+        try {
+          await s.messages.commit([toConnection()]);
+          committed++;
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+    });
+    // Cut every session of this database, again and again, while commits are in flight.
+    for (let i = 0; i < 5; i++) {
+      const before = committed;
+      while (committed === before) await new Promise((r) => setTimeout(r, 5));
+      await server.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    }
+    writing = false;
+    await Promise.all(writers);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(isNowsmsError(e, 'NOWSMS_ERR_STORE')).toBe(true);
+      expect((e as { temporary: boolean }).temporary).toBe(true);
+    }
+    const m = sms();
+    await s.messages.commit([{ message: m, target: undefined }]);
+    expect((await s.messages.get(m.id))?.id).toBe(m.id);
+  });
+
   it("another node's commit wakes this node's followers (LISTEN/NOTIFY), and a node's own commit does not wake it twice", async () => {
     const { server, database } = await fresh();
     const a = await store(server, database, 'a');
