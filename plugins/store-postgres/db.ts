@@ -30,8 +30,11 @@ export function clientConfig(o: PoolOptions): pg.ClientConfig {
     ...(o.ssl !== undefined ? { ssl: o.ssl } : {}),
     connectionTimeoutMillis: o.connectTimeoutMs,
     types,
-    // A commit is acknowledged once it is on the server's disk, whatever the server's default.
-    options: '-c synchronous_commit=on',
+    // A commit is acknowledged once it is on the server's disk, whatever the server's default. A node cut
+    // off in the middle of a transaction (a network partition) loses its session after a minute, which
+    // frees the write lock for the others; a write waiting longer than 30 s for a lock fails, temporarily
+    // (SQLSTATE 55P03), instead of holding its sender forever.
+    options: '-c synchronous_commit=on -c idle_in_transaction_session_timeout=60000 -c lock_timeout=30000',
     application_name: 'nowsms',
     keepAlive: true,
   };
