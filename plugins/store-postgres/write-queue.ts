@@ -116,35 +116,26 @@ export class WriteQueue {
       return;
     }
     let broken: Error | undefined;
-    const outcomes: Outcome[] = [];
+    let outcomes: Outcome[] | undefined;
     let appended = false;
     try {
-      await client.query(batch.every((p) => p.volatile) ? `${BEGIN}; SET LOCAL synchronous_commit = off` : BEGIN);
-      let dirty = false;
-      for (let i = 0; i < batch.length;) {
-        const { kind } = batch[i]!;
-        if (!kind) {
-          const job = batch[i]!.job!;
-          // A job alone in its transaction (a lease, a retry while nothing else is written) needs no
-          // savepoint: the transaction is its savepoint, rolled back below if the job fails.
-          if (batch.length === 1) outcomes.push(await job(client).then((value) => ({ ok: true as const, value })));
-          else outcomes.push(await this.savepointed(client, () => job(client)));
-          i++;
-        } else {
-          let end = i + 1;
-          while (end < batch.length && batch[end]!.kind === kind) end++;
-          outcomes.push(...(await this.runGroup(client, kind, batch.slice(i, end), dirty)));
-          i = end;
-        }
-        dirty = true;
+      // Optimistic first: every job straight in the transaction, with no savepoint (each costs two round
+      // trips). A job that throws (rare: an operator's conflict, a retry of a message no longer queued) or a
+      // group whose statement fails undoes the whole attempt, and the batch runs again with a savepoint per
+      // job, so that only the culprit fails. Jobs are functions of the database alone: running one again
+      // after a rollback does what running it once would have.
+      outcomes = await this.attempt(client, batch, false);
+      if (!outcomes) outcomes = await this.attempt(client, batch, true);
+      if (outcomes) {
+        appended = takeAppended(client);
+        // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
+        const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, '${this.handleId}'; COMMIT` : 'COMMIT')) as unknown as
+          pg.QueryResult | pg.QueryResult[];
+        const last = Array.isArray(results) ? results.at(-1) : results;
+        // COMMIT of a transaction the server had abandoned answers ROLLBACK: nothing was stored.
+        if (last?.command === 'ROLLBACK')
+          throw new NowsmsError('NOWSMS_ERR_STORE', `store ${this.where}: the transaction was rolled back`, { temporary: true });
       }
-      appended = takeAppended(client);
-      // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
-      const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, '${this.handleId}'; COMMIT` : 'COMMIT')) as unknown as
-        pg.QueryResult | pg.QueryResult[];
-      const last = Array.isArray(results) ? results.at(-1) : results;
-      // COMMIT of a transaction the server had abandoned answers ROLLBACK: nothing was stored.
-      if (last?.command === 'ROLLBACK') throw new NowsmsError('NOWSMS_ERR_STORE', `store ${this.where}: the transaction was rolled back`, { temporary: true });
     } catch (e) {
       takeAppended(client);
       broken = e as Error;
@@ -157,11 +148,63 @@ export class WriteQueue {
       client.release(broken && !isNowsmsStatementError(broken) ? broken : undefined);
     }
     batch.forEach((p, i) => {
-      const o = outcomes[i]!;
+      const o = outcomes![i]!;
       if (o.ok) p.resolve(o.value);
       else p.reject(o.error);
     });
     if (appended) for (const listener of this.committed) listener();
+  }
+
+  /**
+   * One try at the batch in a new transaction: the outcomes, or undefined when an optimistic try (not
+   * `careful`) met a failure and was rolled back. A job alone in its batch needs no savepoint even when
+   * careful: the transaction is its savepoint.
+   */
+  private async attempt(client: pg.PoolClient, batch: Pending[], careful: boolean): Promise<Outcome[] | undefined> {
+    await client.query(batch.every((p) => p.volatile) ? `${BEGIN}; SET LOCAL synchronous_commit = off` : BEGIN);
+    const outcomes: Outcome[] = [];
+    let dirty = false;
+    for (let i = 0; i < batch.length;) {
+      const { kind } = batch[i]!;
+      if (!kind) {
+        const job = batch[i]!.job!;
+        if (careful && batch.length > 1) outcomes.push(await this.savepointed(client, () => job(client)));
+        else {
+          try {
+            outcomes.push({ ok: true, value: await job(client) });
+          } catch (error) {
+            await client.query('ROLLBACK');
+            takeAppended(client);
+            if (batch.length > 1) return undefined;
+            // Alone: its failure is the batch's outcome, and nothing is committed.
+            await client.query(BEGIN);
+            return [{ ok: false, error: storeError(this.where, error) }];
+          }
+        }
+        i++;
+      } else {
+        let end = i + 1;
+        while (end < batch.length && batch[end]!.kind === kind) end++;
+        const group = batch.slice(i, end);
+        if (careful) outcomes.push(...(await this.runGroup(client, kind, group, dirty)));
+        else {
+          try {
+            const done = await kind.runMany(
+              client,
+              group.map((p) => p.item),
+            );
+            outcomes.push(...done.map((o): Outcome => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) })));
+          } catch {
+            await client.query('ROLLBACK');
+            takeAppended(client);
+            return undefined;
+          }
+        }
+        i = end;
+      }
+      dirty = true;
+    }
+    return outcomes;
   }
 
   /** A plain job in its own savepoint: undone and reported alone if it throws. */
