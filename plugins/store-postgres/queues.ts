@@ -2,7 +2,8 @@
 // (connection_id NULL). A lease is an UPDATE of rows picked with FOR UPDATE SKIP LOCKED, recording this
 // node as their owner, so two nodes (or two dispatchers) never take the same entry.
 import type pg from 'pg';
-import { NowsmsError, type QueueEntry, type QueueStore } from 'nowsms';
+import { NowsmsError, type Part, type QueueEntry, type QueueStore } from 'nowsms';
+import { MESSAGE_FIELDS, messageFromRow, partFromRow, type MessageRow } from './rows.ts';
 import { completeKind } from './complete.ts';
 import { all, get, run, type Sql } from './db.ts';
 import { loadMessages } from './loaders.ts';
@@ -13,12 +14,29 @@ import type { WriteQueue } from './write-queue.ts';
 /** Longer than any send should take; a lease past it is taken to belong to a worker that died. */
 export const LEASE_MS = 5 * 60_000;
 
-interface QueueRow {
+interface LeasedRow extends MessageRow {
   message_id: string;
   connection_id: string;
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  /** The message's parts, column by column, in order (null: no parts). */
+  types: string[] | null;
+  names: (string | null)[] | null;
+  content_ids: (string | null)[] | null;
+  datas: Buffer[] | null;
+}
+
+function partsOf(r: LeasedRow): Part[] {
+  return (r.types ?? []).map((contentType, i) =>
+    partFromRow({
+      message_id: r.message_id,
+      content_type: contentType,
+      name: r.names![i] ?? null,
+      content_id: r.content_ids![i] ?? null,
+      data: r.datas![i] ?? null,
+    }),
+  );
 }
 
 async function mustChange(tx: Sql, sql: string, params: unknown[], messageId: string): Promise<Target> {
@@ -33,25 +51,27 @@ export function queueStore(pool: pg.Pool, writes: WriteQueue, nodeId: string): Q
       writes.write(
         async (tx) => {
           const at = now.getTime();
-          const rows = await all<QueueRow & { pos: number }>(
+          // One statement: pick and lease the due entries, and bring each message with its parts (as arrays).
+          const rows = await all<LeasedRow>(
             tx,
-            `UPDATE queue q SET leased_until = $3, leased_by = $4
-           FROM (SELECT message_id FROM queue
-                 WHERE connection_id = $1 AND next_attempt_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
-                 ORDER BY next_attempt_at, pos LIMIT $5 FOR UPDATE SKIP LOCKED) due
-           WHERE q.message_id = due.message_id
-           RETURNING q.message_id, q.connection_id, q.attempts, q.next_attempt_at, q.last_error, q.pos`,
+            `WITH due AS (
+               SELECT message_id FROM queue
+               WHERE connection_id = $1 AND next_attempt_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
+               ORDER BY next_attempt_at, pos LIMIT $5 FOR UPDATE SKIP LOCKED),
+             leased AS (
+               UPDATE queue q SET leased_until = $3, leased_by = $4 FROM due WHERE q.message_id = due.message_id
+               RETURNING q.message_id, q.connection_id, q.attempts, q.next_attempt_at, q.last_error, q.pos)
+             SELECT l.message_id, l.connection_id, l.attempts, l.next_attempt_at, l.last_error, ${MESSAGE_FIELDS.split(', ')
+               .map((f) => `m.${f}`)
+               .join(', ')},
+               p.types, p.names, p.content_ids, p.datas
+             FROM leased l JOIN messages m ON m.id = l.message_id
+             LEFT JOIN LATERAL (
+               SELECT array_agg(content_type ORDER BY idx) AS types, array_agg(name ORDER BY idx) AS names,
+                      array_agg(content_id ORDER BY idx) AS content_ids, array_agg(data ORDER BY idx) AS datas
+               FROM parts WHERE message_id = l.message_id) p ON true
+             ORDER BY l.next_attempt_at, l.pos`,
             [connectionId, at, at + LEASE_MS, nodeId, limit],
-          );
-          if (rows.length === 0) return [];
-          rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.pos - b.pos);
-          const messages = new Map(
-            (
-              await loadMessages(
-                tx,
-                rows.map((r) => r.message_id),
-              )
-            ).map((m) => [m.id, m]),
           );
           return rows.map((r): QueueEntry => {
             const entry: QueueEntry = {
@@ -59,7 +79,7 @@ export function queueStore(pool: pg.Pool, writes: WriteQueue, nodeId: string): Q
               connectionId: r.connection_id,
               attempts: r.attempts,
               nextAttemptAt: new Date(r.next_attempt_at),
-              message: messages.get(r.message_id)!, // the foreign key guarantees it
+              message: messageFromRow(r, partsOf(r)),
             };
             if (r.last_error !== null) entry.lastError = r.last_error;
             return entry;
