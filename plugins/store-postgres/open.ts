@@ -62,6 +62,8 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   // Tells this handle's own notifications from other nodes'.
   const handleId = randomBytes(8).toString('hex');
   const writes = new WriteQueue(pool, where, handleId);
+  // Queue leases take no write lock (they append nothing to the log): they run beside the other writes.
+  const leaseWrites = new WriteQueue(pool, where, handleId, false);
   const listeners = new AppendListeners();
   const listener = new Listener(clientConfig(o), handleId, () => listeners.fire());
   await listener.start();
@@ -70,14 +72,14 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   return {
     users: userStore(writes, users),
     messages: messageStore(pool, writes, users),
-    queues: queueStore(pool, writes, opts.nodeId),
+    queues: queueStore(pool, writes, leaseWrites, opts.nodeId),
     mailboxes: mailboxStore(pool, writes),
     segments: segmentStore(pool, writes),
     events: eventLog(pool, writes, listeners),
     leases: leaseStore(pool, writes),
     close: () =>
       (closing ??= (async () => {
-        await writes.close();
+        await Promise.all([writes.close(), leaseWrites.close()]);
         await listener.close();
         await pool.end();
       })()),

@@ -45,10 +45,11 @@ async function mustChange(tx: Sql, sql: string, params: unknown[], messageId: st
   return row.connection_id === null ? undefined : { kind: 'connection', id: row.connection_id };
 }
 
-export function queueStore(pool: pg.Pool, writes: WriteQueue, nodeId: string): QueueStore {
+export function queueStore(pool: pg.Pool, writes: WriteQueue, leaseWrites: WriteQueue, nodeId: string): QueueStore {
   return {
+    // On its own lane (no write lock): a lease appends nothing to the log and runs beside the commits.
     lease: (connectionId, now, limit) =>
-      writes.write(
+      leaseWrites.write(
         async (tx) => {
           const at = now.getTime();
           // One statement: pick and lease the due entries, and bring each message with its parts (as arrays).

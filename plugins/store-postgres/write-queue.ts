@@ -48,7 +48,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 1000;
-const BEGIN = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+const LOCKED_BEGIN = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 export class WriteQueue {
   private pending: Pending[] = [];
@@ -61,7 +61,17 @@ export class WriteQueue {
     private readonly where: string,
     /** Sent with NOTIFY, so that this handle's listener knows its own commits (it woke its followers already). */
     private readonly handleId: string,
-  ) {}
+    /**
+     * Whether its transactions take the write lock. Only a queue whose writes append nothing to the event
+     * log, charge nobody and store no idempotency key may do without (the leases lane: queue leases, whose
+     * rows FOR UPDATE SKIP LOCKED and the operator's row locks keep apart); it then runs beside the other.
+     */
+    serialised = true,
+  ) {
+    this.begin = serialised ? LOCKED_BEGIN : 'BEGIN';
+  }
+
+  private readonly begin: string;
 
   /** Call `listener` after every COMMIT of this handle that appended to the event log; returns the remover. */
   onLogAppend(listener: () => void): () => void {
@@ -161,7 +171,7 @@ export class WriteQueue {
    * careful: the transaction is its savepoint.
    */
   private async attempt(client: pg.PoolClient, batch: Pending[], careful: boolean): Promise<Outcome[] | undefined> {
-    await client.query(batch.every((p) => p.volatile) ? `${BEGIN}; SET LOCAL synchronous_commit = off` : BEGIN);
+    await client.query(batch.every((p) => p.volatile) ? `${this.begin}; SET LOCAL synchronous_commit = off` : this.begin);
     const outcomes: Outcome[] = [];
     let dirty = false;
     for (let i = 0; i < batch.length;) {
@@ -177,7 +187,7 @@ export class WriteQueue {
             takeAppended(client);
             if (batch.length > 1) return undefined;
             // Alone: its failure is the batch's outcome, and nothing is committed.
-            await client.query(BEGIN);
+            await client.query(this.begin);
             return [{ ok: false, error: storeError(this.where, error) }];
           }
         }
@@ -232,7 +242,7 @@ export class WriteQueue {
       return outcomes.map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
     } catch (error) {
       if (dirty) await client.query('ROLLBACK TO SAVEPOINT bulk; RELEASE SAVEPOINT bulk');
-      else await client.query(`ROLLBACK; ${BEGIN}`);
+      else await client.query(`ROLLBACK; ${this.begin}`);
       if (items.length === 1) return [{ ok: false, error: storeError(this.where, error) }];
     }
     // Some job of the group made a statement fail: run each alone, so that only the culprit fails.
