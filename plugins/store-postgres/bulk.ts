@@ -10,11 +10,11 @@ function columnsOf(columns: readonly Column[], rows: unknown[][]): unknown[][] {
   return columns.map((_, i) => rows.map((r) => r[i] ?? null));
 }
 
-/** The INSERT of `rows` into `table`, its array parameters numbered from `first`. */
-function insertSql(table: string, columns: readonly Column[], first: number): string {
+/** The INSERT of `rows` into `table`, its array parameters numbered from `first`; `join` adds a FROM item. */
+function insertSql(table: string, columns: readonly Column[], first: number, join = ''): string {
   const names = columns.map(([n]) => n).join(', ');
   const arrays = columns.map(([, t], i) => `$${first + i}::${t}[]`).join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, ord) ORDER BY ord`;
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, ord)${join} ORDER BY ord`;
 }
 
 /** INSERT these rows in their order (identity columns follow it). */
@@ -59,4 +59,23 @@ export async function updateRows(tx: Sql, table: string, keys: readonly Column[]
   const arrays = all.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ');
   const match = keys.map(([k]) => `${table}.${k} = v.c_${k}`).join(' AND ');
   await run(tx, `UPDATE ${table} SET ${set[0]} = v.c_${set[0]} FROM unnest(${arrays}) AS v(${names}) WHERE ${match}`, columnsOf(all, [...last.values()]));
+}
+
+/**
+ * Several INSERTs as one statement that is a transaction of its own (no BEGIN, no COMMIT: one round trip
+ * in all). It first takes the advisory lock `lock` (every INSERT draws its rows through it, so no identity
+ * value is drawn before the lock is held), and NOTIFYs `notify` ([channel, payload]) when it commits.
+ */
+export function lockedInsertStatement(inserts: Insert[], lock: string, notify: [string, string]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const parts = inserts
+    .filter((i) => i.rows.length > 0)
+    .map((i, n) => {
+      const sql = `i${n} AS (${insertSql(i.table, i.columns, values.length + 1, ' CROSS JOIN l')})`;
+      values.push(...columnsOf(i.columns, i.rows));
+      return sql;
+    });
+  values.push(...notify);
+  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT pg_notify($${values.length - 1}, $${values.length}) FROM l`;
+  return { text, values };
 }

@@ -3,7 +3,7 @@
 // jobs with one multi-row INSERT per table (unnest of one array per column).
 import type pg from 'pg';
 import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
-import { insertAll, type Column } from './bulk.ts';
+import { insertAll, type Column, type Insert } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
 import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
@@ -109,13 +109,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
       }
     }
     // Every table in one statement: one round trip for the whole group.
-    await insertAll(tx, [
-      { table: 'messages', columns: MESSAGE_COLUMNS, rows: rows.messages },
-      { table: 'parts', columns: PART_COLUMNS, rows: rows.parts },
-      { table: 'mailbox', columns: MAILBOX_COLUMNS, rows: rows.mailbox },
-      { table: 'queue', columns: QUEUE_COLUMNS, rows: rows.queue },
-      { table: 'status_history', columns: HISTORY_COLUMNS, rows: rows.history },
-    ]);
+    await insertAll(tx, tables(rows));
     if (rows.history.length > 0) noteAppended(tx);
     if (rows.segments.length > 0) {
       await run(
@@ -136,6 +130,38 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
     return outcomes;
   },
 };
+
+/**
+ * A group of plain submissions (no charge, no idempotency key, no segments to drop) as rows to insert:
+ * nothing to read first, so the write queue stores it with one statement.
+ */
+commitKind.asInserts = (jobs) => {
+  if (jobs.some((j) => j.charge || j.items.some((i) => i.idempotencyKey !== undefined || i.consumesSegments !== undefined))) return undefined;
+  const now = Date.now();
+  const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+  try {
+    add(
+      rows,
+      jobs.flatMap((j) => j.items.map((item) => rowsOf(item, now))),
+    );
+  } catch {
+    return undefined; // a target that cannot be stored: runMany fails that job alone
+  }
+  return {
+    inserts: tables(rows),
+    outcomes: jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
+  };
+};
+
+function tables(rows: Rows): Insert[] {
+  return [
+    { table: 'messages', columns: MESSAGE_COLUMNS, rows: rows.messages },
+    { table: 'parts', columns: PART_COLUMNS, rows: rows.parts },
+    { table: 'mailbox', columns: MAILBOX_COLUMNS, rows: rows.mailbox },
+    { table: 'queue', columns: QUEUE_COLUMNS, rows: rows.queue },
+    { table: 'status_history', columns: HISTORY_COLUMNS, rows: rows.history },
+  ];
+}
 
 async function storedKeys(tx: Sql, jobs: CommitJob[]): Promise<Map<string, string>> {
   const keys = jobs.flatMap((j) => j.items.flatMap((i) => (i.idempotencyKey === undefined ? [] : [i.idempotencyKey])));

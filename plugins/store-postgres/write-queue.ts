@@ -16,6 +16,8 @@
 // other node can slip between. A batch holds the lock for a few round trips and its COMMIT.
 import type pg from 'pg';
 import { NowsmsError } from 'nowsms';
+import { lockedInsertStatement, type Insert } from './bulk.ts';
+import { run } from './db.ts';
 import { storeError } from './errors.ts';
 import { takeAppended } from './status.ts';
 
@@ -35,6 +37,12 @@ export interface BulkKind<P, R> {
    * have written nothing. Throw when a statement fails: the queue undoes everything this call did.
    */
   runMany(tx: pg.PoolClient, jobs: P[]): Promise<Outcome<R>[]>;
+  /**
+   * The whole group as rows to insert and nothing else, when it can be (a batch of plain submissions: no
+   * charge, no idempotency key, no segments): the queue then writes it with one statement that is its own
+   * transaction. Undefined when it cannot be; the group then runs through runMany.
+   */
+  asInserts?(jobs: P[]): { inserts: Insert[]; outcomes: Outcome<R>[] } | undefined;
 }
 
 interface Pending {
@@ -134,9 +142,10 @@ export class WriteQueue {
       // group whose statement fails undoes the whole attempt, and the batch runs again with a savepoint per
       // job, so that only the culprit fails. Jobs are functions of the database alone: running one again
       // after a rollback does what running it once would have.
-      outcomes = await this.attempt(client, batch, false);
-      if (!outcomes) outcomes = await this.attempt(client, batch, true);
-      if (outcomes) {
+      outcomes = await this.oneStatement(client, batch);
+      if (outcomes) appended = true;
+      else outcomes = (await this.attempt(client, batch, false)) ?? (await this.attempt(client, batch, true));
+      if (outcomes && !appended) {
         appended = takeAppended(client);
         // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
         const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, '${this.handleId}'; COMMIT` : 'COMMIT')) as unknown as
@@ -163,6 +172,27 @@ export class WriteQueue {
       else p.reject(o.error);
     });
     if (appended) for (const listener of this.committed) listener();
+  }
+
+  /**
+   * A batch that is one group of a kind that can be written as inserts alone (asInserts), on a serialised
+   * queue: one statement, with the write lock and the NOTIFY in it, and no transaction around it. Undefined
+   * when the batch is not such a one, or its statement failed for a reason of its own (a bad item): the
+   * normal path then finds the culprit. A temporary failure (the connection) throws.
+   */
+  private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | undefined> {
+    const kind = batch[0]!.kind;
+    if (this.begin !== LOCKED_BEGIN || !kind?.asInserts || !batch.every((p) => p.kind === kind)) return undefined;
+    const plan = kind.asInserts(batch.map((p) => p.item));
+    if (!plan) return undefined;
+    const { text, values } = lockedInsertStatement(plan.inserts, WRITE_LOCK, [CHANNEL, this.handleId]);
+    try {
+      await run(client, text, values);
+    } catch (e) {
+      if ((e as NowsmsError).temporary) throw e;
+      return undefined;
+    }
+    return plan.outcomes;
   }
 
   /**
