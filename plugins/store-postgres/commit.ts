@@ -3,7 +3,7 @@
 // jobs with one multi-row INSERT per table (unnest of one array per column).
 import type pg from 'pg';
 import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
-import { insertAll, type Column, type Insert } from './bulk.ts';
+import { insertAll, lockedInsertStatement, type Column, type Insert } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
 import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
@@ -135,7 +135,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
  * A group of plain submissions (no charge, no idempotency key, no segments to drop) as rows to insert:
  * nothing to read first, so the write queue stores it with one statement.
  */
-commitKind.asInserts = (jobs) => {
+commitKind.single = (jobs, lock, notify) => {
   if (jobs.some((j) => j.charge || j.items.some((i) => i.idempotencyKey !== undefined || i.consumesSegments !== undefined))) return undefined;
   const now = Date.now();
   const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
@@ -148,8 +148,8 @@ commitKind.asInserts = (jobs) => {
     return undefined; // a target that cannot be stored: runMany fails that job alone
   }
   return {
-    inserts: tables(rows),
-    outcomes: jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
+    ...lockedInsertStatement(tables(rows), lock, notify),
+    outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
   };
 };
 

@@ -70,3 +70,43 @@ export const completeKind: BulkKind<CompleteJob, void> = {
     return outcomes;
   },
 };
+
+/**
+ * A group of completions as one statement (write-queue.ts): which messages exist and their connection (f,
+ * read from the statement's snapshot), then out of the queue, the remote ids, the status and the history
+ * for those, in the jobs' order. A job whose message is not in the store writes nothing and fails alone.
+ */
+completeKind.single = (jobs, lock, notify) => {
+  const now = Date.now();
+  // The same message and remote id twice in the group: the last one wins (one row per id, as one after another).
+  const remote = new Map<string, [number, string, number]>();
+  jobs.forEach((j, n) => j.remoteIds.forEach((remoteId, idx) => remote.set(JSON.stringify([j.messageId, remoteId]), [n + 1, remoteId, idx])));
+  const r = [...remote.values()];
+  return {
+    text: `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),
+     f AS MATERIALIZED (
+       SELECT j.ord, j.message_id, j.detail, coalesce(q.connection_id, '') AS connection_id
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(message_id, detail, ord) CROSS JOIN l
+       JOIN messages m ON m.id = j.message_id LEFT JOIN queue q ON q.message_id = j.message_id),
+     d AS (DELETE FROM queue WHERE message_id IN (SELECT message_id FROM f)),
+     r AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
+           SELECT f.connection_id, x.remote_id, f.message_id, x.idx, $6::int8
+           FROM unnest($3::int8[], $4::text[], $5::int4[]) AS x(ord, remote_id, idx) JOIN f ON f.ord = x.ord
+           ON CONFLICT (connection_id, remote_id, message_id) DO UPDATE SET idx = excluded.idx, sent_at = excluded.sent_at, outcome = NULL,
+             id = nextval(pg_get_serial_sequence('remote_ids', 'id'))),
+     u AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM f)),
+     h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
+           SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
+           FROM f ORDER BY ord)
+     SELECT pg_notify($7, $8), (SELECT array_agg(message_id) FROM f) AS found FROM l`,
+    values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now, ...notify],
+    outcomes: (rows) => {
+      const found = new Set((rows[0]?.found as string[] | null) ?? []);
+      return jobs.map((j) =>
+        found.has(j.messageId)
+          ? { ok: true, value: undefined }
+          : { ok: false, error: new NowsmsError('NOWSMS_ERR_STORE', `message ${j.messageId} is not in the store`) },
+      );
+    },
+  };
+};

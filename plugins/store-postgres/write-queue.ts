@@ -16,8 +16,7 @@
 // other node can slip between. A batch holds the lock for a few round trips and its COMMIT.
 import type pg from 'pg';
 import { NowsmsError } from 'nowsms';
-import { lockedInsertStatement, type Insert } from './bulk.ts';
-import { run } from './db.ts';
+import { all } from './db.ts';
 import { storeError } from './errors.ts';
 import { takeAppended } from './status.ts';
 
@@ -38,11 +37,18 @@ export interface BulkKind<P, R> {
    */
   runMany(tx: pg.PoolClient, jobs: P[]): Promise<Outcome<R>[]>;
   /**
-   * The whole group as rows to insert and nothing else, when it can be (a batch of plain submissions: no
-   * charge, no idempotency key, no segments): the queue then writes it with one statement that is its own
-   * transaction. Undefined when it cannot be; the group then runs through runMany.
+   * The whole group as one statement that is a transaction of its own, when it can be (a batch of plain
+   * submissions, of completions): one round trip instead of BEGIN, statements and COMMIT. The statement
+   * must take the write lock `lock` before it draws any identity value and NOTIFY `notify` ([channel,
+   * payload]); `outcomes` reads its rows. Undefined when it cannot be; the group then runs through runMany.
    */
-  asInserts?(jobs: P[]): { inserts: Insert[]; outcomes: Outcome<R>[] } | undefined;
+  single?(jobs: P[], lock: string, notify: [string, string]): OneStatement<R> | undefined;
+}
+
+export interface OneStatement<R> {
+  text: string;
+  values: unknown[];
+  outcomes(rows: pg.QueryResultRow[]): Outcome<R>[];
 }
 
 interface Pending {
@@ -182,17 +188,21 @@ export class WriteQueue {
    */
   private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | undefined> {
     const kind = batch[0]!.kind;
-    if (this.begin !== LOCKED_BEGIN || !kind?.asInserts || !batch.every((p) => p.kind === kind)) return undefined;
-    const plan = kind.asInserts(batch.map((p) => p.item));
+    if (this.begin !== LOCKED_BEGIN || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
+    const plan = kind.single(
+      batch.map((p) => p.item),
+      WRITE_LOCK,
+      [CHANNEL, this.handleId],
+    );
     if (!plan) return undefined;
-    const { text, values } = lockedInsertStatement(plan.inserts, WRITE_LOCK, [CHANNEL, this.handleId]);
+    let rows: pg.QueryResultRow[];
     try {
-      await run(client, text, values);
+      rows = await all(client, plan.text, plan.values);
     } catch (e) {
       if ((e as NowsmsError).temporary) throw e;
       return undefined;
     }
-    return plan.outcomes;
+    return plan.outcomes(rows).map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
   }
 
   /**
