@@ -9,6 +9,7 @@ import { pop3 } from 'nowsms/plugins/pop3';
 import { smtp } from 'nowsms/plugins/smtp';
 import { smppServer } from 'nowsms/plugins/smpp';
 import { parseSmscUrl, smppClient } from 'nowsms/plugins/smpp';
+import { postgresStore } from 'nowsms/plugins/store-postgres';
 import { sqliteStore } from 'nowsms/plugins/store-sqlite';
 import { parseTwoWayCommands, twoWay } from 'nowsms/plugins/two-way';
 
@@ -19,6 +20,8 @@ const twoWayCommands = parseTwoWayCommands(env.NOWSMS_TWO_WAY);
 
 export default defineConfig({
   dataDir: env.NOWSMS_DATA_DIR ?? './data',
+  // Several nodes on one PostgreSQL database: each its own NOWSMS_NODE_ID (default: host name and data dir).
+  ...(env.NOWSMS_NODE_ID ? { nodeId: env.NOWSMS_NODE_ID } : {}),
   domains: {
     sms: env.NOWSMS_SMS_DOMAIN ?? 'sms.localhost',
     mms: env.NOWSMS_MMS_DOMAIN ?? 'mms.localhost',
@@ -29,7 +32,9 @@ export default defineConfig({
   // Users are added with `nowsms users add`; they may also be declared here (see docs/config.md):
   // users: [{ name: 'alice', password: env.ALICE_PASSWORD!, smtpLogin: true, recipients: ['+15550002222'] }],
   plugins: [
-    sqliteStore(),
+    // SQLite in the data directory; PostgreSQL (shared by several nodes) when NOWSMS_DATABASE_URL is set:
+    // postgres://user:password@host:5432/nowsms?sslmode=verify-full (plugins/store-postgres/README.md).
+    env.NOWSMS_DATABASE_URL ? postgresStore() : sqliteStore(),
     smtp({ host: bind, port: envPort('NOWSMS_SMTP_PORT', 2525) }),
     pop3({ host: bind, port: envPort('NOWSMS_POP3_PORT', 1110) }),
     // Applications bind here with a user's name and password (users with smppLogin).

@@ -47,3 +47,4 @@ export { withSenderMarker, findSenderMarker } from './mms/sender-marker.ts';
 export { checkMms, typeAllowed, mediaType, mmsBytes, DEFAULT_MMS_MAX_BYTES, DEFAULT_MMS_TYPES, type MmsRules } from './mms/rules.ts';
 export { withSmil, smilFor, isSmil, SMIL_TYPE, SMIL_CONTENT_ID } from './mms/smil.ts';
 export { addUser, setUser, removeUser, type UserFields } from './users.ts';
+export { usagePeriods, usageNeeds, UsageTally, reportedStatus, reportDetail, type UserUsage } from './store-rules.ts';

@@ -373,7 +373,8 @@ export interface EventLog {
   newestSeq(): Promise<number>;
   /**
    * Call `listener` after each commit of this store, in this process, that may have appended changes (so a
-   * follower wakes at once for its own process's writes; other processes' writes are found by polling).
+   * follower wakes at once for its own process's writes; other processes' writes are found by polling). A
+   * store may also call it for other processes' commits (the PostgreSQL store does, through LISTEN/NOTIFY).
    * Returns the function that removes it.
    */
   onAppend(listener: () => void): () => void;

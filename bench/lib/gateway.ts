@@ -33,13 +33,15 @@ import { defineConfig } from ${from('core/index.ts')};
 import { pop3 } from ${from('plugins/pop3/index.ts')};
 import { smtp } from ${from('plugins/smtp/index.ts')};
 import { sqliteStore } from ${from('plugins/store-sqlite/index.ts')};
+import { postgresStore } from ${from('plugins/store-postgres/index.ts')};
 
 export default defineConfig({
   dataDir: ${JSON.stringify(path.join(dir, 'data'))},
   log: { level: 'warn' },
   security: { authFailureDelayMs: 0, apop: true },
   plugins: [
-    sqliteStore(),
+    // NOWSMS_DATABASE_URL set: the same figures on the PostgreSQL store (an empty database each run).
+    process.env.NOWSMS_DATABASE_URL ? postgresStore() : sqliteStore(),
     smtp({ host: '127.0.0.1', port: ${smtpPort} }),
     pop3({ host: '127.0.0.1', port: ${pop3Port} }),
   ],

@@ -3,7 +3,7 @@
 // An SMSC sends a receipt for every message it was given, so reports come as fast as messages leave: the
 // reports of one group commit are matched with one query and written with a statement per table, applied
 // in memory in their order exactly as one after another would have been.
-import type { DeliveryReport, MessageStatus } from 'nowsms';
+import { reportDetail, reportedStatus, type DeliveryReport, type MessageStatus } from 'nowsms';
 import { insertRows, updateRows } from './bulk.ts';
 import type { Param, Sql } from './sqlite.ts';
 import { recordStatuses, type StatusRecord } from './status.ts';
@@ -59,15 +59,15 @@ export const reportKind: BulkKind<DeliveryReport, Applied> = {
         part.outcome = r.outcome;
         changedParts.add(part);
       }
-      let next = status.get(m.messageId)!;
-      if (all.some((p) => p.outcome === 'undeliverable')) next = 'undeliverable';
-      else if (all.every((p) => p.outcome === 'delivered')) next = 'delivered';
+      const next = reportedStatus(
+        status.get(m.messageId)!,
+        all.map((p) => p.outcome),
+      );
       status.set(m.messageId, next);
-      const which = all.length > 1 ? `segment ${m.idx + 1} of ${all.length}: ` : '';
       changes.push({
         messageId: m.messageId,
         status: next,
-        detail: `${which}${r.outcome}${r.detail ? ` (${r.detail})` : ''}`,
+        detail: reportDetail(r.outcome, r.detail, m.idx, all.length),
         at: now,
         target: { kind: 'connection', id: r.connectionId },
       });

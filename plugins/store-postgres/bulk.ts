@@ -1,0 +1,81 @@
+// Multi-row statements: the rows of a whole group commit go as one array parameter per column, taken apart
+// by unnest() on the server, so a batch of messages costs one statement per table whatever its size.
+import { run, type Sql } from './db.ts';
+
+/** A column and its PostgreSQL type (the array parameter is cast to `type[]`). */
+export type Column = readonly [name: string, type: string];
+
+/** Rows as columns: one array per column. */
+function columnsOf(columns: readonly Column[], rows: unknown[][]): unknown[][] {
+  return columns.map((_, i) => rows.map((r) => r[i] ?? null));
+}
+
+/** The INSERT of `rows` into `table`, its array parameters numbered from `first`; `join` adds a FROM item. */
+function insertSql(table: string, columns: readonly Column[], first: number, join = ''): string {
+  const names = columns.map(([n]) => n).join(', ');
+  const arrays = columns.map(([, t], i) => `$${first + i}::${t}[]`).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS u(${names}, ord)${join} ORDER BY ord`;
+}
+
+/** INSERT these rows in their order (identity columns follow it). */
+export async function insertRows(tx: Sql, table: string, columns: readonly Column[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  await run(tx, insertSql(table, columns, 1), columnsOf(columns, rows));
+}
+
+export interface Insert {
+  table: string;
+  columns: readonly Column[];
+  rows: unknown[][];
+}
+
+/**
+ * Several INSERTs as one statement (one round trip), each a data-modifying WITH query. Foreign keys are
+ * checked at the end of the statement, so a child table's rows may point at a parent's inserted beside them.
+ */
+export async function insertAll(tx: Sql, inserts: Insert[]): Promise<void> {
+  const present = inserts.filter((i) => i.rows.length > 0);
+  if (present.length === 0) return;
+  if (present.length === 1) return insertRows(tx, present[0]!.table, present[0]!.columns, present[0]!.rows);
+  const params: unknown[] = [];
+  const parts = present.map((i, n) => {
+    const sql = `i${n} AS (${insertSql(i.table, i.columns, params.length + 1)})`;
+    params.push(...columnsOf(i.columns, i.rows));
+    return sql;
+  });
+  await run(tx, `WITH ${parts.join(',\n')}\nSELECT 1`, params);
+}
+
+/**
+ * UPDATE `table` SET `set` = the new value for the rows whose key columns match, for every row of `rows`
+ * (each row: the key values, then the new value). A key given twice gets its last value.
+ */
+export async function updateRows(tx: Sql, table: string, keys: readonly Column[], set: Column, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const last = new Map<string, unknown[]>();
+  for (const r of rows) last.set(JSON.stringify(r.slice(0, keys.length)), r);
+  const all = [...keys, set];
+  const names = all.map(([n]) => `c_${n}`).join(', ');
+  const arrays = all.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ');
+  const match = keys.map(([k]) => `${table}.${k} = v.c_${k}`).join(' AND ');
+  await run(tx, `UPDATE ${table} SET ${set[0]} = v.c_${set[0]} FROM unnest(${arrays}) AS v(${names}) WHERE ${match}`, columnsOf(all, [...last.values()]));
+}
+
+/**
+ * Several INSERTs as one statement that is a transaction of its own (no BEGIN, no COMMIT: one round trip
+ * in all). It first takes the advisory lock `lock` (every INSERT draws its rows through it, so no identity
+ * value is drawn before the lock is held), and NOTIFYs `notify` ([channel, payload]) when it commits.
+ */
+export function lockedInsertStatement(inserts: Insert[], lock: string, notify: [string, string]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const parts = inserts
+    .filter((i) => i.rows.length > 0)
+    .map((i, n) => {
+      const sql = `i${n} AS (${insertSql(i.table, i.columns, values.length + 1, ' CROSS JOIN l')})`;
+      values.push(...columnsOf(i.columns, i.rows));
+      return sql;
+    });
+  values.push(...notify);
+  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT pg_notify($${values.length - 1}, $${values.length}) FROM l`;
+  return { text, values };
+}

@@ -1,0 +1,254 @@
+// Accepted submissions, inside the write transaction: the charges, then every message with its parts, its
+// route (mailbox row or queue row) and its first status. A group commit writes the submissions of all its
+// jobs with one multi-row INSERT per table (unnest of one array per column).
+import type pg from 'pg';
+import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
+import { insertAll, lockedInsertStatement, type Column, type Insert } from './bulk.ts';
+import { Charges } from './charge.ts';
+import { all, run, type Sql } from './db.ts';
+import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
+import type { BulkKind, Outcome } from './write-queue.ts';
+
+export interface CommitJob {
+  items: CommitItem[];
+  charge: UsageCharge | undefined;
+}
+
+export interface CommitResult {
+  /** Users whose credit balance the commit changed. */
+  credited: string[];
+  committed: Committed[];
+}
+
+const MESSAGE_COLUMNS: readonly Column[] = [
+  ['id', 'text'],
+  ['direction', 'text'],
+  ['kind', 'text'],
+  ['from_addr', 'text'],
+  ['to_addr', 'text'],
+  ['subject', 'text'],
+  ['user_name', 'text'],
+  ['via', 'text'],
+  ['received_at', 'int8'],
+  ['meta', 'text'],
+  ['status', 'text'],
+  ['target', 'text'],
+  ['idempotency_key', 'text'],
+];
+const PART_COLUMNS: readonly Column[] = [
+  ['message_id', 'text'],
+  ['idx', 'int4'],
+  ['content_type', 'text'],
+  ['name', 'text'],
+  ['content_id', 'text'],
+  ['data', 'bytea'],
+];
+const MAILBOX_COLUMNS: readonly Column[] = [
+  ['user_name', 'text'],
+  ['uid', 'text'],
+  ['message_id', 'text'],
+  ['added_at', 'int8'],
+];
+const QUEUE_COLUMNS: readonly Column[] = [
+  ['message_id', 'text'],
+  ['connection_id', 'text'],
+  ['attempts', 'int4'],
+  ['next_attempt_at', 'int8'],
+];
+
+interface Rows {
+  messages: unknown[][];
+  parts: unknown[][];
+  mailbox: unknown[][];
+  queue: unknown[][];
+  history: unknown[][];
+  segments: string[];
+}
+
+export const commitKind: BulkKind<CommitJob, CommitResult> = {
+  async runMany(tx: pg.PoolClient, jobs) {
+    const now = Date.now();
+    const outcomes: Outcome<CommitResult>[] = [];
+    const charges = jobs.some((j) => j.charge)
+      ? await Charges.load(
+          tx,
+          jobs.map((j) => j.charge),
+          new Date(now),
+        )
+      : undefined;
+    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+    // Keys already stored, and those this group stores (the same key twice in one group is one message too).
+    // The write lock (write-queue.ts) keeps another node from storing one of them before this COMMIT.
+    const stored = await storedKeys(tx, jobs);
+    for (const job of jobs) {
+      try {
+        const mine = new Map<string, string>();
+        const fresh: CommitItem[] = [];
+        const committed = job.items.map((item): Committed => {
+          const key = item.idempotencyKey;
+          const earlier = key === undefined ? undefined : (stored.get(key) ?? mine.get(key));
+          if (earlier === undefined) {
+            if (key !== undefined) mine.set(key, item.message.id);
+            fresh.push(item);
+            return { id: item.message.id, duplicate: false };
+          }
+          return { id: earlier, duplicate: true };
+        });
+        const jobRows = fresh.map((item) => rowsOf(item, now));
+        if (job.charge) charges!.check(job.charge);
+        charges?.count(fresh.map((i) => i.message));
+        // A duplicate's segments were joined again: they go, as the first commit's did.
+        job.items.forEach((item, i) => {
+          if (committed[i]!.duplicate && item.consumesSegments !== undefined) rows.segments.push(item.consumesSegments);
+        });
+        for (const [key, id] of mine) stored.set(key, id);
+        add(rows, jobRows);
+        outcomes.push({ ok: true, value: { credited: [], committed } });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    // Every table in one statement: one round trip for the whole group.
+    await insertAll(tx, tables(rows));
+    if (rows.history.length > 0) noteAppended(tx);
+    if (rows.segments.length > 0) {
+      await run(
+        tx,
+        `WITH gone AS (DELETE FROM segments WHERE key = ANY($1::text[]) RETURNING idempotency_key)
+         INSERT INTO consumed_segments (idempotency_key, consumed_at)
+         SELECT DISTINCT idempotency_key, $2::int8 FROM gone WHERE idempotency_key IS NOT NULL ON CONFLICT DO NOTHING`,
+        [rows.segments, now],
+      );
+    }
+    if (charges) {
+      const credited = new Set(await charges.apply(tx));
+      jobs.forEach((job, i) => {
+        const o = outcomes[i]!;
+        if (o.ok && job.charge && credited.has(job.charge.user)) o.value.credited.push(job.charge.user);
+      });
+    }
+    return outcomes;
+  },
+};
+
+/**
+ * A group of plain submissions (no charge, no idempotency key, no segments to drop) as rows to insert:
+ * nothing to read first, so the write queue stores it with one statement.
+ */
+commitKind.single = (jobs, lock, notify) => {
+  if (jobs.some((j) => j.charge || j.items.some((i) => i.idempotencyKey !== undefined || i.consumesSegments !== undefined))) return undefined;
+  const now = Date.now();
+  const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+  try {
+    add(
+      rows,
+      jobs.flatMap((j) => j.items.map((item) => rowsOf(item, now))),
+    );
+  } catch {
+    return undefined; // a target that cannot be stored: runMany fails that job alone
+  }
+  return {
+    ...lockedInsertStatement(tables(rows), lock, notify),
+    outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
+  };
+};
+
+function tables(rows: Rows): Insert[] {
+  return [
+    { table: 'messages', columns: MESSAGE_COLUMNS, rows: rows.messages },
+    { table: 'parts', columns: PART_COLUMNS, rows: rows.parts },
+    { table: 'mailbox', columns: MAILBOX_COLUMNS, rows: rows.mailbox },
+    { table: 'queue', columns: QUEUE_COLUMNS, rows: rows.queue },
+    { table: 'status_history', columns: HISTORY_COLUMNS, rows: rows.history },
+  ];
+}
+
+async function storedKeys(tx: Sql, jobs: CommitJob[]): Promise<Map<string, string>> {
+  const keys = jobs.flatMap((j) => j.items.flatMap((i) => (i.idempotencyKey === undefined ? [] : [i.idempotencyKey])));
+  if (keys.length === 0) return new Map();
+  const found = await all<{ id: string; idempotency_key: string }>(tx, 'SELECT id, idempotency_key FROM messages WHERE idempotency_key = ANY($1::text[])', [
+    keys,
+  ]);
+  return new Map(found.map((r) => [r.idempotency_key, r.id]));
+}
+
+interface ItemRows {
+  message: unknown[];
+  parts: unknown[][];
+  mailbox?: unknown[];
+  queue?: unknown[];
+  history: unknown[];
+  segments?: string;
+}
+
+function add(rows: Rows, items: ItemRows[]): void {
+  for (const r of items) {
+    rows.messages.push(r.message);
+    rows.parts.push(...r.parts);
+    if (r.mailbox) rows.mailbox.push(r.mailbox);
+    if (r.queue) rows.queue.push(r.queue);
+    rows.history.push(r.history);
+    if (r.segments !== undefined) rows.segments.push(r.segments);
+  }
+}
+
+function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why, delayUntil }: CommitItem, now: number): ItemRows {
+  // A delayed MT is queued now, its first attempt due at its time (the dispatcher leases only what is due).
+  const due = delayUntil ? Math.max(now, delayUntil.getTime()) : now;
+  let status: MessageStatus;
+  let detail: string | undefined;
+  const out: Partial<ItemRows> = {};
+  switch (target?.kind) {
+    case 'mailbox':
+      out.mailbox = [target.user, m.id, m.id, now];
+      [status, detail] = ['in-mailbox', target.user];
+      break;
+    case 'connection':
+      out.queue = [m.id, target.id, 0, due];
+      [status, detail] = ['queued', target.id];
+      break;
+    case undefined:
+      // An MO that no route claimed is kept as received (and listed); it has nowhere to be sent.
+      if (m.direction === 'MO') {
+        [status, detail] = ['received', 'no route claimed it'];
+        break;
+      }
+      // An MT no connection carries waits in the queue, visible, until assign() gives it one.
+      out.queue = [m.id, null, 0, due];
+      [status, detail] = ['no-route', why];
+      break;
+    case 'command':
+      [status, detail] = ['received', target.id];
+      break;
+    default:
+      throw new NowsmsError(
+        'NOWSMS_ERR_STORE',
+        `message ${m.id} has target ${JSON.stringify(target)}, which cannot be stored: a rejected message is not committed`,
+      );
+  }
+  return {
+    ...out,
+    message: messageRow(m, status, target ? JSON.stringify(target) : null, idempotencyKey),
+    parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
+    history: historyRow({ messageId: m.id, status, detail, at: now, target }),
+    ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
+  };
+}
+
+function messageRow(m: Message, status: MessageStatus, target: string | null, idempotencyKey: string | undefined): unknown[] {
+  return [
+    m.id,
+    m.direction,
+    m.kind,
+    m.from,
+    m.to,
+    m.subject,
+    m.user,
+    m.via,
+    m.receivedAt.getTime(),
+    JSON.stringify(m.meta ?? {}),
+    status,
+    target,
+    idempotencyKey,
+  ];
+}

@@ -1,0 +1,112 @@
+// Sent messages, inside the write transaction. A connection with a window of 50 completes 50 messages
+// about at once: they share one transaction and a statement per table.
+import { NowsmsError } from 'nowsms';
+import { all, run } from './db.ts';
+import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
+import type { BulkKind, Outcome } from './write-queue.ts';
+
+export interface CompleteJob {
+  messageId: string;
+  detail: string | undefined;
+  remoteIds: string[];
+}
+
+export const completeKind: BulkKind<CompleteJob, void> = {
+  async runMany(tx, jobs) {
+    const now = Date.now();
+    const found = new Map(
+      (
+        await all<{ id: string; connection_id: string | null }>(
+          tx,
+          'SELECT m.id, q.connection_id FROM messages m LEFT JOIN queue q ON q.message_id = m.id WHERE m.id = ANY($1::text[])',
+          [jobs.map((j) => j.messageId)],
+        )
+      ).map((r) => [r.id, r.connection_id ?? '']),
+    );
+    const outcomes: Outcome<void>[] = [];
+    const remote: unknown[][] = [];
+    const sent: StatusRecord[] = [];
+    for (const job of jobs) {
+      const connectionId = found.get(job.messageId);
+      if (connectionId === undefined) {
+        outcomes.push({ ok: false, error: new NowsmsError('NOWSMS_ERR_STORE', `message ${job.messageId} is not in the store`) });
+        continue;
+      }
+      job.remoteIds.forEach((remoteId, idx) => remote.push([connectionId, remoteId, job.messageId, idx, now]));
+      sent.push({
+        messageId: job.messageId,
+        status: 'sent',
+        detail: job.detail,
+        at: now,
+        ...(connectionId ? { target: { kind: 'connection', id: connectionId } } : {}),
+      });
+      outcomes.push({ ok: true, value: undefined });
+    }
+    if (sent.length === 0) return outcomes;
+    // The same (connection, remote id) twice in one group: the last one wins, as it would one after another.
+    const remoteRows = [...new Map(remote.map((r) => [JSON.stringify(r.slice(0, 3)), r])).values()];
+    const status = [...new Map(sent.map((r) => [r.messageId, r.status])).entries()];
+    const history = sent.map(historyRow);
+    // One statement: out of the queue, the remote ids kept (a message sent again keeps one row per id, renewed
+    // as the newest), the status and its history.
+    await run(
+      tx,
+      `WITH d AS (DELETE FROM queue WHERE message_id = ANY($1::text[])),
+       r AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int8[])
+             ON CONFLICT (connection_id, remote_id, message_id) DO UPDATE SET idx = excluded.idx, sent_at = excluded.sent_at, outcome = NULL,
+               id = nextval(pg_get_serial_sequence('remote_ids', 'id'))),
+       u AS (UPDATE messages SET status = v.status FROM unnest($7::text[], $8::text[]) AS v(id, status) WHERE messages.id = v.id)
+       ${HISTORY_INSERT.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 8}`)}`,
+      [
+        sent.map((s) => s.messageId),
+        ...[0, 1, 2, 3, 4].map((c) => remoteRows.map((r) => r[c])),
+        status.map(([id]) => id),
+        status.map(([, st]) => st),
+        ...[0, 1, 2, 3, 4, 5].map((c) => history.map((h) => h[c] ?? null)),
+      ],
+    );
+    noteAppended(tx);
+    return outcomes;
+  },
+};
+
+/**
+ * A group of completions as one statement (write-queue.ts): which messages exist and their connection (f,
+ * read from the statement's snapshot), then out of the queue, the remote ids, the status and the history
+ * for those, in the jobs' order. A job whose message is not in the store writes nothing and fails alone.
+ */
+completeKind.single = (jobs, lock, notify) => {
+  const now = Date.now();
+  // The same message and remote id twice in the group: the last one wins (one row per id, as one after another).
+  const remote = new Map<string, [number, string, number]>();
+  jobs.forEach((j, n) => j.remoteIds.forEach((remoteId, idx) => remote.set(JSON.stringify([j.messageId, remoteId]), [n + 1, remoteId, idx])));
+  const r = [...remote.values()];
+  return {
+    text: `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),
+     f AS MATERIALIZED (
+       SELECT j.ord, j.message_id, j.detail, coalesce(q.connection_id, '') AS connection_id
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(message_id, detail, ord) CROSS JOIN l
+       JOIN messages m ON m.id = j.message_id LEFT JOIN queue q ON q.message_id = j.message_id),
+     d AS (DELETE FROM queue WHERE message_id IN (SELECT message_id FROM f)),
+     r AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
+           SELECT f.connection_id, x.remote_id, f.message_id, x.idx, $6::int8
+           FROM unnest($3::int8[], $4::text[], $5::int4[]) AS x(ord, remote_id, idx) JOIN f ON f.ord = x.ord
+           ON CONFLICT (connection_id, remote_id, message_id) DO UPDATE SET idx = excluded.idx, sent_at = excluded.sent_at, outcome = NULL,
+             id = nextval(pg_get_serial_sequence('remote_ids', 'id'))),
+     u AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM f)),
+     h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
+           SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
+           FROM f ORDER BY ord)
+     SELECT pg_notify($7, $8), (SELECT array_agg(message_id) FROM f) AS found FROM l`,
+    values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now, ...notify],
+    outcomes: (rows) => {
+      const found = new Set((rows[0]?.found as string[] | null) ?? []);
+      return jobs.map((j) =>
+        found.has(j.messageId)
+          ? { ok: true, value: undefined }
+          : { ok: false, error: new NowsmsError('NOWSMS_ERR_STORE', `message ${j.messageId} is not in the store`) },
+      );
+    },
+  };
+};

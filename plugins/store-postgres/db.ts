@@ -1,0 +1,94 @@
+// The connection pool and the few ways statements are run. Statements are named (prepared once per
+// connection, then only bound and executed); int8 columns (epoch milliseconds, counts, seqs) come back as
+// numbers, not the strings pg gives by default: every one of them stays far below 2^53.
+import pg from 'pg';
+import { storeError } from './errors.ts';
+
+/** A pool or one of its clients: where a statement runs. */
+export interface Sql {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<pg.QueryResult<R>>;
+}
+
+const INT8 = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PoolOptions {
+  url: string;
+  ssl?: pg.PoolConfig['ssl'];
+  poolSize: number;
+  connectTimeoutMs: number;
+}
+
+/** The settings of every connection this store opens (pool, listener, migration). */
+export function clientConfig(o: PoolOptions): pg.ClientConfig {
+  return {
+    connectionString: o.url,
+    ...(o.ssl !== undefined ? { ssl: o.ssl } : {}),
+    connectionTimeoutMillis: o.connectTimeoutMs,
+    types,
+    // A commit is acknowledged once it is on the server's disk, whatever the server's default. A node cut
+    // off in the middle of a transaction (a network partition) loses its session after a minute, which
+    // frees the write lock for the others; a write waiting longer than 30 s for a lock fails, temporarily
+    // (SQLSTATE 55P03), instead of holding its sender forever.
+    options: '-c synchronous_commit=on -c idle_in_transaction_session_timeout=60000 -c lock_timeout=30000',
+    application_name: 'nowsms',
+    keepAlive: true,
+  };
+}
+
+export function openPool(o: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(o), max: o.poolSize });
+  // An idle client whose connection dies (the server restarted) is dropped by the pool; without a listener
+  // the error would end the process. The next checkout opens a new connection.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+const names = new Map<string, string>();
+
+/** A named statement: prepared on first use on each connection. */
+function statement(text: string, values: unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (name === undefined) names.set(text, (name = `nowsms_${names.size + 1}`));
+  return { name, text, values };
+}
+
+/**
+ * Runs a statement; a failure is a NowsmsError, temporary when trying again may work (the server is
+ * restarting, a connection was cut), so a read fails as a write does and callers answer 451 or 0x14.
+ */
+async function query<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  try {
+    return await sql.query<R>(statement(text, values));
+  } catch (e) {
+    throw storeError('PostgreSQL', e, text);
+  }
+}
+
+export async function all<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R[]> {
+  return (await query<R>(sql, text, values)).rows;
+}
+
+export async function get<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R | undefined> {
+  return (await query<R>(sql, text, values)).rows[0];
+}
+
+/** The number of rows the statement changed. */
+export async function run(sql: Sql, text: string, values: unknown[] = []): Promise<number> {
+  return (await query(sql, text, values)).rowCount ?? 0;
+}
+
+/** host:port/database of a connection URL, for messages: never the user or the password. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    return `${host}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
+  } catch {
+    return 'the database (unparsable URL)';
+  }
+}

@@ -1,0 +1,77 @@
+// EventLog: the status history read as the gateway's ordered log (seq = the history row's id), and the
+// cursors of durable reactors. Appends are serialised across nodes (write-queue.ts), so a seq is visible
+// only once every smaller one is: a follower never moves past a change that commits later.
+import type pg from 'pg';
+import type { Direction, EventLog, MessageStatus, StatusChange } from 'nowsms';
+import { all, get, run } from './db.ts';
+import type { WriteQueue } from './write-queue.ts';
+
+interface ChangeRow {
+  seq: number;
+  message_id: string;
+  status: MessageStatus;
+  detail: string | null;
+  at: number;
+  target_kind: 'mailbox' | 'connection' | 'command' | null;
+  target_id: string | null;
+  direction: Direction;
+  via: string | null;
+  user_name: string | null;
+}
+
+function changeOf(r: ChangeRow): StatusChange {
+  const c: StatusChange = { seq: r.seq, messageId: r.message_id, status: r.status, at: new Date(r.at), direction: r.direction };
+  if (r.detail !== null) c.detail = r.detail;
+  if (r.target_kind !== null && r.target_id !== null)
+    c.target = r.target_kind === 'mailbox' ? { kind: 'mailbox', user: r.target_id } : { kind: r.target_kind, id: r.target_id };
+  if (r.via !== null) c.via = r.via;
+  if (r.user_name !== null) c.user = r.user_name;
+  return c;
+}
+
+/** The listeners of onAppend: woken by this handle's commits and by other nodes' (listen.ts). */
+export class AppendListeners {
+  private readonly listeners = new Set<() => void>();
+
+  add(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  fire(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+export function eventLog(pool: pg.Pool, writes: WriteQueue, listeners: AppendListeners): EventLog {
+  writes.onLogAppend(() => listeners.fire());
+  return {
+    changesSince: async (cursor, limit) =>
+      (
+        await all<ChangeRow>(
+          pool,
+          `SELECT h.id AS seq, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, m.direction, m.via, m.user_name
+           FROM status_history h JOIN messages m ON m.id = h.message_id
+           WHERE h.id > $1 ORDER BY h.id LIMIT $2`,
+          [cursor, limit],
+        )
+      ).map(changeOf),
+
+    newestSeq: async () => (await get<{ seq: number }>(pool, 'SELECT coalesce(max(id), 0)::int8 AS seq FROM status_history'))!.seq,
+
+    onAppend: (listener) => listeners.add(listener),
+
+    cursor: async (name) => (await get<{ seq: number }>(pool, 'SELECT seq FROM cursors WHERE name = $1', [name]))?.seq,
+
+    saveCursor: (name, seq) =>
+      writes.write(async (tx) => {
+        // Never back: two savers of one name (a restart racing a slow save) keep the furthest.
+        await run(
+          tx,
+          `INSERT INTO cursors (name, seq, saved_at) VALUES ($1, $2, $3)
+           ON CONFLICT (name) DO UPDATE SET seq = greatest(cursors.seq, excluded.seq), saved_at = excluded.saved_at`,
+          [name, seq, Date.now()],
+        );
+      }),
+  };
+}

@@ -1,0 +1,74 @@
+// Other nodes' commits, as they happen: a dedicated connection LISTENs on the channel every commit that
+// appended to the event log NOTIFYs (write-queue.ts), and wakes this handle's followers. The connection
+// comes back by itself after the server restarts or the network drops; when it does, the followers are
+// woken once, since a change may have been made while nobody listened. The followers also poll (core),
+// which covers whatever a lost notification would miss.
+import pg from 'pg';
+import { CHANNEL } from './write-queue.ts';
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+export class Listener {
+  private client: pg.Client | undefined;
+  private closed = false;
+  private retryMs = RETRY_MIN_MS;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    /** Notifications carrying this payload are this handle's own commits: its followers were woken already. */
+    private readonly handleId: string,
+    private readonly wake: () => void,
+  ) {}
+
+  /** Starts listening; resolves once the first LISTEN is in place (or failed: then it keeps trying). */
+  async start(): Promise<void> {
+    await this.connect(false);
+  }
+
+  private async connect(woken: boolean): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client(this.config);
+    this.client = client;
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      client.end().catch(() => undefined);
+      if (this.client === client) this.client = undefined;
+      this.schedule();
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
+    client.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload !== this.handleId) this.wake();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.retryMs = RETRY_MIN_MS;
+      if (woken) this.wake();
+    } catch {
+      onLost();
+    }
+  }
+
+  private schedule(): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.connect(true);
+    }, this.retryMs);
+    this.timer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    const c = this.client;
+    this.client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,331 @@
+// All writes of a handle go through one queue, one transaction at a time on a client of the pool.
+// Group commit: jobs that arrive while a transaction runs share the next one, so one COMMIT (one WAL flush
+// on the server: synchronous_commit is on) acknowledges many. A job that can fail on its own is undone and
+// rejected alone, and the others commit:
+// - a plain job (a function of the transaction) runs in its own SAVEPOINT;
+// - jobs of a bulk kind (message commits, completions, reports, rendition saves) that follow one another
+//   run together, a few multi-row statements for all of them. The kind rejects the jobs it can tell are
+//   bad before writing anything; if a statement still fails, the group is undone and each job runs alone
+//   in its own SAVEPOINT, so only the culprit fails.
+//
+// Every transaction first takes one transaction-level advisory lock, the same for every node: writes to
+// the database are serialised. That is what keeps the event log a log: a seq is drawn from a sequence,
+// and two transactions running side by side could commit a higher seq before a lower one, so that a
+// follower would move its cursor past a change not yet visible and miss it for good. Serialised, seqs
+// become visible in order. It also makes the limits, the credits and the idempotency keys checks that no
+// other node can slip between. A batch holds the lock for a few round trips and its COMMIT.
+import type pg from 'pg';
+import { NowsmsError } from 'nowsms';
+import { all } from './db.ts';
+import { storeError } from './errors.ts';
+import { takeAppended } from './status.ts';
+
+/** The write lock's key (pg_advisory_xact_lock): "nows" in ASCII, then 1 (the migration lock is 2). */
+export const WRITE_LOCK = '1852798835, 1';
+/** The channel commits that appended to the log notify (listen.ts). */
+export const CHANNEL = 'nowsms_events';
+
+export type WriteJob<T> = (tx: pg.PoolClient) => Promise<T>;
+
+export type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Jobs the queue may run many at a time. */
+export interface BulkKind<P, R> {
+  /**
+   * Run these jobs, in this order, as if one after another: one outcome per job. A job failed here must
+   * have written nothing. Throw when a statement fails: the queue undoes everything this call did.
+   */
+  runMany(tx: pg.PoolClient, jobs: P[]): Promise<Outcome<R>[]>;
+  /**
+   * The whole group as one statement that is a transaction of its own, when it can be (a batch of plain
+   * submissions, of completions): one round trip instead of BEGIN, statements and COMMIT. The statement
+   * must take the write lock `lock` before it draws any identity value and NOTIFY `notify` ([channel,
+   * payload]); `outcomes` reads its rows. Undefined when it cannot be; the group then runs through runMany.
+   */
+  single?(jobs: P[], lock: string, notify: [string, string]): OneStatement<R> | undefined;
+}
+
+export interface OneStatement<R> {
+  text: string;
+  values: unknown[];
+  outcomes(rows: pg.QueryResultRow[]): Outcome<R>[];
+}
+
+interface Pending {
+  /** Losing it in a server crash is harmless (see write()): a batch of only such jobs does not wait for the WAL flush. */
+  volatile?: boolean;
+  /** The job runs exactly one statement: alone in its batch on a queue without the write lock, it needs no BEGIN and COMMIT. */
+  oneStatement?: boolean;
+  kind?: BulkKind<unknown, unknown>;
+  item?: unknown;
+  job?: WriteJob<unknown>;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+const MAX_BATCH = 1000;
+const LOCKED_BEGIN = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+
+export class WriteQueue {
+  private pending: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private readonly committed = new Set<() => void>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly where: string,
+    /** Sent with NOTIFY, so that this handle's listener knows its own commits (it woke its followers already). */
+    private readonly handleId: string,
+    /**
+     * Whether its transactions take the write lock. Only a queue whose writes append nothing to the event
+     * log, charge nobody and store no idempotency key may do without (the leases lane: queue leases, whose
+     * rows FOR UPDATE SKIP LOCKED and the operator's row locks keep apart); it then runs beside the other.
+     */
+    serialised = true,
+  ) {
+    this.begin = serialised ? LOCKED_BEGIN : 'BEGIN';
+  }
+
+  private readonly begin: string;
+
+  /** Call `listener` after every COMMIT of this handle that appended to the event log; returns the remover. */
+  onLogAppend(listener: () => void): () => void {
+    this.committed.add(listener);
+    return () => this.committed.delete(listener);
+  }
+
+  /**
+   * `volatile`: a write that a server crash may lose without harm, because what it records is undone at
+   * start anyway (a queue lease: releaseLeases() hands back a node's leases when it starts). A transaction
+   * made only of such writes commits with synchronous_commit off: it is not acknowledged later for the WAL
+   * flush, and the next durable commit flushes it along.
+   */
+  write<T>(job: WriteJob<T>, opts: { volatile?: boolean; oneStatement?: boolean } = {}): Promise<T> {
+    return this.enqueue<T>({ job, ...(opts.volatile ? { volatile: true } : {}), ...(opts.oneStatement ? { oneStatement: true } : {}) });
+  }
+
+  bulk<P, R>(kind: BulkKind<P, R>, item: P): Promise<R> {
+    return this.enqueue<R>({ kind: kind as BulkKind<unknown, unknown>, item });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private enqueue<T>(p: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
+    if (this.closed) return Promise.reject(new NowsmsError('NOWSMS_ERR_STORE', `store ${this.where} is closed`));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ ...p, resolve: resolve as (v: unknown) => void, reject });
+      // Start on the next turn, so callers of this same turn (a burst of submits) share the first transaction.
+      this.draining ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) await this.runBatch(this.pending.splice(0, MAX_BATCH));
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+      guard(client);
+    } catch (e) {
+      const error = storeError(this.where, e);
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    let broken: Error | undefined;
+    let outcomes: Outcome[] | undefined;
+    let appended = false;
+    try {
+      // Optimistic first: every job straight in the transaction, with no savepoint (each costs two round
+      // trips). A job that throws (rare: an operator's conflict, a retry of a message no longer queued) or a
+      // group whose statement fails undoes the whole attempt, and the batch runs again with a savepoint per
+      // job, so that only the culprit fails. Jobs are functions of the database alone: running one again
+      // after a rollback does what running it once would have.
+      outcomes = await this.oneStatement(client, batch);
+      if (outcomes) appended = takeAppended(client) || batch[0]!.kind !== undefined;
+      else outcomes = (await this.attempt(client, batch, false)) ?? (await this.attempt(client, batch, true));
+      if (outcomes && !appended) {
+        appended = takeAppended(client);
+        // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
+        const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, '${this.handleId}'; COMMIT` : 'COMMIT')) as unknown as
+          pg.QueryResult | pg.QueryResult[];
+        const last = Array.isArray(results) ? results.at(-1) : results;
+        // COMMIT of a transaction the server had abandoned answers ROLLBACK: nothing was stored.
+        if (last?.command === 'ROLLBACK')
+          throw new NowsmsError('NOWSMS_ERR_STORE', `store ${this.where}: the transaction was rolled back`, { temporary: true });
+      }
+    } catch (e) {
+      takeAppended(client);
+      broken = e as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      const error = storeError(this.where, e);
+      for (const p of batch) p.reject(error);
+      return;
+    } finally {
+      // A client whose connection failed is destroyed, not handed back: the next batch gets a fresh one.
+      client.release(broken && !isNowsmsStatementError(broken) ? broken : undefined);
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes![i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+    if (appended) for (const listener of this.committed) listener();
+  }
+
+  /**
+   * A batch that is one group of a kind that can be written as inserts alone (asInserts), on a serialised
+   * queue: one statement, with the write lock and the NOTIFY in it, and no transaction around it. Undefined
+   * when the batch is not such a one, or its statement failed for a reason of its own (a bad item): the
+   * normal path then finds the culprit. A temporary failure (the connection) throws.
+   */
+  private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | undefined> {
+    // A lone one-statement job on the unlocked lane (a queue lease): the statement is its own transaction.
+    if (batch.length === 1 && batch[0]!.oneStatement && this.begin !== LOCKED_BEGIN) {
+      try {
+        return [{ ok: true, value: await batch[0]!.job!(client) }];
+      } catch (e) {
+        const error = storeError(this.where, e);
+        if (error.temporary) throw error;
+        return [{ ok: false, error }];
+      }
+    }
+    const kind = batch[0]!.kind;
+    if (this.begin !== LOCKED_BEGIN || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
+    const plan = kind.single(
+      batch.map((p) => p.item),
+      WRITE_LOCK,
+      [CHANNEL, this.handleId],
+    );
+    if (!plan) return undefined;
+    let rows: pg.QueryResultRow[];
+    try {
+      rows = await all(client, plan.text, plan.values);
+    } catch (e) {
+      if ((e as NowsmsError).temporary) throw e;
+      return undefined;
+    }
+    return plan.outcomes(rows).map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
+  }
+
+  /**
+   * One try at the batch in a new transaction: the outcomes, or undefined when an optimistic try (not
+   * `careful`) met a failure and was rolled back. A job alone in its batch needs no savepoint even when
+   * careful: the transaction is its savepoint.
+   */
+  private async attempt(client: pg.PoolClient, batch: Pending[], careful: boolean): Promise<Outcome[] | undefined> {
+    await client.query(batch.every((p) => p.volatile) ? `${this.begin}; SET LOCAL synchronous_commit = off` : this.begin);
+    const outcomes: Outcome[] = [];
+    let dirty = false;
+    for (let i = 0; i < batch.length;) {
+      const { kind } = batch[i]!;
+      if (!kind) {
+        const job = batch[i]!.job!;
+        if (careful && batch.length > 1) outcomes.push(await this.savepointed(client, () => job(client)));
+        else {
+          try {
+            outcomes.push({ ok: true, value: await job(client) });
+          } catch (error) {
+            await client.query('ROLLBACK');
+            takeAppended(client);
+            if (batch.length > 1) return undefined;
+            // Alone: its failure is the batch's outcome, and nothing is committed.
+            await client.query(this.begin);
+            return [{ ok: false, error: storeError(this.where, error) }];
+          }
+        }
+        i++;
+      } else {
+        let end = i + 1;
+        while (end < batch.length && batch[end]!.kind === kind) end++;
+        const group = batch.slice(i, end);
+        if (careful) outcomes.push(...(await this.runGroup(client, kind, group, dirty)));
+        else {
+          try {
+            const done = await kind.runMany(
+              client,
+              group.map((p) => p.item),
+            );
+            outcomes.push(...done.map((o): Outcome => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) })));
+          } catch {
+            await client.query('ROLLBACK');
+            takeAppended(client);
+            return undefined;
+          }
+        }
+        i = end;
+      }
+      dirty = true;
+    }
+    return outcomes;
+  }
+
+  /** A plain job in its own savepoint: undone and reported alone if it throws. */
+  private async savepointed(client: pg.PoolClient, fn: () => Promise<unknown>): Promise<Outcome> {
+    await client.query('SAVEPOINT job');
+    let outcome: Outcome;
+    try {
+      outcome = { ok: true, value: await fn() };
+    } catch (error) {
+      outcome = { ok: false, error: storeError(this.where, error) };
+    }
+    // If the connection went, these throw and every job of the batch fails (temporarily).
+    if (!outcome.ok) await client.query('ROLLBACK TO SAVEPOINT job');
+    await client.query('RELEASE SAVEPOINT job');
+    return outcome;
+  }
+
+  private async runGroup(client: pg.PoolClient, kind: BulkKind<unknown, unknown>, group: Pending[], dirty: boolean): Promise<Outcome[]> {
+    const items = group.map((p) => p.item);
+    // The common case, a batch of commits and nothing else: the transaction itself is the savepoint.
+    if (dirty) await client.query('SAVEPOINT bulk');
+    try {
+      const outcomes = await kind.runMany(client, items);
+      if (dirty) await client.query('RELEASE SAVEPOINT bulk');
+      return outcomes.map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
+    } catch (error) {
+      if (dirty) await client.query('ROLLBACK TO SAVEPOINT bulk; RELEASE SAVEPOINT bulk');
+      else await client.query(`ROLLBACK; ${this.begin}`);
+      if (items.length === 1) return [{ ok: false, error: storeError(this.where, error) }];
+    }
+    // Some job of the group made a statement fail: run each alone, so that only the culprit fails.
+    const outcomes: Outcome[] = [];
+    for (const item of items) {
+      outcomes.push(
+        await this.savepointed(client, async () => {
+          const [o] = await kind.runMany(client, [item]);
+          if (!o!.ok) throw o!.error;
+          return o!.value;
+        }),
+      );
+    }
+    return outcomes;
+  }
+}
+
+const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * The pool listens for errors of idle clients only. A connection that fails while a batch holds its client
+ * (the server shutting down between two statements) would emit an error nobody listens to, which ends the
+ * process; the failure reaches the batch through its next statement instead.
+ */
+function guard(client: pg.PoolClient): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
+  client.on('error', () => undefined);
+}
+
+/** A failure of our own making (a NowsmsError thrown by a job), which leaves the connection usable. */
+function isNowsmsStatementError(e: Error): boolean {
+  return e instanceof NowsmsError && !e.temporary;
+}

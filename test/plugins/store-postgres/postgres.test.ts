@@ -1,0 +1,207 @@
+// What the PostgreSQL store does of its own, beyond the contract suite: migrating once when nodes start
+// together, a clear error for a database it cannot reach, riding out the server going away, waking
+// another node's followers, group commit, and a node's own queue leases.
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PluginApi, Stores } from '../../../core/index.ts';
+import { isNowsmsError } from '../../../core/index.ts';
+import { MIGRATIONS } from '../../../plugins/store-postgres/schema.ts';
+import { openPostgresStore, postgresStore, type PostgresStore } from '../../../plugins/store-postgres/index.ts';
+import { missingPostgres, sharedPostgres, startPostgres, stopSharedPostgres, type PostgresServer } from '../../helpers/postgres.ts';
+import { freePort } from '../../helpers/process.ts';
+import { sms, soon, toConnection } from '../../store-contract/fixtures.ts';
+
+afterAll(stopSharedPostgres);
+
+const open: PostgresStore[] = [];
+afterAll(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+async function store(server: PostgresServer, database: string, nodeId = 'node-a'): Promise<PostgresStore> {
+  const s = await openPostgresStore({ url: server.url(database), nodeId, poolSize: 4 });
+  open.push(s);
+  return s;
+}
+
+/** One statement on the test's database, as an operator's psql would run it. */
+async function query<R extends pg.QueryResultRow>(server: PostgresServer, database: string, sql: string): Promise<R[]> {
+  const c = new pg.Client({ connectionString: server.url(database) });
+  await c.connect();
+  try {
+    return (await c.query<R>(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+async function fresh(): Promise<{ server: PostgresServer; database: string }> {
+  const server = await sharedPostgres();
+  return { server, database: await server.createDatabase() };
+}
+
+describe.skipIf(missingPostgres())('store-postgres', () => {
+  it('two nodes starting at once on an empty database migrate it once, and both work', async () => {
+    const { server, database } = await fresh();
+    const [a, b] = await Promise.all([store(server, database, 'a'), store(server, database, 'b')]);
+    expect(await query(server, database, 'SELECT version FROM schema_version')).toEqual([{ version: MIGRATIONS.length }]);
+    const m = sms();
+    await a.messages.commit([{ message: m, target: undefined }]);
+    expect((await b.messages.get(m.id))?.id).toBe(m.id);
+  });
+
+  it('an unreachable database at start is a clear store error naming host and port, never the password', async () => {
+    const port = await freePort(); // nothing listens there
+    const err = await openPostgresStore({ url: `postgres://nowsms:s3cret-pw@127.0.0.1:${port}/nowsms`, nodeId: 'a', connectTimeoutMs: 2000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isNowsmsError(err, 'NOWSMS_ERR_STORE')).toBe(true);
+    expect((err as Error).message).toContain(`127.0.0.1:${port}`);
+    expect((err as Error).message).toMatch(/ECONNREFUSED|connect/);
+    expect((err as Error).message).not.toContain('s3cret-pw');
+  });
+
+  it('the plug-in without a URL (no url option, no NOWSMS_DATABASE_URL) is a configuration error', async () => {
+    const saved = process.env.NOWSMS_DATABASE_URL;
+    delete process.env.NOWSMS_DATABASE_URL;
+    try {
+      const api = { config: { dataDir: '/nonexistent', configDir: '/nonexistent', nodeId: 'a' } } as unknown as PluginApi;
+      const err = await Promise.resolve(postgresStore().setup!(api)).catch((e: unknown) => e);
+      expect(isNowsmsError(err, 'NOWSMS_ERR_CONFIG')).toBe(true);
+      expect((err as Error).message).toContain('NOWSMS_DATABASE_URL');
+    } finally {
+      if (saved !== undefined) process.env.NOWSMS_DATABASE_URL = saved;
+    }
+  });
+
+  it('the plug-in fills every store slot, on the database NOWSMS_DATABASE_URL names', async () => {
+    const { server, database } = await fresh();
+    const saved = process.env.NOWSMS_DATABASE_URL;
+    process.env.NOWSMS_DATABASE_URL = server.url(database);
+    const stores: Partial<Stores> = {};
+    const closers: (() => Promise<void> | void)[] = [];
+    try {
+      const api = {
+        config: { dataDir: '/nonexistent', configDir: '/nonexistent', nodeId: 'host:/data' },
+        store: (slot: keyof Stores, impl: never) => void (stores[slot] = impl),
+        onClose: (fn: () => Promise<void> | void) => void closers.push(fn),
+      } as unknown as PluginApi;
+      await postgresStore().setup!(api);
+      expect(Object.keys(stores).sort()).toEqual(['events', 'leases', 'mailboxes', 'messages', 'queues', 'segments', 'users']);
+      const m = sms();
+      await stores.messages!.commit([{ message: m, target: { kind: 'connection', id: 'smsc' } }]);
+      // The config's nodeId owns the leases this node takes.
+      await stores.queues!.lease('smsc', soon(), 1);
+      expect(await query(server, database, 'SELECT leased_by FROM queue')).toEqual([{ leased_by: 'host:/data' }]);
+    } finally {
+      for (const fn of closers.reverse()) await fn();
+      if (saved === undefined) delete process.env.NOWSMS_DATABASE_URL;
+      else process.env.NOWSMS_DATABASE_URL = saved;
+    }
+  });
+
+  it('the server going away makes commits fail temporarily, and they succeed again once it is back, without reopening', async () => {
+    const server = await startPostgres(); // its own server: this test stops it
+    try {
+      const database = await server.createDatabase();
+      const s = await openPostgresStore({ url: server.url(database), nodeId: 'a', poolSize: 2, connectTimeoutMs: 2000 });
+      try {
+        await s.messages.commit([{ message: sms(), target: undefined }]);
+        await server.stop();
+        const err = await s.messages.commit([{ message: sms(), target: undefined }]).catch((e: unknown) => e);
+        expect(isNowsmsError(err, 'NOWSMS_ERR_STORE')).toBe(true);
+        expect((err as { temporary: boolean }).temporary).toBe(true);
+        const read = await s.messages.list().catch((e: unknown) => e);
+        expect((read as { temporary: boolean }).temporary).toBe(true);
+        await server.start();
+        // The pool drops the dead connections and opens new ones by itself: the very next commit works.
+        const m = sms();
+        await s.messages.commit([{ message: m, target: undefined }]);
+        expect((await s.messages.list()).map((x) => x.id)).toContain(m.id);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await server.destroy();
+    }
+  });
+
+  it('sessions cut in the middle of writes (pg_terminate_backend) fail those writes temporarily, and the next ones work', async () => {
+    const { server, database } = await fresh();
+    const s = await store(server, database);
+    let writing = true;
+    const errors: unknown[] = [];
+    let committed = 0;
+    const writers = Array.from({ length: 4 }, async () => {
+      while (writing) {
+        try {
+          await s.messages.commit([toConnection()]);
+          committed++;
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+    });
+    // Cut every session of this database, again and again, while commits are in flight.
+    for (let i = 0; i < 5; i++) {
+      const before = committed;
+      while (committed === before) await new Promise((r) => setTimeout(r, 5));
+      await server.admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    }
+    writing = false;
+    await Promise.all(writers);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(isNowsmsError(e, 'NOWSMS_ERR_STORE')).toBe(true);
+      expect((e as { temporary: boolean }).temporary).toBe(true);
+    }
+    const m = sms();
+    await s.messages.commit([{ message: m, target: undefined }]);
+    expect((await s.messages.get(m.id))?.id).toBe(m.id);
+  });
+
+  it("another node's commit wakes this node's followers (LISTEN/NOTIFY), and a node's own commit does not wake it twice", async () => {
+    const { server, database } = await fresh();
+    const a = await store(server, database, 'a');
+    const b = await store(server, database, 'b');
+    let ownWakes = 0;
+    a.events.onAppend(() => ownWakes++);
+    const woken = new Promise<void>((resolve) => b.events.onAppend(resolve));
+    await a.messages.commit([{ message: sms(), target: undefined }]);
+    await woken; // the test times out if the notification never comes
+    expect(await b.events.changesSince(0, 10)).toHaveLength(1);
+    // Its own NOTIFY comes back to a's listener too; a's followers were woken by the commit itself.
+    const wokenA = new Promise<void>((resolve) => {
+      const stop = a.events.onAppend(() => {
+        stop();
+        resolve();
+      });
+    });
+    await b.messages.commit([{ message: sms(), target: undefined }]);
+    await wokenA;
+    expect(ownWakes).toBe(2);
+  });
+
+  it('commits made together share one transaction (group commit)', async () => {
+    const { server, database } = await fresh();
+    const s = await store(server, database);
+    await Promise.all(Array.from({ length: 50 }, () => s.messages.commit([toConnection()])));
+    // xmin: the transaction that wrote the row.
+    expect(await query(server, database, 'SELECT count(DISTINCT xmin::text)::int AS n, count(*)::int AS m FROM messages')).toEqual([{ n: 1, m: 50 }]);
+  });
+
+  it("releaseLeases() hands back this node's own leases only; releaseLeases(connection) every lease on it", async () => {
+    const { server, database } = await fresh();
+    const a = await store(server, database, 'a');
+    const b = await store(server, database, 'b');
+    await a.messages.commit(Array.from({ length: 4 }, () => toConnection()));
+    expect(await a.queues.lease('smsc1', soon(), 2)).toHaveLength(2);
+    expect(await b.queues.lease('smsc1', soon(), 2)).toHaveLength(2);
+    // a restarts: what it held comes back; b is alive and sending, what it holds stays with it.
+    await a.queues.releaseLeases();
+    expect(await a.queues.lease('smsc1', soon(), 4)).toHaveLength(2);
+    // b takes the connection over from a (a died): every lease on it comes back.
+    await b.queues.releaseLeases('smsc1');
+    expect(await b.queues.lease('smsc1', soon(), 4)).toHaveLength(4);
+  });
+});
