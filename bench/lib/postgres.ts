@@ -1,9 +1,10 @@
 // A throwaway PostgreSQL server for the benchmarks, from Debian's binaries: its own data dir and port,
 // run as the `postgres` user (initdb refuses root), in its own process group so that its CPU (the
 // postmaster and every backend) is counted. fsync stays on: durability is part of what is measured.
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { postgresBinDir } from '../../test/helpers/postgres.ts';
 import { freePort, run, startChild, stopChild, type Child } from './proc.ts';
 
 export interface BenchDatabase {
@@ -12,16 +13,6 @@ export interface BenchDatabase {
   /** Create an empty database; its connection URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** Debian's PostgreSQL binaries (the newest installed), or undefined. */
-export function postgresBinDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] && path.join(root, versions[0], 'bin');
 }
 
 export async function benchDatabase(dir: string): Promise<BenchDatabase> {

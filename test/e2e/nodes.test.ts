@@ -1,13 +1,16 @@
 // Several gateway nodes on one database, each a real `nowsms start` process: the SMSC bind has one holder
 // and moves to another node when its holder is killed; a message submitted on any node is sent once (at
 // most the window again after a kill); a maildrop open on one node is [IN-USE] on the other; what arrives
-// on one node reaches an SMPP client bound on the other. The database: one SQLite file the nodes share.
+// on one node reaches an SMPP client bound on the other. The databases: PostgreSQL (three nodes, and a
+// database restart while traffic flows) and one SQLite file two nodes on one machine share.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { missingPostgres, startPostgres, type PostgresServer } from '../helpers/postgres.ts';
+import { swaks } from '../helpers/swaks.ts';
 import { cli, freePort, ROOT, startProcess, stopProcess, writeConfig, type ConfigFile } from '../helpers/process.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { SmppTestClient } from '../plugins/smpp/server/client.ts';
@@ -27,7 +30,26 @@ function sqliteFile(): SharedDatabase {
   return { name: 'one SQLite file', imports: { '{ sqliteStore }': 'plugins/store-sqlite/index.ts' }, store: `sqliteStore({ file: ${JSON.stringify(file)} })` };
 }
 
-const databases: { name: string; open(): Promise<SharedDatabase> }[] = [{ name: 'one SQLite file', open: async () => sqliteFile() }];
+let server: PostgresServer | undefined;
+afterAll(async () => {
+  await server?.destroy();
+});
+
+async function postgresDatabase(): Promise<SharedDatabase> {
+  server ??= await startPostgres();
+  const name = await server.createDatabase();
+  return {
+    name: 'PostgreSQL',
+    imports: { '{ postgresStore }': 'plugins/store-postgres/index.ts' },
+    store: `postgresStore({ url: ${JSON.stringify(server.url(name))} })`,
+  };
+}
+
+const skipPostgres = missingPostgres();
+const databases: { name: string; nodes: number; skip: boolean; open(): Promise<SharedDatabase> }[] = [
+  { name: 'PostgreSQL', nodes: 3, skip: skipPostgres, open: postgresDatabase },
+  { name: 'one SQLite file', nodes: 2, skip: false, open: async () => sqliteFile() },
+];
 
 const children: ChildProcess[] = [];
 let sim: SmscSimulator | undefined;
@@ -125,41 +147,40 @@ async function pop3(port: number): Promise<{ greeting: string; say(line: string)
 }
 
 for (const database of databases) {
-  describe(`two gateway nodes on ${database.name}`, () => {
-    it('one node holds the SMSC bind; a kill -9 of it moves the bind to the other, and every acknowledged message is sent', async () => {
+  describe.skipIf(database.skip)(`gateway nodes on ${database.name}`, () => {
+    it(`${database.nodes} nodes: one holds the SMSC bind; a kill -9 of it moves the bind to another, and every acknowledged message is sent`, async () => {
       const db = await database.open();
       sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
       // Slow enough that the kill lands while messages are still queued.
-      const a = await nodeConfig(db, 'node-a', sim.port, 150);
-      const b = await nodeConfig(db, 'node-b', sim.port, 150);
+      const nodes: Node[] = [];
+      for (let i = 0; i < database.nodes; i++) nodes.push(await nodeConfig(db, `node-${'abc'[i]}`, sim.port, 150));
+      const [a, ...others] = nodes as [Node, ...Node[]];
       await start(a);
       await waitFor('node A bound to the SMSC', () => sim!.bound.length === 1);
-      await start(b);
+      for (const n of others) await start(n);
       expect(smscState(a)).toBe('up');
-      expect(smscState(b)).toBe('standby');
+      for (const n of others) expect(smscState(n)).toBe('standby');
       expect(sim.bound).toHaveLength(1);
-      expect(status(b)).toMatchObject({
+      expect(status(others[0]!)).toMatchObject({
         node: 'node-b',
-        nodes: [
-          { id: 'node-a', connections: ['smsc'] },
-          { id: 'node-b', connections: [] },
-        ],
+        nodes: nodes.map((n) => ({ id: n.id, connections: n === a ? ['smsc'] : [] })),
       });
 
-      // Submitted through node B's store: node A, the holder, sends them.
-      const acked = await submitAll(b.config, 800, 'nodes');
-      expect(acked).toHaveLength(800);
+      // Submitted through the other nodes' stores: node A, the holder, sends them.
+      const acked = (await Promise.all(others.map((n) => submitAll(n.config, Math.round(800 / others.length), `nodes ${n.id}`)))).flat();
       const received = () => new Set(sim!.submits.filter((s) => s.messageId !== undefined).map((s) => s.view.text));
       await waitFor('sending under way', () => received().size >= 100, 60_000);
       a.child!.kill('SIGKILL');
       await new Promise((r) => a.child!.once('exit', r));
-      expect(received().size).toBeLessThan(800);
+      expect(received().size).toBeLessThan(acked.length);
 
-      await waitFor('node B holding the SMSC connection', () => smscState(b) === 'up', 30_000);
+      await waitFor('another node holding the SMSC connection', () => others.some((n) => smscState(n) === 'up'), 30_000);
       await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000);
       expect(sim.bound).toHaveLength(1);
-      await waitFor("node A's heartbeat gone", () => status(b).nodes.length === 1, 30_000);
-      expect(status(b).nodes).toEqual([{ id: 'node-b', connections: ['smsc'] }]);
+      expect(others.map(smscState).sort()).toEqual([...others.slice(1).map(() => 'standby'), 'up']);
+      await waitFor("node A's heartbeat gone", () => status(others[0]!).nodes.length === others.length, 30_000);
+      const holder = others.find((n) => smscState(n) === 'up')!;
+      expect(status(others[0]!).nodes).toEqual(others.map((n) => ({ id: n.id, connections: n === holder ? ['smsc'] : [] })));
       // At least once: what node A had sent without hearing the SMSC's answer may go again, at most a window.
       const accepted = sim.submits.filter((s) => s.messageId !== undefined).length;
       expect(accepted - acked.length).toBeLessThanOrEqual(WINDOW);
@@ -237,3 +258,60 @@ for (const database of databases) {
     }, 90_000);
   });
 }
+
+describe.skipIf(skipPostgres)('two gateway nodes on PostgreSQL, the database restarted', () => {
+  it('while traffic flows: refused as temporary while it is away (SMPP 0x14, SMTP 451), nothing acknowledged lost, the nodes recover by themselves', async () => {
+    const db = await postgresDatabase();
+    sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
+    const a = await nodeConfig(db, 'node-a', sim.port, 500);
+    const b = await nodeConfig(db, 'node-b', sim.port, 500);
+    expect(cli(['users', 'add', 'app', '--password', 'app-pw', '--smpp-login', '--smtp-login', '--config', a.config.file]).status).toBe(0);
+    await start(a);
+    await start(b);
+    const clients = await Promise.all(
+      [a, b].map(async (n) => {
+        const { client, resp } = await SmppTestClient.bound(n.smppPort, 'bind_transmitter', 'app', 'app-pw');
+        expect(resp.command_status).toBe(0);
+        return client;
+      }),
+    );
+    const acked: string[] = [];
+    const refusals = new Set<number>();
+    let sending = true;
+    const traffic = Promise.all(
+      clients.map(async (client, c) => {
+        for (let k = 0; sending; k++) {
+          const text = `restart ${c}-${k}`;
+          const resp = await client.submit({
+            source_addr: '15550001111',
+            destination_addr: `4477009${String(k % 100000).padStart(5, '0')}`,
+            short_message: text,
+          });
+          if (resp.command_status === 0) acked.push(text);
+          else {
+            refusals.add(resp.command_status);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      }),
+    );
+    try {
+      await waitFor('traffic flowing', () => acked.length >= 100, 30_000);
+      await server!.stop();
+      await waitFor('a submit refused while the database is away', () => refusals.size > 0, 30_000);
+      const mail = await swaks(a.config.smtpPort, 'app', 'app-pw', ['--to', '15557770000@sms.localhost', '--body', 'while the database is away']);
+      expect(mail.last, mail.out).toMatch(/^4\d\d /);
+      const before = acked.length;
+      await server!.start();
+      await waitFor('submits accepted again on both nodes', () => acked.length >= before + 100, 60_000);
+    } finally {
+      sending = false;
+      await traffic;
+      await Promise.all(clients.map((c) => c.close()));
+    }
+    expect([...refusals].every((s) => s === 0x14 || s === 0x58)).toBe(true);
+    const received = () => new Set(sim!.submits.filter((s) => s.messageId !== undefined).map((s) => s.view.text));
+    await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000);
+    expect([smscState(a), smscState(b)].sort()).toEqual(['standby', 'up']);
+  }, 240_000);
+});
