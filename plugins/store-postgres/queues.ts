@@ -86,7 +86,7 @@ export function queueStore(pool: pg.Pool, writes: WriteQueue, leaseWrites: Write
             return entry;
           });
         },
-        { volatile: true, oneStatement: true },
+        { volatile: true },
       ),
 
     complete: (messageId, detail, remoteIds = []) => writes.bulk(completeKind, { messageId, detail, remoteIds }),

@@ -54,8 +54,6 @@ export interface OneStatement<R> {
 interface Pending {
   /** Losing it in a server crash is harmless (see write()): a batch of only such jobs does not wait for the WAL flush. */
   volatile?: boolean;
-  /** The job runs exactly one statement: alone in its batch on a queue without the write lock, it needs no BEGIN and COMMIT. */
-  oneStatement?: boolean;
   kind?: BulkKind<unknown, unknown>;
   item?: unknown;
   job?: WriteJob<unknown>;
@@ -101,8 +99,8 @@ export class WriteQueue {
    * made only of such writes commits with synchronous_commit off: it is not acknowledged later for the WAL
    * flush, and the next durable commit flushes it along.
    */
-  write<T>(job: WriteJob<T>, opts: { volatile?: boolean; oneStatement?: boolean } = {}): Promise<T> {
-    return this.enqueue<T>({ job, ...(opts.volatile ? { volatile: true } : {}), ...(opts.oneStatement ? { oneStatement: true } : {}) });
+  write<T>(job: WriteJob<T>, opts: { volatile?: boolean } = {}): Promise<T> {
+    return this.enqueue<T>({ job, ...(opts.volatile ? { volatile: true } : {}) });
   }
 
   bulk<P, R>(kind: BulkKind<P, R>, item: P): Promise<R> {
@@ -151,7 +149,7 @@ export class WriteQueue {
       // job, so that only the culprit fails. Jobs are functions of the database alone: running one again
       // after a rollback does what running it once would have.
       outcomes = await this.oneStatement(client, batch);
-      if (outcomes) appended = takeAppended(client) || batch[0]!.kind !== undefined;
+      if (outcomes) appended = true;
       else outcomes = (await this.attempt(client, batch, false)) ?? (await this.attempt(client, batch, true));
       if (outcomes && !appended) {
         appended = takeAppended(client);
@@ -189,16 +187,6 @@ export class WriteQueue {
    * normal path then finds the culprit. A temporary failure (the connection) throws.
    */
   private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | undefined> {
-    // A lone one-statement job on the unlocked lane (a queue lease): the statement is its own transaction.
-    if (batch.length === 1 && batch[0]!.oneStatement && this.begin !== LOCKED_BEGIN) {
-      try {
-        return [{ ok: true, value: await batch[0]!.job!(client) }];
-      } catch (e) {
-        const error = storeError(this.where, e);
-        if (error.temporary) throw error;
-        return [{ ok: false, error }];
-      }
-    }
     const kind = batch[0]!.kind;
     if (this.begin !== LOCKED_BEGIN || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
     const plan = kind.single(
