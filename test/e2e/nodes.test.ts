@@ -4,7 +4,7 @@
 // on one node reaches an SMPP client bound on the other. The databases: PostgreSQL (three nodes, and a
 // database restart while traffic flows) and one SQLite file two nodes on one machine share.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,8 @@ interface Node {
   config: ConfigFile;
   smppPort: number;
   child?: ChildProcess;
+  /** The node's log, one JSON object a line (for a failure's message). */
+  lines?: string[];
 }
 
 async function nodeConfig(db: SharedDatabase, id: string, smscPort: number, throughput: number): Promise<Node> {
@@ -82,7 +84,9 @@ async function nodeConfig(db: SharedDatabase, id: string, smscPort: number, thro
 }
 
 async function start(node: Node): Promise<void> {
-  node.child = (await startProcess(node.config)).child;
+  const { child, lines } = await startProcess(node.config);
+  node.child = child;
+  node.lines = lines;
   children.push(node.child);
 }
 
@@ -311,7 +315,13 @@ describe.skipIf(skipPostgres)('two gateway nodes on PostgreSQL, the database res
     }
     expect([...refusals].every((s) => s === 0x14 || s === 0x58)).toBe(true);
     const received = () => new Set(sim!.submits.filter((s) => s.messageId !== undefined).map((s) => s.view.text));
-    await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000);
+    await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000).catch((e) => {
+      const missing = acked.filter((t) => !received().has(t));
+      throw new Error(`${(e as Error).message}: ${missing.length} of ${acked.length} missing (${missing.slice(0, 5).join(', ')}); nodes ${JSON.stringify([status(a), status(b)].map((s) => s.connections.smsc))}`);
+    }).catch((e) => {
+      for (const n of [a, b]) writeFileSync(path.join(n.config.dir, 'gateway.log'), (n.lines ?? []).join('\n'));
+      throw new Error(`${(e as Error).message}; logs: ${a.config.dir}/gateway.log ${b.config.dir}/gateway.log`);
+    });
     expect([smscState(a), smscState(b)].sort()).toEqual(['standby', 'up']);
   }, 240_000);
 });
