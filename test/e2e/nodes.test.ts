@@ -315,13 +315,17 @@ describe.skipIf(skipPostgres)('two gateway nodes on PostgreSQL, the database res
     }
     expect([...refusals].every((s) => s === 0x14 || s === 0x58)).toBe(true);
     const received = () => new Set(sim!.submits.filter((s) => s.messageId !== undefined).map((s) => s.view.text));
-    await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000).catch((e) => {
-      const missing = acked.filter((t) => !received().has(t));
-      throw new Error(`${(e as Error).message}: ${missing.length} of ${acked.length} missing (${missing.slice(0, 5).join(', ')}); nodes ${JSON.stringify([status(a), status(b)].map((s) => s.connections.smsc))}`);
-    }).catch((e) => {
-      for (const n of [a, b]) writeFileSync(path.join(n.config.dir, 'gateway.log'), (n.lines ?? []).join('\n'));
-      throw new Error(`${(e as Error).message}; logs: ${a.config.dir}/gateway.log ${b.config.dir}/gateway.log`);
-    });
+    await waitFor('every acknowledged message at the SMSC', () => acked.every((t) => received().has(t)), 120_000)
+      .catch((e) => {
+        const missing = acked.filter((t) => !received().has(t));
+        throw new Error(
+          `${(e as Error).message}: ${missing.length} of ${acked.length} missing (${missing.slice(0, 5).join(', ')}); nodes ${JSON.stringify([status(a), status(b)].map((s) => s.connections.smsc))}`,
+        );
+      })
+      .catch((e) => {
+        for (const n of [a, b]) writeFileSync(path.join(n.config.dir, 'gateway.log'), (n.lines ?? []).join('\n'));
+        throw new Error(`${(e as Error).message}; logs: ${a.config.dir}/gateway.log ${b.config.dir}/gateway.log`);
+      });
     expect([smscState(a), smscState(b)].sort()).toEqual(['standby', 'up']);
   }, 240_000);
 });
