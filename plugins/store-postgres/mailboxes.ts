@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { MailboxEntry, MailboxStore } from 'nowsms';
 import { updateRows } from './bulk.ts';
-import { Coalescer } from './coalesce.ts';
+import { Coalescer } from '../store-common/coalesce.ts';
 import { all } from './db.ts';
 import { noteAppended } from './status.ts';
 import type { BulkKind, WriteQueue } from './write-queue.ts';

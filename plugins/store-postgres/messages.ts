@@ -1,7 +1,7 @@
 // MessageStore: commit (group-committed through the write queue), and reads of messages and their history.
 import type pg from 'pg';
 import type { Message, MessageStore } from 'nowsms';
-import { Coalescer } from './coalesce.ts';
+import { Coalescer } from '../store-common/coalesce.ts';
 import { commitKind } from './commit.ts';
 import { all, get, run } from './db.ts';
 import { loadMessages, loadSummaries } from './loaders.ts';

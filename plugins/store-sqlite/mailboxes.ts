@@ -2,7 +2,7 @@
 // list() gives sizes only; a rendition is read when a client asks for it (RETR, TOP).
 import type { MailboxEntry, MailboxStore } from 'nowsms';
 import { updateRows } from './bulk.ts';
-import { Coalescer } from './coalesce.ts';
+import { Coalescer } from '../store-common/coalesce.ts';
 import type { ReadQueue } from './read-queue.ts';
 import { noteAppended } from './status.ts';
 import type { BulkKind, WriteQueue } from './write-queue.ts';

@@ -1,6 +1,6 @@
 // MessageStore: commit (group-committed through the writer queue), and reads of messages and their history.
 import type { Message, MessageStore } from 'nowsms';
-import { Coalescer } from './coalesce.ts';
+import { Coalescer } from '../store-common/coalesce.ts';
 import { commitKind } from './commit.ts';
 import { loadMessages, loadSummaries } from './loaders.ts';
 import type { ReadQueue } from './read-queue.ts';
