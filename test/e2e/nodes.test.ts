@@ -269,7 +269,9 @@ describe.skipIf(skipPostgres)('two gateway nodes on PostgreSQL, the database res
     sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
     const a = await nodeConfig(db, 'node-a', sim.port, 500);
     const b = await nodeConfig(db, 'node-b', sim.port, 500);
-    expect(cli(['users', 'add', 'app', '--password', 'app-pw', '--smpp-login', '--smtp-login', '--config', a.config.file]).status).toBe(0);
+    expect(
+      cli(['users', 'add', 'app', '--password', 'app-pw', '--smpp-login', '--smtp-login', '--recipients', '+15550004444', '--config', a.config.file]).status,
+    ).toBe(0);
     await start(a);
     await start(b);
     const clients = await Promise.all(
