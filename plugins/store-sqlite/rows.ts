@@ -1,7 +1,9 @@
 // Table rows and their mapping to the model: the one place that knows column names and encodings
-// (times as epoch milliseconds, meta and targets as JSON, part data as BLOBs).
-import type { Message, MessageStatus, MessageSummary, Part, PartSummary, RouteTarget, StatusEvent, StoredUser } from 'nowsms';
+// (users here; messages, parts and history in ../store-common/rows.ts, shared with the other store).
+import type { StoredUser } from 'nowsms';
 import type { Param } from './sqlite.ts';
+
+export * from '../store-common/rows.ts';
 
 export interface UserRow {
   name: string;
@@ -23,36 +25,6 @@ export interface UserRow {
   removed: number;
   /** JSON array, built by USER_SELECT. */
   recipients: string;
-}
-
-export interface MessageRow {
-  id: string;
-  direction: Message['direction'];
-  kind: Message['kind'];
-  from_addr: string;
-  to_addr: string;
-  subject: string | null;
-  user_name: string | null;
-  via: string | null;
-  received_at: number;
-  meta: string;
-  status: MessageStatus;
-  target: string | null;
-}
-
-export interface PartRow {
-  message_id: string;
-  content_type: string;
-  name: string | null;
-  content_id: string | null;
-  data: Buffer | null;
-}
-
-export interface HistoryRow {
-  message_id: string;
-  at: number;
-  status: MessageStatus;
-  detail: string | null;
 }
 
 /** A user with its recipients in their order, in one statement so the reader sees them from one snapshot. */
@@ -105,69 +77,4 @@ export function userParams(u: StoredUser): Param[] {
     u.httpLogin ? 1 : 0,
     u.httpAdmin ? 1 : 0,
   ];
-}
-
-export function partFromRow(r: PartRow): Part {
-  const part: Part = { contentType: r.content_type, data: r.data ?? Buffer.alloc(0) };
-  if (r.name !== null) part.name = r.name;
-  if (r.content_id !== null) part.contentId = r.content_id;
-  return part;
-}
-
-export function messageFromRow(r: MessageRow, parts: Part[]): Message {
-  const m: Message = {
-    id: r.id,
-    direction: r.direction,
-    kind: r.kind,
-    from: r.from_addr,
-    to: r.to_addr,
-    parts,
-    receivedAt: new Date(r.received_at),
-    meta: JSON.parse(r.meta) as Record<string, unknown>,
-  };
-  if (r.subject !== null) m.subject = r.subject;
-  if (r.user_name !== null) m.user = r.user_name;
-  if (r.via !== null) m.via = r.via;
-  return m;
-}
-
-export function historyFromRow(r: HistoryRow): StatusEvent {
-  const e: StatusEvent = { at: new Date(r.at), status: r.status };
-  if (r.detail !== null) e.detail = r.detail;
-  return e;
-}
-
-/** A parts row without its data, with the data's length. */
-export interface PartSizeRow {
-  message_id: string;
-  content_type: string;
-  name: string | null;
-  content_id: string | null;
-  size: number;
-}
-
-export function partSummaryFromRow(r: PartSizeRow): PartSummary {
-  const p: PartSummary = { contentType: r.content_type, size: r.size };
-  if (r.name !== null) p.name = r.name;
-  if (r.content_id !== null) p.contentId = r.content_id;
-  return p;
-}
-
-export function summaryFromRow(r: MessageRow, history: StatusEvent[], parts: PartSummary[] = []): MessageSummary {
-  const s: MessageSummary = {
-    id: r.id,
-    direction: r.direction,
-    kind: r.kind,
-    from: r.from_addr,
-    to: r.to_addr,
-    receivedAt: new Date(r.received_at),
-    status: r.status,
-    parts,
-    history,
-  };
-  if (r.user_name !== null) s.user = r.user_name;
-  if (r.via !== null) s.via = r.via;
-  if (r.subject !== null) s.subject = r.subject;
-  if (r.target !== null) s.target = JSON.parse(r.target) as RouteTarget;
-  return s;
 }
