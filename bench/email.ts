@@ -12,7 +12,7 @@ import { latencyProbe, listUids, percentile, pop3Pass } from './lib/phases.ts';
 import { delivered, POSTFIX, postfixInstalled, startPostfix, tail, writePostfixConfig } from './lib/postfix.ts';
 import { newMessageId, type CommitItem } from '../core/index.ts';
 import { openStoreBench } from './lib/store-ceiling.ts';
-import { cpuMs, freePorts, groupCpuMs, installCleanup, peakRssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
+import { cpuMs, freePorts, treeCpuMs, installCleanup, peakRssKiB, selfCpuMs, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
 import { smtpLoad } from './lib/smtp-client.ts';
 import { benchArgs, wholeNumber } from './lib/args.ts';
 import { median, progress, round } from './lib/figures.ts';
@@ -219,7 +219,7 @@ async function main(): Promise<number> {
       if (postfix)
         smtpPostfix.push(
           await measured(
-            () => groupCpuMs(postfix.pid),
+            () => treeCpuMs(postfix.pid),
             o.messages,
             () => postfixLoad(o.messages),
           ),
@@ -270,7 +270,7 @@ async function main(): Promise<number> {
         );
         popDv.push(
           await measured(
-            () => groupCpuMs(dovecot.pid),
+            () => treeCpuMs(dovecot.pid),
             o.messages,
             async () => {
               const p = await pop3Pass(dovecotPort, BOB.name, BOB.password, false);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchArgs, wholeNumber } from './lib/args.ts';
 import { percentile } from './lib/phases.ts';
-import { cpuMs, freePorts, groupCpuMs, installCleanup, stopAll, stopChild, type Child } from './lib/proc.ts';
+import { cpuMs, freePorts, treeCpuMs, installCleanup, stopAll, stopChild, type Child } from './lib/proc.ts';
 import { BENCH_USER, startSmppGateway, writeSmppGatewayConfig } from './lib/smpp-gateway.ts';
 import { smppLoad } from './lib/smpp-load.ts';
 import { startSink } from './lib/smpp-sink.ts';
@@ -62,7 +62,7 @@ interface Setup {
   nodes: number;
   /** The store every node uses; undefined: SQLite in each node's own data dir. */
   store?: { binding: string; module: string; expr: string };
-  /** The database server's CPU so far, in milliseconds (PostgreSQL's process group). */
+  /** The database server's CPU so far, in milliseconds (the postmaster and its backends). */
   dbCpuMs?: () => number | undefined;
 }
 
@@ -96,7 +96,7 @@ async function setupOf(name: SetupName, tmp: string, pg: () => Promise<BenchData
         name: `${nodes} node${nodes > 1 ? 's' : ''}, PostgreSQL`,
         nodes,
         store: { binding: '{ postgresStore }', module: 'plugins/store-postgres/index.ts', expr: `postgresStore({ url: ${JSON.stringify(url)} })` },
-        dbCpuMs: () => groupCpuMs(db.pgid),
+        dbCpuMs: () => treeCpuMs(db.pid),
       };
     }
   }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
-import { freePorts, groupRssKiB, installCleanup, startChild, stopChild } from './lib/proc.ts';
+import { freePorts, treeRssKiB, installCleanup, startChild, stopChild } from './lib/proc.ts';
 
 const HELP = `npx tsx bench/start.ts [options]
 
@@ -73,7 +73,7 @@ async function once(v: Variant, idleSeconds: number): Promise<Sample> {
       else await sleep(2);
     }
     await sleep(idleSeconds * 1000);
-    return { startMs, rssMiB: (groupRssKiB(child.pid) ?? NaN) / 1024 };
+    return { startMs, rssMiB: (treeRssKiB(child.pid) ?? NaN) / 1024 };
   } finally {
     await stopChild(child);
     rmSync(tmp, { recursive: true, force: true });

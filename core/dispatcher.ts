@@ -37,25 +37,34 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
-    this.kick();
+    this.wakeUp();
     await this.loop;
+    await this.refilling;
   }
 
+  /** New work may be queued for this connection: look again even if the last lease found nothing. */
   kick(): void {
+    this.dry = false;
+    this.kicks++;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
     const w = this.wake;
     this.wake = undefined;
     w?.();
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Resolves after `ms` (true) or once woken (false). */
+  private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const t = setTimeout(() => {
         this.wake = undefined;
-        resolve();
+        resolve(true);
       }, ms);
       this.wake = () => {
         clearTimeout(t);
-        resolve();
+        resolve(false);
       };
     });
   }
@@ -65,6 +74,39 @@ export class Dispatcher {
 
   /** Leased entries not yet handed to the connection: one lease (a store write) serves a whole window. */
   private buffer: QueueEntry[] = [];
+  /** The lease under way, if any: one at a time. */
+  private refilling: Promise<void> | undefined;
+  /** The last lease found fewer entries than it asked for: no new lease until kicked or the poll is due. */
+  private dry = false;
+  /** Kicks so far: a lease that started before the latest one may have missed its work, so is not dry. */
+  private kicks = 0;
+
+  /**
+   * Lease up to a window of entries, beside the sends: the next ones are ready before the buffer runs out,
+   * so a connection never idles for the length of a lease (on a networked store, as long as a send).
+   */
+  private refill(window: number): void {
+    const leaseAt = new Date();
+    // This lease takes every retry due by now, the soonest one this worker scheduled included.
+    if (leaseAt.getTime() >= this.soonestRetry) this.soonestRetry = Infinity;
+    const kicks = this.kicks;
+    this.refilling = this.deps.stores.queues
+      .lease(this.connection.id, leaseAt, window)
+      .then(
+        (entries) => {
+          this.buffer.push(...entries);
+          if (entries.length < window && this.kicks === kicks) this.dry = true;
+        },
+        (err: unknown) => {
+          this.dry = true; // tried again at the poll
+          this.deps.log.error({ err, connection: this.connection.id }, 'cannot lease queued messages');
+        },
+      )
+      .finally(() => {
+        this.refilling = undefined;
+        this.wakeUp();
+      });
+  }
 
   private async run(): Promise<void> {
     const window = Math.max(1, this.connection.window ?? 1);
@@ -74,25 +116,12 @@ export class Dispatcher {
         await this.sleep(this.pausedUntil - now);
         continue;
       }
-      if (this.connection.status().state !== 'up' || this.inflight >= window) {
+      if (this.connection.status().state !== 'up') {
         await this.sleep(POLL_MS);
         continue;
       }
-      if (this.buffer.length === 0) {
-        const leaseAt = new Date();
-        // This lease takes every retry due by now, the soonest one this worker scheduled included.
-        if (leaseAt.getTime() >= this.soonestRetry) this.soonestRetry = Infinity;
-        try {
-          this.buffer = await this.deps.stores.queues.lease(this.connection.id, leaseAt, window);
-        } catch (err) {
-          this.deps.log.error({ err, connection: this.connection.id }, 'cannot lease queued messages');
-        }
-        if (this.buffer.length === 0) {
-          // A retry this worker scheduled sooner than the poll (a connection's own retryAt) is not kept waiting.
-          await this.sleep(Math.max(1, Math.min(POLL_MS, this.soonestRetry - Date.now())));
-          continue;
-        }
-      }
+      // Top up once the buffer holds less than what the window can take next.
+      if (!this.refilling && !this.dry && this.buffer.length < window) this.refill(window);
       while (this.inflight < window && this.buffer.length > 0) {
         const entry = this.buffer.shift()!;
         this.inflight++;
@@ -100,10 +129,14 @@ export class Dispatcher {
           .catch((err) => this.deps.log.error({ err, connection: this.connection.id, id: entry.messageId }, 'cannot record the outcome of a send'))
           .finally(() => {
             this.inflight--;
-            this.kick();
+            this.wakeUp();
           });
       }
-      if (this.inflight >= window) await this.sleep(POLL_MS);
+      // Woken by a send that ends, a lease that lands, or a kick. Dry and idle: the poll, or a retry this
+      // worker scheduled sooner than the poll (a connection's own retryAt), whichever comes first.
+      const idle = this.dry && !this.refilling && this.buffer.length === 0;
+      const timedOut = await this.sleep(idle ? Math.max(1, Math.min(POLL_MS, this.soonestRetry - Date.now())) : POLL_MS);
+      if (timedOut) this.dry = false;
     }
   }
 

@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL server for the benchmarks, from Debian's binaries: its own data dir and port,
-// run as the `postgres` user (initdb refuses root), in its own process group so that its CPU (the
-// postmaster and every backend) is counted. fsync stays on: durability is part of what is measured.
+// run as the `postgres` user (initdb refuses root). Its CPU is its whole process tree's, the postmaster
+// and every backend. fsync stays on: durability is part of what is measured.
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,8 +8,8 @@ import { postgresBinDir } from '../../test/helpers/postgres.ts';
 import { freePort, run, startChild, stopChild, type Child } from './proc.ts';
 
 export interface BenchDatabase {
-  /** The server's process group. */
-  pgid: number;
+  /** The server's process (runuser, with the postmaster and its backends under it). */
+  pid: number;
   /** Create an empty database; its connection URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -56,7 +56,7 @@ export async function benchDatabase(dir: string): Promise<BenchDatabase> {
     }
   }
   return {
-    pgid: server.pid,
+    pid: server.pid,
     createDatabase: async (name) => {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();

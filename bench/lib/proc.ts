@@ -204,48 +204,59 @@ export function cpuMs(pid: number): number | undefined {
   }
 }
 
-/** The live members of a process group, each with its /proc stat fields after the command name. */
-function groupMembers(pgid: number): { pid: number; fields: string[] }[] | undefined {
+/**
+ * A process and its live descendants, each with its /proc stat fields after the command name. By parentage,
+ * not by process group: PostgreSQL's backends each start a session of their own (setsid), so a group would
+ * hold the postmaster alone.
+ */
+function treeMembers(root: number): { pid: number; fields: string[] }[] | undefined {
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
     return undefined;
   }
-  const members: { pid: number; fields: string[] }[] = [];
+  const all = new Map<number, string[]>();
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    let stat: string;
     try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12) cutime(13) cstime(14)
+      all.set(Number(name), stat.slice(stat.lastIndexOf(')') + 2).split(' '));
     } catch {
-      continue; // exited meanwhile
+      // exited meanwhile
     }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the name: state(0) ppid(1) pgrp(2) ... utime(11) stime(12) cutime(13) cstime(14)
-    if (Number(fields[2]) === pgid) members.push({ pid: Number(name), fields });
   }
-  return members;
+  if (!all.has(root)) return [];
+  const inTree = new Set([root]);
+  // Parents can have higher pids than their children (pid wrap), so grow the set until it stops growing.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, f] of all)
+      if (!inTree.has(pid) && inTree.has(Number(f[1]))) {
+        inTree.add(pid);
+        grew = true;
+      }
+  }
+  return [...inTree].map((pid) => ({ pid, fields: all.get(pid)! }));
 }
 
 /**
- * CPU time of a whole process group (dovecot's master and its services): the live members' own time plus
- * what the leader's reaped children used, in milliseconds.
+ * CPU time of a server and everything it started (dovecot's master and its services, PostgreSQL's
+ * postmaster and its backends), in milliseconds: each live member's own time plus what it reaped of its
+ * children that ended.
  */
-export function groupCpuMs(pgid: number): number | undefined {
-  const members = groupMembers(pgid);
+export function treeCpuMs(root: number): number | undefined {
+  const members = treeMembers(root);
   if (!members?.length) return undefined;
   let total = 0;
-  for (const { pid, fields: f } of members) {
-    total += Number(f[11]) + Number(f[12]);
-    if (pid === pgid) total += Number(f[13]) + Number(f[14]);
-  }
+  for (const { fields: f } of members) total += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   return (total * 1000) / clockTicks;
 }
 
-/** Resident set size now of a whole process group (a server and whatever it started and left running), in KiB. */
-export function groupRssKiB(pgid: number): number | undefined {
-  const members = groupMembers(pgid);
+/** Resident set size now of a server and whatever it started and left running, in KiB. */
+export function treeRssKiB(root: number): number | undefined {
+  const members = treeMembers(root);
   if (!members?.length) return undefined;
   return members.reduce((sum, m) => sum + (rssKiB(m.pid) ?? 0), 0);
 }

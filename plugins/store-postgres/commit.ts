@@ -131,12 +131,12 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
   },
 };
 
-/**
- * A group of plain submissions (no charge, no idempotency key, no segments to drop) as rows to insert:
- * nothing to read first, so the write queue stores it with one statement.
- */
+/** A plain submission: no charge, no idempotency key, no segments to drop; rows to insert and nothing else. */
+const plain = (j: CommitJob) => !j.charge && j.items.every((i) => i.idempotencyKey === undefined && i.consumesSegments === undefined);
+
+/** A group of plain submissions: nothing to read first, so the write queue stores it with one statement. */
 commitKind.single = (jobs, lock, notify) => {
-  if (jobs.some((j) => j.charge || j.items.some((i) => i.idempotencyKey !== undefined || i.consumesSegments !== undefined))) return undefined;
+  if (!jobs.every(plain)) return undefined;
   const now = Date.now();
   const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
   try {
@@ -152,6 +152,10 @@ commitKind.single = (jobs, lock, notify) => {
     outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
   };
 };
+
+// A plain submission's messages are new and touch nothing shared; one that drops segments, carries an
+// idempotency key or charges a user is ordered with the writes around it.
+commitKind.independent = plain;
 
 function tables(rows: Rows): Insert[] {
   return [

@@ -34,7 +34,12 @@ export function clientConfig(o: PoolOptions): pg.ClientConfig {
     // off in the middle of a transaction (a network partition) loses its session after a minute, which
     // frees the write lock for the others; a write waiting longer than 30 s for a lock fails, temporarily
     // (SQLSTATE 55P03), instead of holding its sender forever.
-    options: '-c synchronous_commit=on -c idle_in_transaction_session_timeout=60000 -c lock_timeout=30000',
+    //
+    // Statements are named (prepared once per connection), and the server would soon swap their plans for a
+    // generic one, costed once for tables as they were then: a queue or messages table that was nearly empty
+    // at that moment keeps being scanned whole when it holds millions of rows. Every execution is planned
+    // for the tables as they are (up to a few tenths of a millisecond, once per batch); the parsing stays saved.
+    options: '-c synchronous_commit=on -c idle_in_transaction_session_timeout=60000 -c lock_timeout=30000 -c plan_cache_mode=force_custom_plan',
     application_name: 'nowsms',
     keepAlive: true,
   };

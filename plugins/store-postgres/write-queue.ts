@@ -43,6 +43,12 @@ export interface BulkKind<P, R> {
    * payload]); `outcomes` reads its rows. Undefined when it cannot be; the group then runs through runMany.
    */
   single?(jobs: P[], lock: string, notify: [string, string]): OneStatement<R> | undefined;
+  /**
+   * Whether this job depends on no other write waiting in the queue, and none of those on it (a plain new
+   * message: no other write can name it before its commit is acknowledged). The queue runs such jobs ahead
+   * of the others of a batch, as a group of their own, so that both groups can be one statement each.
+   */
+  independent?(job: P): boolean;
 }
 
 export interface OneStatement<R> {
@@ -123,7 +129,15 @@ export class WriteQueue {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) await this.runBatch(this.pending.splice(0, MAX_BATCH));
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        const ahead = batch.filter((p) => p.kind?.independent?.(p.item));
+        if (ahead.length === 0 || ahead.length === batch.length) await this.runBatch(batch);
+        else {
+          await this.runBatch(ahead);
+          await this.runBatch(batch.filter((p) => !ahead.includes(p)));
+        }
+      }
     } finally {
       this.draining = undefined;
     }
