@@ -7,6 +7,12 @@ import pg from 'pg';
 import { CHANNEL } from './write-queue.ts';
 
 const RETRY_MIN_MS = 100;
+/**
+ * Other nodes' notifications wake the followers this long after the first of them, once for all that come
+ * meanwhile: under load every node commits many times a second, and each wake is a read of the log by every
+ * other node. A change made on another node is seen this much later; this node's own, at once.
+ */
+export const GATHER_MS = 10;
 const RETRY_MAX_MS = 5_000;
 
 export class Listener {
@@ -14,6 +20,7 @@ export class Listener {
   private closed = false;
   private retryMs = RETRY_MIN_MS;
   private timer: NodeJS.Timeout | undefined;
+  private gathering: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: pg.ClientConfig,
@@ -42,7 +49,11 @@ export class Listener {
     client.on('error', onLost);
     client.on('end', onLost);
     client.on('notification', (n) => {
-      if (n.channel === CHANNEL && n.payload !== this.handleId) this.wake();
+      if (n.channel !== CHANNEL || n.payload === this.handleId || this.gathering) return;
+      this.gathering = setTimeout(() => {
+        this.gathering = undefined;
+        this.wake();
+      }, GATHER_MS);
     });
     try {
       await client.connect();
@@ -67,6 +78,7 @@ export class Listener {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.gathering);
     const c = this.client;
     this.client = undefined;
     await c?.end().catch(() => undefined);

@@ -63,7 +63,11 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   const handleId = randomBytes(8).toString('hex');
   const writes = new WriteQueue(pool, where, handleId);
   // Queue leases take no write lock (they append nothing to the log): they run beside the other writes.
-  const leaseWrites = new WriteQueue(pool, where, handleId, false);
+  // The due entries are read in the order of the queue_due index, LIMIT at a time: not through a bitmap
+  // of every entry of the connection, or the whole table (plans costed for a near-empty queue), which also
+  // walk every entry deleted since the last vacuum, each time; an index scan marks those dead once and
+  // skips them after.
+  const leaseWrites = new WriteQueue(pool, where, handleId, false, 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off');
   const listeners = new AppendListeners();
   const listener = new Listener(clientConfig(o), handleId, () => listeners.fire());
   await listener.start();

@@ -86,9 +86,11 @@ export class WriteQueue {
      * log, charge nobody and store no idempotency key may do without (the leases lane: queue leases, whose
      * rows FOR UPDATE SKIP LOCKED and the operator's row locks keep apart); it then runs beside the other.
      */
-    serialised = true,
+    private readonly serialised = true,
+    /** Settings of every transaction of this queue (SET LOCAL ...), sent with its BEGIN. */
+    settings = '',
   ) {
-    this.begin = serialised ? LOCKED_BEGIN : 'BEGIN';
+    this.begin = (serialised ? LOCKED_BEGIN : 'BEGIN') + (settings ? `; ${settings}` : '');
   }
 
   private readonly begin: string;
@@ -202,7 +204,7 @@ export class WriteQueue {
    */
   private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | undefined> {
     const kind = batch[0]!.kind;
-    if (this.begin !== LOCKED_BEGIN || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
+    if (!this.serialised || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
     const plan = kind.single(
       batch.map((p) => p.item),
       WRITE_LOCK,
