@@ -72,6 +72,8 @@ interface Run {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerMsg: number | undefined;
+  /** The database server's part of it (PostgreSQL only). */
+  dbCpuUsPerMsg: number | undefined;
 }
 
 async function setupOf(name: SetupName, tmp: string, pg: () => Promise<BenchDatabase>): Promise<Setup> {
@@ -135,6 +137,7 @@ async function measure(o: ReturnType<typeof options>, setup: Setup, tmp: string)
         }
         return total;
       };
+      const db0 = setup.dbCpuMs?.();
       const cpu0 = cpu();
       const t0 = performance.now();
       const loads = await Promise.all(
@@ -154,6 +157,7 @@ async function measure(o: ReturnType<typeof options>, setup: Setup, tmp: string)
       await until(() => count === messages, `${messages} messages at the sink (have ${count})`, 300_000);
       sink.onArrival = undefined;
       const cpu1 = cpu();
+      const db1 = setup.dbCpuMs?.();
       const sentAt = new Float64Array(messages);
       loads.forEach((l, i) => sentAt.set(l.sentAt, i * per));
       const latencies = Array.from(arrived, (a, i) => a - sentAt[i]!);
@@ -164,6 +168,7 @@ async function measure(o: ReturnType<typeof options>, setup: Setup, tmp: string)
         p50Ms: percentile(latencies, 0.5),
         p99Ms: percentile(latencies, 0.99),
         cpuUsPerMsg: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / messages,
+        dbCpuUsPerMsg: db0 === undefined || db1 === undefined ? undefined : ((db1 - db0) * 1000) / messages,
       };
     };
     const warm = Math.min(2000, o.messages);
@@ -189,6 +194,7 @@ function summary(runs: Run[]) {
     p50Ms: m((r) => r.p50Ms),
     p99Ms: m((r) => r.p99Ms),
     cpuUsPerMsg: runs.every((r) => r.cpuUsPerMsg !== undefined) ? m((r) => r.cpuUsPerMsg!) : null,
+    dbCpuUsPerMsg: runs.every((r) => r.dbCpuUsPerMsg !== undefined) ? m((r) => r.dbCpuUsPerMsg!) : null,
     rounds: runs.map((r) => ({ intake: round(r.intakeMsgPerSec), e2e: round(r.e2eMsgPerSec), p99Ms: round(r.p99Ms) })),
   };
 }
@@ -232,11 +238,11 @@ function report(f: {
   const lines = [
     `Nodes benchmark: ${f.messages} messages per round split across the nodes, window ${f.window} per load client, median of ${f.rounds} rounds, ${f.cpus} CPUs, node ${f.node}`,
     '',
-    `  ${'setup'.padEnd(26)} ${'intake'.padStart(10)} ${'end to end'.padStart(11)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'CPU/msg'.padStart(10)}`,
+    `  ${'setup'.padEnd(26)} ${'intake'.padStart(10)} ${'end to end'.padStart(11)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'CPU/msg'.padStart(10)} ${'of it DB'.padStart(9)}`,
   ];
   for (const [name, s] of Object.entries(f.setups)) {
     lines.push(
-      `  ${name.padEnd(26)} ${`${s.intakeMsgPerSec}/s`.padStart(10)} ${`${s.e2eMsgPerSec}/s`.padStart(11)} ${`${s.p50Ms} ms`.padStart(9)} ${`${s.p99Ms} ms`.padStart(9)} ${`${s.cpuUsPerMsg ?? '?'} us`.padStart(10)}`,
+      `  ${name.padEnd(26)} ${`${s.intakeMsgPerSec}/s`.padStart(10)} ${`${s.e2eMsgPerSec}/s`.padStart(11)} ${`${s.p50Ms} ms`.padStart(9)} ${`${s.p99Ms} ms`.padStart(9)} ${`${s.cpuUsPerMsg ?? '?'} us`.padStart(10)} ${(s.dbCpuUsPerMsg === null ? '' : `${s.dbCpuUsPerMsg} us`).padStart(9)}`,
     );
   }
   const get = (name: string) => f.setups[name];
@@ -251,7 +257,11 @@ function report(f: {
   }
   if (pg1 && lite) ratios.push(`  end to end, 1 PostgreSQL node / 1 SQLite node: ${round(pg1.e2eMsgPerSec / lite.e2eMsgPerSec, 2)}x (target >= 0.7x)`);
   if (ratios.length) lines.push('', ...ratios);
-  lines.push('', '  CPU: every gateway process and the database server, per message; intake: every submit_sm answered.');
+  lines.push(
+    '',
+    '  CPU: every gateway process and the database server (PostgreSQL: its postmaster and backends, also shown alone), per message;',
+    '  intake: every submit_sm answered.',
+  );
   return lines.join('\n') + '\n';
 }
 
