@@ -78,7 +78,7 @@ export class Follower {
   /** Start handing changes over (after place()). */
   start(): void {
     this.running = true;
-    this.unwatch = this.events.onAppend(() => this.wake());
+    this.unwatch = this.events.onAppend((changes) => this.wake(changes));
     for (const s of this.subs) s.kick();
     // What was committed between place() and now (connections starting) is read at once, not at the first poll.
     this.wake();
@@ -94,11 +94,21 @@ export class Follower {
     await Promise.all(this.subs.map((s) => s.stop()));
   }
 
-  /** Read what is new now (coalesced: a wake during a read means one more read after it). */
-  wake(): void {
+  /**
+   * Read what is new now (coalesced: a wake during a read means one more read after it). `appended`: the
+   * changes of a commit of this process, taken as read if they follow the tail without a gap.
+   */
+  wake(appended?: readonly StatusChange[]): void {
     if (!this.running) return;
     if (this.reading) {
       this.again = true;
+      return;
+    }
+    if (appended && this.follows(appended)) {
+      this.head = appended[appended.length - 1]!.seq;
+      const batch = [...appended];
+      for (const s of this.subs) s.offer(batch);
+      this.schedulePoll();
       return;
     }
     this.again = false;
@@ -127,6 +137,14 @@ export class Follower {
       for (const s of this.subs) s.offer(batch);
       if (batch.length === FOLLOW_BATCH) this.again = true;
     } while (this.again && this.running);
+  }
+
+  /** Whether `changes` are the next ones after the tail: the first one's seq just above it, no seq skipped. */
+  private follows(changes: readonly StatusChange[]): boolean {
+    if (changes.length === 0 || changes.length > FOLLOW_BATCH) return false;
+    let seq = this.head;
+    for (const c of changes) if (c.seq !== ++seq) return false;
+    return true;
   }
 
   private schedulePoll(): void {

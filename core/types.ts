@@ -375,9 +375,11 @@ export interface EventLog {
    * Call `listener` after each commit of this store, in this process, that may have appended changes (so a
    * follower wakes at once for its own process's writes; other processes' writes are found by polling). A
    * store may also call it for other processes' commits (the PostgreSQL store does, through LISTEN/NOTIFY).
-   * Returns the function that removes it.
+   * It may pass the changes the commit appended, exactly as changesSince() would return them (every one,
+   * in seq order, with consecutive seqs), to spare a read; a follower takes them when they follow what it
+   * has without a gap, and reads otherwise. Returns the function that removes it.
    */
-  onAppend(listener: () => void): () => void;
+  onAppend(listener: (changes?: readonly StatusChange[]) => void): () => void;
   /** A durable reactor's saved cursor; undefined if it never saved one. */
   cursor(name: string): Promise<number | undefined>;
   /** Save a durable reactor's cursor (durably; it never moves back). */

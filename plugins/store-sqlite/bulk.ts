@@ -35,7 +35,8 @@ function jsonable(rows: Param[][]): { blobColumns: Set<number>; blobBytes: numbe
 }
 
 /**
- * INSERT these rows, in order (rowids follow the order of `rows`). The rows travel as one JSON text
+ * INSERT these rows, in order (rowids follow the order of `rows`); the rowid of the last one (0: no rows).
+ * A table with an INTEGER PRIMARY KEY gets consecutive rowids here: the writer alone inserts. The rows travel as one JSON text
  * parameter that SQLite takes apart on its own thread (json_each): binding each value as a parameter
  * costs the event loop about three times as much, and that cost was most of what a commit took there.
  */
@@ -45,8 +46,8 @@ export async function insertRows(
   columns: readonly string[],
   rows: Param[][],
   verb: 'INSERT' | 'INSERT OR REPLACE' = 'INSERT',
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<number> {
+  if (rows.length === 0) return 0;
   const { blobColumns, blobBytes, bigints } = jsonable(rows);
   if (blobBytes > JSON_BLOB_BYTES) return insertBound(tx, table, columns, rows, verb);
   const values = columns.map((_, i) => (blobColumns.has(i) ? `unhex(value->>${i})` : `value->>${i}`));
@@ -57,16 +58,18 @@ export async function insertRows(
       ? rows
       : rows.map((r) => r.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'bigint' ? v.toString() : v)));
   // JSON has no undefined: in an array it becomes null, which is what the schema means.
-  await tx.run(sql, [JSON.stringify(plain)]);
+  return (await tx.run(sql, [JSON.stringify(plain)])).lastID;
 }
 
 /** The same with every value bound as a parameter, a multi-row statement per 100 rows. */
-async function insertBound(tx: Sql, table: string, columns: readonly string[], rows: Param[][], verb: string): Promise<void> {
+async function insertBound(tx: Sql, table: string, columns: readonly string[], rows: Param[][], verb: string): Promise<number> {
   const row = placeholders(columns.length);
+  let lastId = 0;
   for (const chunk of chunks(rows)) {
     const sql = `${verb} INTO ${table} (${columns.join(', ')}) VALUES\n${Array.from({ length: chunk.length }, () => row).join(',')}`;
-    await tx.run(sql, chunk.flat());
+    lastId = (await tx.run(sql, chunk.flat())).lastID;
   }
+  return lastId;
 }
 
 /**

@@ -5,7 +5,7 @@ import { NowsmsError, type CommitItem, type Committed, type Message, type Messag
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
 import type { Param, Sql } from './sqlite.ts';
-import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
+import { HISTORY_COLUMNS, historyRow, newChange, noteAppended, withSeqs, type NewChange } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `messages.commit` call: all of it or nothing. */
@@ -46,6 +46,8 @@ interface Rows {
   mailbox: Param[][];
   queue: Param[][];
   history: Param[][];
+  /** The history rows as the event log's changes, but for their seqs. */
+  changes: NewChange[];
   segments: string[];
 }
 
@@ -60,7 +62,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
           new Date(now),
         )
       : undefined;
-    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], changes: [], segments: [] };
     // Keys already stored, and those this group stores (the same key twice in one group is one message too).
     const stored = await storedKeys(tx, jobs);
     for (const job of jobs) {
@@ -97,8 +99,8 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
     await insertRows(tx, 'parts', PART_COLUMNS, rows.parts);
     await insertRows(tx, 'mailbox', MAILBOX_COLUMNS, rows.mailbox);
     await insertRows(tx, 'queue', QUEUE_COLUMNS, rows.queue);
-    await insertRows(tx, 'status_history', HISTORY_COLUMNS, rows.history);
-    if (rows.history.length > 0) noteAppended(tx);
+    const lastId = await insertRows(tx, 'status_history', HISTORY_COLUMNS, rows.history);
+    if (rows.history.length > 0) noteAppended(tx, withSeqs(rows.changes, lastId));
     if (rows.segments.length > 0) {
       const keys = JSON.stringify(rows.segments);
       await tx.run(
@@ -137,6 +139,7 @@ function add(rows: Rows, items: ItemRows[]): void {
     if (r.mailbox) rows.mailbox.push(r.mailbox);
     if (r.queue) rows.queue.push(r.queue);
     rows.history.push(r.history);
+    rows.changes.push(r.change);
     if (r.segments !== undefined) rows.segments.push(r.segments);
   }
 }
@@ -147,6 +150,7 @@ interface ItemRows {
   mailbox?: Param[];
   queue?: Param[];
   history: Param[];
+  change: NewChange;
   segments?: string;
 }
 
@@ -192,6 +196,7 @@ function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: 
     parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
     // The change records the route too: the event log's readers learn the mailbox or connection from it.
     history: historyRow({ messageId: m.id, status, detail, at: now, target }),
+    change: newChange({ messageId: m.id, status, detail, at: now, target }, m),
     ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
   };
 }

@@ -27,19 +27,53 @@ export function historyRow(r: StatusRecord): Param[] {
   return [r.messageId, r.at, r.status, r.detail, ...targetColumns(r.target)];
 }
 
-const appended = new WeakSet<Sql>();
+/** A change as a write knows it, all but its seq (the history row's id, known once inserted). */
+export type NewChange = Omit<StatusChange, 'seq'>;
+
+/** What a transaction appended: its changes with their seqs, or 'unknown' (the followers read them). */
+export type Appended = StatusChange[] | 'unknown';
+
+const appended = new WeakMap<Sql, Appended>();
 
 /**
  * The transaction on `tx` appended to the log: its COMMIT wakes the log's followers (write-queue.ts). Every
- * write of history rows says so; one that forgot would only be seen later, at the followers' next poll.
+ * write of history rows says so; one that forgot would only be seen later, at the followers' next poll. A
+ * write that tells its changes too (`changes`, in seq order) spares this process's followers a read of
+ * them, if every write of the transaction does.
  */
-export function noteAppended(tx: Sql): void {
-  appended.add(tx);
+export function noteAppended(tx: Sql, changes?: StatusChange[]): void {
+  const now = appended.get(tx);
+  if (changes === undefined || now === 'unknown') appended.set(tx, 'unknown');
+  else if (now === undefined) appended.set(tx, changes);
+  else now.push(...changes);
 }
 
-/** Whether the transaction just ended appended to the log; clears the mark. */
-export function takeAppended(tx: Sql): boolean {
-  return appended.delete(tx);
+/** Part of the transaction was undone (ROLLBACK TO a savepoint): what it told may not be in the log any more. */
+export function spoilAppended(tx: Sql): void {
+  if (appended.has(tx)) appended.set(tx, 'unknown');
+}
+
+/** What the transaction just ended appended to the log (undefined: nothing); clears it. */
+export function takeAppended(tx: Sql): Appended | undefined {
+  const a = appended.get(tx);
+  appended.delete(tx);
+  return a;
+}
+
+/** The changes of history rows just inserted (the last one with rowid `lastId`), given their seqs. */
+export function withSeqs(changes: NewChange[], lastId: number): StatusChange[] {
+  const first = lastId - changes.length + 1;
+  return changes.map((c, i) => ({ ...c, seq: first + i }));
+}
+
+/** A change as the event log reads it (events.ts changeOf), from what the write knows. */
+export function newChange(r: StatusRecord, m: { direction: StatusChange['direction']; via?: string | null; user?: string | null }): NewChange {
+  const c: NewChange = { messageId: r.messageId, status: r.status, at: new Date(r.at), direction: m.direction };
+  if (r.detail !== undefined && r.detail !== null) c.detail = r.detail;
+  if (r.target) c.target = r.target.kind === 'mailbox' ? { kind: 'mailbox', user: r.target.user } : { kind: r.target.kind, id: r.target.id };
+  if (m.via !== undefined && m.via !== null) c.via = m.via;
+  if (m.user !== undefined && m.user !== null) c.user = m.user;
+  return c;
 }
 
 export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, target?: Target, at = Date.now()): Promise<void> {
@@ -60,7 +94,7 @@ export async function recordStatus(tx: Sql, messageId: string, status: MessageSt
  * the order of `records`), and each message keeps the last of its own as its status. The caller has made
  * sure every message exists.
  */
-export async function recordStatuses(tx: Sql, records: StatusRecord[]): Promise<void> {
+export async function recordStatuses(tx: Sql, records: StatusRecord[], about?: Map<string, MessageAbout>): Promise<void> {
   await updateRows(
     tx,
     'messages',
@@ -68,6 +102,24 @@ export async function recordStatuses(tx: Sql, records: StatusRecord[]): Promise<
     'status',
     records.map((r) => [r.messageId, r.status]),
   );
-  await insertRows(tx, 'status_history', HISTORY_COLUMNS, records.map(historyRow));
-  if (records.length > 0) noteAppended(tx);
+  const lastId = await insertRows(tx, 'status_history', HISTORY_COLUMNS, records.map(historyRow));
+  if (records.length === 0) return;
+  // With what the event log joins from each message, the changes can be told as they are.
+  const known = about && records.every((r) => about.has(r.messageId));
+  noteAppended(
+    tx,
+    known
+      ? withSeqs(
+          records.map((r) => newChange(r, about.get(r.messageId)!)),
+          lastId,
+        )
+      : undefined,
+  );
+}
+
+/** What a change carries of its message besides its id. */
+export interface MessageAbout {
+  direction: StatusChange['direction'];
+  via: string | null;
+  user: string | null;
 }

@@ -7,10 +7,10 @@
 //   together, a few multi-row statements for all of them, with no savepoint each. The kind rejects the
 //   jobs it can tell are bad before writing anything for them (a user over a limit); if a statement still
 //   fails, the group is undone and each of its jobs runs alone in its own SAVEPOINT, so only the culprit fails.
-import { NowsmsError } from 'nowsms';
+import { NowsmsError, type StatusChange } from 'nowsms';
 import { beginImmediate } from './connection.ts';
 import { storeError, type Db, type Sql } from './sqlite.ts';
-import { takeAppended } from './status.ts';
+import { spoilAppended, takeAppended } from './status.ts';
 
 export type WriteJob<T> = (tx: Sql) => Promise<T>;
 
@@ -41,7 +41,7 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
-  private readonly committed = new Set<() => void>();
+  private readonly committed = new Set<(changes?: readonly StatusChange[]) => void>();
   /** Commits whose jobs wait for the WAL sync. */
   private readonly syncing = new Set<Promise<void>>();
   /** The newest of them; it never rejects (its jobs do). */
@@ -52,8 +52,11 @@ export class WriteQueue {
     private readonly busyTimeoutMs: number,
   ) {}
 
-  /** Call `listener` after every COMMIT that appended to the event log (it wakes the followers); returns the remover. */
-  onLogAppend(listener: () => void): () => void {
+  /**
+   * Call `listener` after every COMMIT that appended to the event log (it wakes the followers), with the
+   * changes when every write of the transaction told them; returns the remover.
+   */
+  onLogAppend(listener: (changes?: readonly StatusChange[]) => void): () => void {
     this.committed.add(listener);
     return () => this.committed.delete(listener);
   }
@@ -140,7 +143,7 @@ export class WriteQueue {
           else p.reject(o.error);
         });
         // Commits that wrote no history (leases, cursors) wake nobody: a follower's read would find nothing.
-        if (appended) for (const listener of this.committed) listener();
+        if (appended) for (const listener of this.committed) listener(appended === 'unknown' ? undefined : appended);
       },
       // Committed, but not known to be on the disk: nobody may be told it is stored (a sender retries).
       (e: unknown) => {
@@ -166,7 +169,10 @@ export class WriteQueue {
       outcome = { ok: false, error: storeError(db.file, error) };
     }
     // If SQLite already abandoned the whole transaction (disk full, I/O error), these throw and every job fails.
-    if (!outcome.ok) await db.run('ROLLBACK TO job');
+    if (!outcome.ok) {
+      await db.run('ROLLBACK TO job');
+      spoilAppended(db);
+    }
     await db.run('RELEASE job');
     return outcome;
   }
@@ -187,6 +193,7 @@ export class WriteQueue {
         await db.run('ROLLBACK').catch(() => undefined);
         await db.run('BEGIN IMMEDIATE');
       }
+      spoilAppended(db);
       if (items.length === 1) return [{ ok: false, error: storeError(db.file, error) }];
     }
     // Some job of the group made a statement fail: run each alone, so that only the culprit fails.

@@ -84,6 +84,31 @@ describe('event log follower', () => {
     expect(r.seen[0]!.target).toEqual({ kind: 'mailbox', user: 'bob' });
   });
 
+  it("takes the changes this process's commits tell as read, and reads the log when another process's came between", async () => {
+    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'nowsms-events-')), 'nowsms.db');
+    const s = await store(file);
+    const other = await store(file);
+    let reads = 0;
+    const counted = { ...s.events, changesSince: (cursor: number, limit: number) => (reads++, s.events.changesSince(cursor, limit)) };
+    const r = recorder('watcher');
+    const f = new Follower(counted, silentLogger(), { pollMs: HOUR });
+    f.add(r.reactor);
+    await f.place();
+    f.start();
+    cleanup.push(() => f.stop());
+    await r.until(() => reads === 1, 'the first read, at start');
+    const own = [await commitOne(s, 'bob'), await commitOne(s)];
+    await r.until(() => r.seen.length === 2, 'the two changes');
+    expect(reads).toBe(1);
+    // Another process's commit is not announced here; this one's next commit then follows a gap: read.
+    const foreign = await commitOne(other);
+    const after = await commitOne(s);
+    await r.until(() => r.seen.length === 4, 'the foreign change and the next own one');
+    expect(reads).toBe(2);
+    expect(r.ids()).toEqual([...own, foreign, after]);
+    expect(r.seen.map((c) => c.seq)).toEqual((await s.events.changesSince(0, 10)).map((c) => c.seq));
+  });
+
   it('finds a change another process committed to the same file, by polling', async () => {
     const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'nowsms-events-')), 'nowsms.db');
     const gateway = await store(file);

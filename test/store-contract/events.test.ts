@@ -25,6 +25,31 @@ for (const factory of storeFactories) {
   describe(`${factory.name} store contract: the event log and cursors`, () => {
     const h = storeHarness(factory);
 
+    it("tells its own process's followers only changes that are the log's own, in order", async () => {
+      const { stores } = await h.open();
+      await stores.users.put(user({ name: 'bob' }));
+      const told: (readonly StatusChange[])[] = [];
+      stores.events.onAppend((changes) => {
+        if (changes) told.push(changes);
+      });
+      const queued = sms({ user: 'alice', via: 'smtp' });
+      const received = sms({ direction: 'MO', via: 'modem1' });
+      await stores.messages.commit([
+        { message: queued, target: { kind: 'connection', id: 'smsc1' } },
+        { message: received, target: { kind: 'mailbox', user: 'bob' } },
+      ]);
+      await stores.messages.commit([{ message: sms(), target: undefined, detail: 'no route' }]);
+      await stores.queues.lease('smsc1', soon(), 10);
+      await stores.queues.complete(queued.id, 'remote id r1', ['r1']);
+      await stores.queues.complete('no-such-message', undefined, []).catch(() => undefined);
+      const log = await stores.events.changesSince(0, 100);
+      for (const changes of told) {
+        const at = log.findIndex((c) => c.seq === changes[0]!.seq);
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect([...changes]).toEqual(log.slice(at, at + changes.length));
+      }
+    });
+
     it('records every write path, in order, with its target and the facts of the message', async () => {
       const { stores } = await h.open();
       await stores.users.put(user({ name: 'bob' }));

@@ -196,7 +196,7 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     const b = await store(server, database, 'b');
     let ownWakes = 0;
     a.events.onAppend(() => ownWakes++);
-    const woken = new Promise<void>((resolve) => b.events.onAppend(resolve));
+    const woken = new Promise<void>((resolve) => b.events.onAppend(() => resolve()));
     await a.messages.commit([{ message: sms(), target: undefined }]);
     await woken; // the test times out if the notification never comes
     expect(await b.events.changesSince(0, 10)).toHaveLength(1);

@@ -1,6 +1,7 @@
 // SQLite specifics of the event log: onAppend announces this process's commits only, and only those that
 // appended. The log itself (order, targets, atomicity, cursors) is in the store contract suite (test/store-contract).
 import { describe, expect, it } from 'vitest';
+import type { StatusChange } from '../../../core/index.ts';
 import { open, sms, tempFile } from './helpers.ts';
 
 describe('store-sqlite event log', () => {
@@ -27,5 +28,26 @@ describe('store-sqlite event log', () => {
     stop();
     await mine.messages.commit([{ message: sms(), target: undefined }]);
     expect(woken).toBe(seen + 1);
+  });
+
+  it('tells the changes of a commit and of a completion with the wake, as the log reads them, sparing the read', async () => {
+    const store = await open(await tempFile());
+    const told: (readonly StatusChange[] | undefined)[] = [];
+    store.events.onAppend((changes) => told.push(changes));
+    const a = sms();
+    const b = sms();
+    await store.messages.commit([
+      { message: a, target: { kind: 'connection', id: 'smsc' } },
+      { message: b, target: { kind: 'connection', id: 'smsc' } },
+    ]);
+    await store.queues.lease('smsc', new Date(Date.now() + 1000), 10);
+    await Promise.all([store.queues.complete(a.id, 'remote id 1', ['1']), store.queues.complete(b.id, 'remote id 2', ['2'])]);
+    const log = await store.events.changesSince(0, 10);
+    expect(log.map((c) => c.status)).toEqual(['queued', 'queued', 'sent', 'sent']);
+    expect(told.flatMap((t) => t ?? [])).toEqual(log);
+    // A write that does not tell its changes (a status set by the operator) still wakes, without them.
+    await store.messages.setStatus(a.id, 'deleted', 'by a test');
+    expect(told.at(-1)).toBeUndefined();
+    expect(told).toHaveLength(3);
   });
 });
