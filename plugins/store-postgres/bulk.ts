@@ -64,18 +64,24 @@ export async function updateRows(tx: Sql, table: string, keys: readonly Column[]
 /**
  * Several INSERTs as one statement that is a transaction of its own (no BEGIN, no COMMIT: one round trip
  * in all). It first takes the advisory lock `lock` (every INSERT draws its rows through it, so no identity
- * value is drawn before the lock is held), and NOTIFYs `notify` ([channel, payload]) when it commits.
+ * value is drawn before the lock is held), and NOTIFYs `notify` ([channel, payload]) when it commits. With
+ * `ids`, the one row it returns has `ids`: the identity column `id` of the rows inserted into that table,
+ * ascending (the order of its rows).
  */
-export function lockedInsertStatement(inserts: Insert[], lock: string, notify: [string, string]): { text: string; values: unknown[] } {
+export function lockedInsertStatement(inserts: Insert[], lock: string, notify: [string, string], ids?: string): { text: string; values: unknown[] } {
   const values: unknown[] = [];
+  let idsOf: string | undefined;
   const parts = inserts
     .filter((i) => i.rows.length > 0)
     .map((i, n) => {
-      const sql = `i${n} AS (${insertSql(i.table, i.columns, values.length + 1, ' CROSS JOIN l')})`;
+      const returning = i.table === ids ? ' RETURNING id' : '';
+      if (returning) idsOf = `i${n}`;
+      const sql = `i${n} AS (${insertSql(i.table, i.columns, values.length + 1, ' CROSS JOIN l')}${returning})`;
       values.push(...columnsOf(i.columns, i.rows));
       return sql;
     });
   values.push(...notify);
-  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT pg_notify($${values.length - 1}, $${values.length}) FROM l`;
+  const select = [`pg_notify($${values.length - 1}, $${values.length})`, ...(idsOf ? [`(SELECT array_agg(id ORDER BY id) FROM ${idsOf}) AS ids`] : [])];
+  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT ${select.join(', ')} FROM l`;
   return { text, values };
 }

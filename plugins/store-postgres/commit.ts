@@ -6,6 +6,7 @@ import { NowsmsError, type CommitItem, type Committed, type Message, type Messag
 import { insertAll, lockedInsertStatement, type Column, type Insert } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
+import { newChange, withSeqs, type NewChange } from '../store-common/changes.ts';
 import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
@@ -62,6 +63,8 @@ interface Rows {
   mailbox: unknown[][];
   queue: unknown[][];
   history: unknown[][];
+  /** The history rows as the event log's changes, but for their seqs. */
+  changes: NewChange[];
   segments: string[];
 }
 
@@ -76,7 +79,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
           new Date(now),
         )
       : undefined;
-    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], changes: [], segments: [] };
     // Keys already stored, and those this group stores (the same key twice in one group is one message too).
     // The write lock (write-queue.ts) keeps another node from storing one of them before this COMMIT.
     const stored = await storedKeys(tx, jobs);
@@ -138,7 +141,7 @@ const plain = (j: CommitJob) => !j.charge && j.items.every((i) => i.idempotencyK
 commitKind.single = (jobs, lock, notify) => {
   if (!jobs.every(plain)) return undefined;
   const now = Date.now();
-  const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], segments: [] };
+  const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], changes: [], segments: [] };
   try {
     add(
       rows,
@@ -148,7 +151,8 @@ commitKind.single = (jobs, lock, notify) => {
     return undefined; // a target that cannot be stored: runMany fails that job alone
   }
   return {
-    ...lockedInsertStatement(tables(rows), lock, notify),
+    ...lockedInsertStatement(tables(rows), lock, notify, 'status_history'),
+    changes: (result) => withSeqs(rows.changes, ((result[0]?.ids as string[] | null) ?? []).map(Number)),
     outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
   };
 };
@@ -182,6 +186,7 @@ interface ItemRows {
   mailbox?: unknown[];
   queue?: unknown[];
   history: unknown[];
+  change: NewChange;
   segments?: string;
 }
 
@@ -192,6 +197,7 @@ function add(rows: Rows, items: ItemRows[]): void {
     if (r.mailbox) rows.mailbox.push(r.mailbox);
     if (r.queue) rows.queue.push(r.queue);
     rows.history.push(r.history);
+    rows.changes.push(r.change);
     if (r.segments !== undefined) rows.segments.push(r.segments);
   }
 }
@@ -235,6 +241,7 @@ function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: 
     message: messageRow(m, status, target ? JSON.stringify(target) : null, idempotencyKey),
     parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
     history: historyRow({ messageId: m.id, status, detail, at: now, target }),
+    change: newChange({ messageId: m.id, status, detail, at: now, target }, m),
     ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Sent messages, inside the write transaction. A connection with a window of 50 completes 50 messages
 // about at once: they share one transaction and a statement per table.
-import { NowsmsError } from 'nowsms';
+import { NowsmsError, type Direction } from 'nowsms';
+import { newChange } from '../store-common/changes.ts';
 import { all, run } from './db.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
@@ -85,7 +86,7 @@ completeKind.single = (jobs, lock, notify) => {
   return {
     text: `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),
      f AS MATERIALIZED (
-       SELECT j.ord, j.message_id, j.detail, coalesce(q.connection_id, '') AS connection_id
+       SELECT j.ord, j.message_id, j.detail, coalesce(q.connection_id, '') AS connection_id, m.direction, m.via, m.user_name
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(message_id, detail, ord) CROSS JOIN l
        JOIN messages m ON m.id = j.message_id LEFT JOIN queue q ON q.message_id = j.message_id),
      d AS (DELETE FROM queue WHERE message_id IN (SELECT message_id FROM f)),
@@ -97,9 +98,26 @@ completeKind.single = (jobs, lock, notify) => {
      u AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM f)),
      h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
            SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
-           FROM f ORDER BY ord)
-     SELECT pg_notify($7, $8), (SELECT array_agg(message_id) FROM f) AS found FROM l`,
+           FROM f ORDER BY ord RETURNING id, message_id)
+     SELECT pg_notify($7, $8), (SELECT array_agg(message_id) FROM f) AS found,
+       (SELECT json_agg(json_build_array(f.message_id, f.detail, f.connection_id, f.direction, f.via, f.user_name) ORDER BY f.ord) FROM f) AS told,
+       (SELECT json_agg(json_build_array(h.id, h.message_id) ORDER BY h.id) FROM h) AS seqs
+     FROM l`,
     values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now, ...notify],
+    // The history rows were inserted in the jobs' order: the i-th id goes with the i-th found job.
+    changes: (rows) => {
+      type Told = [string, string | null, string, Direction, string | null, string | null];
+      const told = (rows[0]?.told as Told[] | null) ?? [];
+      const seqs = (rows[0]?.seqs as [number, string][] | null) ?? [];
+      if (told.length !== seqs.length || told.some((t, i) => t[0] !== seqs[i]![1])) return undefined;
+      return told.map(([messageId, detail, connectionId, direction, via, user], i) => ({
+        ...newChange(
+          { messageId, status: 'sent', detail, at: now, ...(connectionId ? { target: { kind: 'connection', id: connectionId } } : {}) },
+          { direction, via, user },
+        ),
+        seq: seqs[i]![0],
+      }));
+    },
     outcomes: (rows) => {
       const found = new Set((rows[0]?.found as string[] | null) ?? []);
       return jobs.map((j) =>

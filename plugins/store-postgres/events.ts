@@ -31,20 +31,21 @@ function changeOf(r: ChangeRow): StatusChange {
 
 /** The listeners of onAppend: woken by this handle's commits and by other nodes' (listen.ts). */
 export class AppendListeners {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(changes?: readonly StatusChange[]) => void>();
 
-  add(listener: () => void): () => void {
+  add(listener: (changes?: readonly StatusChange[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  fire(): void {
-    for (const l of this.listeners) l();
+  /** `changes`: what this handle's commit appended, when it could tell (never for other nodes' commits). */
+  fire(changes?: readonly StatusChange[]): void {
+    for (const l of this.listeners) l(changes);
   }
 }
 
 export function eventLog(pool: pg.Pool, writes: WriteQueue, listeners: AppendListeners): EventLog {
-  writes.onLogAppend(() => listeners.fire());
+  writes.onLogAppend((changes) => listeners.fire(changes));
   return {
     changesSince: async (cursor, limit) =>
       (

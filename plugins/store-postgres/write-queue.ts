@@ -15,7 +15,7 @@
 // become visible in order. It also makes the limits, the credits and the idempotency keys checks that no
 // other node can slip between. A batch holds the lock for a few round trips and its COMMIT.
 import type pg from 'pg';
-import { NowsmsError } from 'nowsms';
+import { NowsmsError, type StatusChange } from 'nowsms';
 import { all } from './db.ts';
 import { storeError } from './errors.ts';
 import { takeAppended } from './status.ts';
@@ -55,6 +55,8 @@ export interface OneStatement<R> {
   text: string;
   values: unknown[];
   outcomes(rows: pg.QueryResultRow[]): Outcome<R>[];
+  /** The changes it appended, exactly as the event log reads them, from its rows; undefined if it cannot tell. */
+  changes?(rows: pg.QueryResultRow[]): StatusChange[] | undefined;
 }
 
 interface Pending {
@@ -74,7 +76,7 @@ export class WriteQueue {
   private pending: Pending[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
-  private readonly committed = new Set<() => void>();
+  private readonly committed = new Set<(changes?: readonly StatusChange[]) => void>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -96,7 +98,7 @@ export class WriteQueue {
   private readonly begin: string;
 
   /** Call `listener` after every COMMIT of this handle that appended to the event log; returns the remover. */
-  onLogAppend(listener: () => void): () => void {
+  onLogAppend(listener: (changes?: readonly StatusChange[]) => void): () => void {
     this.committed.add(listener);
     return () => this.committed.delete(listener);
   }
@@ -158,15 +160,19 @@ export class WriteQueue {
     let broken: Error | undefined;
     let outcomes: Outcome[] | undefined;
     let appended = false;
+    // The changes the batch appended, when its one statement could tell them (the followers then need not read).
+    let told: StatusChange[] | undefined;
     try {
       // Optimistic first: every job straight in the transaction, with no savepoint (each costs two round
       // trips). A job that throws (rare: an operator's conflict, a retry of a message no longer queued) or a
       // group whose statement fails undoes the whole attempt, and the batch runs again with a savepoint per
       // job, so that only the culprit fails. Jobs are functions of the database alone: running one again
       // after a rollback does what running it once would have.
-      outcomes = await this.oneStatement(client, batch);
-      if (outcomes) appended = true;
-      else outcomes = (await this.attempt(client, batch, false)) ?? (await this.attempt(client, batch, true));
+      const one = await this.oneStatement(client, batch);
+      if (one) {
+        ({ outcomes, changes: told } = one);
+        appended = true;
+      } else outcomes = (await this.attempt(client, batch, false)) ?? (await this.attempt(client, batch, true));
       if (outcomes && !appended) {
         appended = takeAppended(client);
         // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
@@ -193,7 +199,7 @@ export class WriteQueue {
       if (o.ok) p.resolve(o.value);
       else p.reject(o.error);
     });
-    if (appended) for (const listener of this.committed) listener();
+    if (appended) for (const listener of this.committed) listener(told?.length ? told : undefined);
   }
 
   /**
@@ -202,7 +208,7 @@ export class WriteQueue {
    * when the batch is not such a one, or its statement failed for a reason of its own (a bad item): the
    * normal path then finds the culprit. A temporary failure (the connection) throws.
    */
-  private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | undefined> {
+  private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<{ outcomes: Outcome[]; changes: StatusChange[] | undefined } | undefined> {
     const kind = batch[0]!.kind;
     if (!this.serialised || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
     const plan = kind.single(
@@ -218,7 +224,10 @@ export class WriteQueue {
       if ((e as NowsmsError).temporary) throw e;
       return undefined;
     }
-    return plan.outcomes(rows).map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
+    return {
+      outcomes: plan.outcomes(rows).map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) })),
+      changes: plan.changes?.(rows),
+    };
   }
 
   /**

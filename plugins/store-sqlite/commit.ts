@@ -5,7 +5,8 @@ import { NowsmsError, type CommitItem, type Committed, type Message, type Messag
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
 import type { Param, Sql } from './sqlite.ts';
-import { HISTORY_COLUMNS, historyRow, newChange, noteAppended, withSeqs, type NewChange } from './status.ts';
+import { lastIds, newChange, withSeqs, type NewChange } from '../store-common/changes.ts';
+import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `messages.commit` call: all of it or nothing. */
@@ -100,7 +101,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
     await insertRows(tx, 'mailbox', MAILBOX_COLUMNS, rows.mailbox);
     await insertRows(tx, 'queue', QUEUE_COLUMNS, rows.queue);
     const lastId = await insertRows(tx, 'status_history', HISTORY_COLUMNS, rows.history);
-    if (rows.history.length > 0) noteAppended(tx, withSeqs(rows.changes, lastId));
+    if (rows.history.length > 0) noteAppended(tx, withSeqs(rows.changes, lastIds(rows.changes.length, lastId)));
     if (rows.segments.length > 0) {
       const keys = JSON.stringify(rows.segments);
       await tx.run(

@@ -4,7 +4,8 @@
 import { NowsmsError, type Direction } from 'nowsms';
 import { insertRows } from './bulk.ts';
 import type { Param } from './sqlite.ts';
-import { recordStatuses, type MessageAbout, type StatusRecord } from './status.ts';
+import type { MessageAbout } from '../store-common/changes.ts';
+import { recordStatuses, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `queues.complete` call. */

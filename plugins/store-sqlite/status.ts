@@ -2,6 +2,7 @@
 // history is also the event log (events.ts): each row's id is its seq, so rows are appended in the order
 // of the changes, and a change records where it put the message (its target) for the reactors.
 import { NowsmsError, type MessageStatus, type StatusChange } from 'nowsms';
+import { lastIds, newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
 import { insertRows, updateRows } from './bulk.ts';
 import type { Param, Sql } from './sqlite.ts';
 
@@ -26,9 +27,6 @@ export function targetColumns(target: Target): [Param, Param] {
 export function historyRow(r: StatusRecord): Param[] {
   return [r.messageId, r.at, r.status, r.detail, ...targetColumns(r.target)];
 }
-
-/** A change as a write knows it, all but its seq (the history row's id, known once inserted). */
-export type NewChange = Omit<StatusChange, 'seq'>;
 
 /** What a transaction appended: its changes with their seqs, or 'unknown' (the followers read them). */
 export type Appended = StatusChange[] | 'unknown';
@@ -60,22 +58,6 @@ export function takeAppended(tx: Sql): Appended | undefined {
   return a;
 }
 
-/** The changes of history rows just inserted (the last one with rowid `lastId`), given their seqs. */
-export function withSeqs(changes: NewChange[], lastId: number): StatusChange[] {
-  const first = lastId - changes.length + 1;
-  return changes.map((c, i) => ({ ...c, seq: first + i }));
-}
-
-/** A change as the event log reads it (events.ts changeOf), from what the write knows. */
-export function newChange(r: StatusRecord, m: { direction: StatusChange['direction']; via?: string | null; user?: string | null }): NewChange {
-  const c: NewChange = { messageId: r.messageId, status: r.status, at: new Date(r.at), direction: m.direction };
-  if (r.detail !== undefined && r.detail !== null) c.detail = r.detail;
-  if (r.target) c.target = r.target.kind === 'mailbox' ? { kind: 'mailbox', user: r.target.user } : { kind: r.target.kind, id: r.target.id };
-  if (m.via !== undefined && m.via !== null) c.via = m.via;
-  if (m.user !== undefined && m.user !== null) c.user = m.user;
-  return c;
-}
-
 export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, target?: Target, at = Date.now()): Promise<void> {
   const { changes } = await tx.run('UPDATE messages SET status = ? WHERE id = ?', [status, messageId]);
   if (changes === 0) throw new NowsmsError('NOWSMS_ERR_STORE', `message ${messageId} is not in the store`);
@@ -105,21 +87,6 @@ export async function recordStatuses(tx: Sql, records: StatusRecord[], about?: M
   const lastId = await insertRows(tx, 'status_history', HISTORY_COLUMNS, records.map(historyRow));
   if (records.length === 0) return;
   // With what the event log joins from each message, the changes can be told as they are.
-  const known = about && records.every((r) => about.has(r.messageId));
-  noteAppended(
-    tx,
-    known
-      ? withSeqs(
-          records.map((r) => newChange(r, about.get(r.messageId)!)),
-          lastId,
-        )
-      : undefined,
-  );
-}
-
-/** What a change carries of its message besides its id. */
-export interface MessageAbout {
-  direction: StatusChange['direction'];
-  via: string | null;
-  user: string | null;
+  const told = about && records.every((r) => about.has(r.messageId)) ? records.map((r) => newChange(r, about.get(r.messageId)!)) : undefined;
+  noteAppended(tx, told && withSeqs(told, lastIds(told.length, lastId)));
 }

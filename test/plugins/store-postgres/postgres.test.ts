@@ -3,7 +3,7 @@
 // another node's followers, group commit, and a node's own queue leases.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PluginApi, Stores } from '../../../core/index.ts';
+import type { PluginApi, StatusChange, Stores } from '../../../core/index.ts';
 import { isNowsmsError } from '../../../core/index.ts';
 import { MIGRATIONS } from '../../../plugins/store-postgres/schema.ts';
 import { WRITE_LOCK } from '../../../plugins/store-postgres/write-queue.ts';
@@ -210,6 +210,35 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     await b.messages.commit([{ message: sms(), target: undefined }]);
     await wokenA;
     expect(ownWakes).toBe(2);
+  });
+
+  it("tells its own followers the changes of a commit and of a completion, as the log reads them; another node's only wake", async () => {
+    const { server, database } = await fresh();
+    const a = await store(server, database, 'a');
+    const b = await store(server, database, 'b');
+    const told: (readonly StatusChange[] | undefined)[] = [];
+    a.events.onAppend((changes) => told.push(changes));
+    const m1 = sms();
+    const m2 = sms({ direction: 'MO', via: 'modem1' });
+    await a.messages.commit([
+      { message: m1, target: { kind: 'connection', id: 'smsc' } },
+      { message: m2, target: undefined },
+    ]);
+    await a.queues.lease('smsc', soon(), 10);
+    await a.queues.complete(m1.id, 'remote id r1', ['r1']);
+    const log = await a.events.changesSince(0, 10);
+    expect(log.map((c) => c.status)).toEqual(['queued', 'received', 'sent']);
+    expect(told.flatMap((t) => t ?? [])).toEqual(log);
+    const before = told.length;
+    const woken = new Promise<void>((resolve) => {
+      const stop = a.events.onAppend(() => {
+        stop();
+        resolve();
+      });
+    });
+    await b.messages.commit([{ message: sms(), target: undefined }]);
+    await woken;
+    expect(told.slice(before)).toEqual([undefined]);
   });
 
   it('commits made together share one transaction (group commit)', async () => {
