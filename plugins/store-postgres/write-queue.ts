@@ -45,8 +45,9 @@ export interface BulkKind<P, R> {
   single?(jobs: P[], lock: string, notify: [string, string]): OneStatement<R> | undefined;
   /**
    * Whether this job depends on no other write waiting in the queue, and none of those on it (a plain new
-   * message: no other write can name it before its commit is acknowledged). The queue runs such jobs ahead
-   * of the others of a batch, as a group of their own, so that both groups can be one statement each.
+   * message: no other write can name it before its commit is acknowledged). The queue runs such jobs as a
+   * group of their own beside the others of a batch, on another connection: both groups can be one
+   * statement each, and their round trips overlap (the write lock still orders them in the log).
    */
   independent?(job: P): boolean;
 }
@@ -138,8 +139,7 @@ export class WriteQueue {
         const ahead = batch.filter((p) => p.kind?.independent?.(p.item));
         if (ahead.length === 0 || ahead.length === batch.length) await this.runBatch(batch);
         else {
-          await this.runBatch(ahead);
-          await this.runBatch(batch.filter((p) => !ahead.includes(p)));
+          await Promise.all([this.runBatch(ahead), this.runBatch(batch.filter((p) => !ahead.includes(p)))]);
         }
       }
     } finally {
