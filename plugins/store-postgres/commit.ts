@@ -2,12 +2,13 @@
 // route (mailbox row or queue row) and its first status. A group commit writes the submissions of all its
 // jobs with one multi-row INSERT per table (unnest of one array per column).
 import type pg from 'pg';
-import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
+import type { CommitItem, Committed, UsageCharge } from 'nowsms';
 import { insertAll, lockedInsertStatement, type Column, type Insert } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
-import { newChange, withSeqs, type NewChange } from '../store-common/changes.ts';
-import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
+import { withSeqs } from '../store-common/changes.ts';
+import { add, noRows, rowsOf, type Rows } from '../store-common/commit-rows.ts';
+import { HISTORY_COLUMNS, noteAppended } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 export interface CommitJob {
@@ -57,17 +58,6 @@ const QUEUE_COLUMNS: readonly Column[] = [
   ['next_attempt_at', 'int8'],
 ];
 
-interface Rows {
-  messages: unknown[][];
-  parts: unknown[][];
-  mailbox: unknown[][];
-  queue: unknown[][];
-  history: unknown[][];
-  /** The history rows as the event log's changes, but for their seqs. */
-  changes: NewChange[];
-  segments: string[];
-}
-
 export const commitKind: BulkKind<CommitJob, CommitResult> = {
   async runMany(tx: pg.PoolClient, jobs) {
     const now = Date.now();
@@ -79,7 +69,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
           new Date(now),
         )
       : undefined;
-    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], changes: [], segments: [] };
+    const rows: Rows = noRows();
     // Keys already stored, and those this group stores (the same key twice in one group is one message too).
     // The write lock (write-queue.ts) keeps another node from storing one of them before this COMMIT.
     const stored = await storedKeys(tx, jobs);
@@ -141,7 +131,7 @@ const plain = (j: CommitJob) => !j.charge && j.items.every((i) => i.idempotencyK
 commitKind.single = (jobs, lock, notify) => {
   if (!jobs.every(plain)) return undefined;
   const now = Date.now();
-  const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], changes: [], segments: [] };
+  const rows: Rows = noRows();
   try {
     add(
       rows,
@@ -178,88 +168,4 @@ async function storedKeys(tx: Sql, jobs: CommitJob[]): Promise<Map<string, strin
     keys,
   ]);
   return new Map(found.map((r) => [r.idempotency_key, r.id]));
-}
-
-interface ItemRows {
-  message: unknown[];
-  parts: unknown[][];
-  mailbox?: unknown[];
-  queue?: unknown[];
-  history: unknown[];
-  change: NewChange;
-  segments?: string;
-}
-
-function add(rows: Rows, items: ItemRows[]): void {
-  for (const r of items) {
-    rows.messages.push(r.message);
-    rows.parts.push(...r.parts);
-    if (r.mailbox) rows.mailbox.push(r.mailbox);
-    if (r.queue) rows.queue.push(r.queue);
-    rows.history.push(r.history);
-    rows.changes.push(r.change);
-    if (r.segments !== undefined) rows.segments.push(r.segments);
-  }
-}
-
-function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why, delayUntil }: CommitItem, now: number): ItemRows {
-  // A delayed MT is queued now, its first attempt due at its time (the dispatcher leases only what is due).
-  const due = delayUntil ? Math.max(now, delayUntil.getTime()) : now;
-  let status: MessageStatus;
-  let detail: string | undefined;
-  const out: Partial<ItemRows> = {};
-  switch (target?.kind) {
-    case 'mailbox':
-      out.mailbox = [target.user, m.id, m.id, now];
-      [status, detail] = ['in-mailbox', target.user];
-      break;
-    case 'connection':
-      out.queue = [m.id, target.id, 0, due];
-      [status, detail] = ['queued', target.id];
-      break;
-    case undefined:
-      // An MO that no route claimed is kept as received (and listed); it has nowhere to be sent.
-      if (m.direction === 'MO') {
-        [status, detail] = ['received', 'no route claimed it'];
-        break;
-      }
-      // An MT no connection carries waits in the queue, visible, until assign() gives it one.
-      out.queue = [m.id, null, 0, due];
-      [status, detail] = ['no-route', why];
-      break;
-    case 'command':
-      [status, detail] = ['received', target.id];
-      break;
-    default:
-      throw new NowsmsError(
-        'NOWSMS_ERR_STORE',
-        `message ${m.id} has target ${JSON.stringify(target)}, which cannot be stored: a rejected message is not committed`,
-      );
-  }
-  return {
-    ...out,
-    message: messageRow(m, status, target ? JSON.stringify(target) : null, idempotencyKey),
-    parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
-    history: historyRow({ messageId: m.id, status, detail, at: now, target }),
-    change: newChange({ messageId: m.id, status, detail, at: now, target }, m),
-    ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
-  };
-}
-
-function messageRow(m: Message, status: MessageStatus, target: string | null, idempotencyKey: string | undefined): unknown[] {
-  return [
-    m.id,
-    m.direction,
-    m.kind,
-    m.from,
-    m.to,
-    m.subject,
-    m.user,
-    m.via,
-    m.receivedAt.getTime(),
-    JSON.stringify(m.meta ?? {}),
-    status,
-    target,
-    idempotencyKey,
-  ];
 }

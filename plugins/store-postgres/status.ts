@@ -1,6 +1,7 @@
 // Every status change goes through here, so the current status and the history never disagree. The
 // history is also the event log (events.ts): each row's id is its seq, and a change records where it put
 // the message (its target) for the reactors.
+import { historyRow, targetColumns } from '../store-common/history.ts';
 import { NowsmsError, type MessageStatus, type StatusChange } from 'nowsms';
 import { insertRows, updateRows, type Column } from './bulk.ts';
 import { run, type Sql } from './db.ts';
@@ -28,14 +29,7 @@ export interface StatusRecord {
   target?: Target;
 }
 
-export function targetColumns(target: Target): [string | null, string | null] {
-  if (!target) return [null, null];
-  return target.kind === 'mailbox' ? ['mailbox', target.user] : [target.kind, target.id];
-}
-
-export function historyRow(r: StatusRecord): unknown[] {
-  return [r.messageId, r.at, r.status, r.detail, ...targetColumns(r.target)];
-}
+export { historyRow, targetColumns };
 
 const appended = new WeakSet<Sql>();
 

@@ -1,12 +1,13 @@
 // Accepted submissions, inside the writer's transaction: the charges, then every message with its parts,
 // its route (mailbox row or queue row) and its first status. A group commit writes the submissions of all
 // its jobs with a few multi-row INSERTs (one per table) instead of a handful of statements per message.
-import { NowsmsError, type CommitItem, type Committed, type Message, type MessageStatus, type UsageCharge } from 'nowsms';
+import type { CommitItem, Committed, UsageCharge } from 'nowsms';
 import { insertRows } from './bulk.ts';
 import { Charges } from './charge.ts';
-import type { Param, Sql } from './sqlite.ts';
-import { lastIds, newChange, withSeqs, type NewChange } from '../store-common/changes.ts';
-import { HISTORY_COLUMNS, historyRow, noteAppended } from './status.ts';
+import type { Sql } from './sqlite.ts';
+import { lastIds, withSeqs } from '../store-common/changes.ts';
+import { add, noRows, rowsOf, type Rows } from '../store-common/commit-rows.ts';
+import { HISTORY_COLUMNS, noteAppended } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
 /** One `messages.commit` call: all of it or nothing. */
@@ -41,17 +42,6 @@ const PART_COLUMNS = ['message_id', 'idx', 'content_type', 'name', 'content_id',
 const MAILBOX_COLUMNS = ['user_name', 'uid', 'message_id', 'added_at'] as const;
 const QUEUE_COLUMNS = ['message_id', 'connection_id', 'attempts', 'next_attempt_at'] as const;
 
-interface Rows {
-  messages: Param[][];
-  parts: Param[][];
-  mailbox: Param[][];
-  queue: Param[][];
-  history: Param[][];
-  /** The history rows as the event log's changes, but for their seqs. */
-  changes: NewChange[];
-  segments: string[];
-}
-
 export const commitKind: BulkKind<CommitJob, CommitResult> = {
   async runMany(tx, jobs) {
     const now = Date.now();
@@ -63,7 +53,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
           new Date(now),
         )
       : undefined;
-    const rows: Rows = { messages: [], parts: [], mailbox: [], queue: [], history: [], changes: [], segments: [] };
+    const rows: Rows = noRows();
     // Keys already stored, and those this group stores (the same key twice in one group is one message too).
     const stored = await storedKeys(tx, jobs);
     for (const job of jobs) {
@@ -131,91 +121,4 @@ async function storedKeys(tx: Sql, jobs: CommitJob[]): Promise<Map<string, strin
     [JSON.stringify(keys)],
   );
   return new Map(found.map((r) => [r.idempotency_key, r.id]));
-}
-
-function add(rows: Rows, items: ItemRows[]): void {
-  for (const r of items) {
-    rows.messages.push(r.message);
-    rows.parts.push(...r.parts);
-    if (r.mailbox) rows.mailbox.push(r.mailbox);
-    if (r.queue) rows.queue.push(r.queue);
-    rows.history.push(r.history);
-    rows.changes.push(r.change);
-    if (r.segments !== undefined) rows.segments.push(r.segments);
-  }
-}
-
-interface ItemRows {
-  message: Param[];
-  parts: Param[][];
-  mailbox?: Param[];
-  queue?: Param[];
-  history: Param[];
-  change: NewChange;
-  segments?: string;
-}
-
-/** The rows one message adds; the message is stored with its first status, which the history also records. */
-function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why, delayUntil }: CommitItem, now: number): ItemRows {
-  // A delayed MT is queued now, its first attempt due at its time (the dispatcher leases only what is due).
-  const due = delayUntil ? Math.max(now, delayUntil.getTime()) : now;
-  let status: MessageStatus;
-  let detail: string | undefined;
-  const out: Partial<ItemRows> = {};
-  switch (target?.kind) {
-    case 'mailbox':
-      out.mailbox = [target.user, m.id, m.id, now];
-      [status, detail] = ['in-mailbox', target.user];
-      break;
-    case 'connection':
-      out.queue = [m.id, target.id, 0, due];
-      [status, detail] = ['queued', target.id];
-      break;
-    case undefined:
-      // An MO that no route claimed is kept as received (and listed); it has nowhere to be sent.
-      if (m.direction === 'MO') {
-        [status, detail] = ['received', 'no route claimed it'];
-        break;
-      }
-      // An MT no connection carries waits in the queue, visible, until assign() gives it one.
-      out.queue = [m.id, null, 0, due];
-      [status, detail] = ['no-route', why];
-      break;
-    case 'command':
-      // The two-way plug-in runs the command later; the target column keeps which one.
-      [status, detail] = ['received', target.id];
-      break;
-    default:
-      throw new NowsmsError(
-        'NOWSMS_ERR_STORE',
-        `message ${m.id} has target ${JSON.stringify(target)}, which cannot be stored: a rejected message is not committed`,
-      );
-  }
-  return {
-    ...out,
-    message: messageRow(m, status, target ? JSON.stringify(target) : null, idempotencyKey),
-    parts: m.parts.map((p, idx) => [m.id, idx, p.contentType, p.name, p.contentId, p.data]),
-    // The change records the route too: the event log's readers learn the mailbox or connection from it.
-    history: historyRow({ messageId: m.id, status, detail, at: now, target }),
-    change: newChange({ messageId: m.id, status, detail, at: now, target }, m),
-    ...(consumesSegments !== undefined ? { segments: consumesSegments } : {}),
-  };
-}
-
-function messageRow(m: Message, status: MessageStatus, target: string | null, idempotencyKey: string | undefined): Param[] {
-  return [
-    m.id,
-    m.direction,
-    m.kind,
-    m.from,
-    m.to,
-    m.subject,
-    m.user,
-    m.via,
-    m.receivedAt.getTime(),
-    JSON.stringify(m.meta ?? {}),
-    status,
-    target,
-    idempotencyKey,
-  ];
 }

@@ -1,14 +1,17 @@
 // Every status change goes through here, so the current status and the history never disagree. The
 // history is also the event log (events.ts): each row's id is its seq, so rows are appended in the order
 // of the changes, and a change records where it put the message (its target) for the reactors.
+import { historyRow, targetColumns } from '../store-common/history.ts';
 import { NowsmsError, type MessageStatus, type StatusChange } from 'nowsms';
 import { lastIds, newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
 import { insertRows, updateRows } from './bulk.ts';
-import type { Param, Sql } from './sqlite.ts';
+import type { Sql } from './sqlite.ts';
 
 export const HISTORY_COLUMNS = ['message_id', 'at', 'status', 'detail', 'target_kind', 'target_id'] as const;
 
 export type Target = StatusChange['target'];
+
+export { historyRow, targetColumns };
 
 export interface StatusRecord {
   messageId: string;
@@ -16,16 +19,6 @@ export interface StatusRecord {
   detail: string | undefined;
   at: number;
   target?: Target;
-}
-
-/** The target_kind and target_id columns of a history row. */
-export function targetColumns(target: Target): [Param, Param] {
-  if (!target) return [null, null];
-  return target.kind === 'mailbox' ? ['mailbox', target.user] : [target.kind, target.id];
-}
-
-export function historyRow(r: StatusRecord): Param[] {
-  return [r.messageId, r.at, r.status, r.detail, ...targetColumns(r.target)];
 }
 
 /** What a transaction appended: its changes with their seqs, or 'unknown' (the followers read them). */
