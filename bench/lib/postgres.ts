@@ -4,7 +4,7 @@
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { postgresBinDir } from '../../test/helpers/postgres.ts';
+import { postgresBinDir, serverArgs } from '../../test/helpers/postgres.ts';
 import { freePort, run, startChild, stopChild, type Child } from './proc.ts';
 
 export interface BenchDatabase {
@@ -31,16 +31,7 @@ export async function benchDatabase(dir: string): Promise<BenchDatabase> {
     'postgres',
     '--',
     path.join(bin, 'postgres'),
-    '-D',
-    data,
-    '-p',
-    String(port),
-    '-k',
-    dir,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'max_connections=200',
+    ...serverArgs(data, port, dir, ['max_connections=200']),
   ]);
   const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {

@@ -99,7 +99,7 @@ completeKind.single = (jobs, lock, notify) => {
      h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
            SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
            FROM f ORDER BY ord RETURNING id, message_id)
-     SELECT pg_notify($7, $8), (SELECT array_agg(message_id) FROM f) AS found,
+     SELECT pg_notify($7, $8),
        (SELECT json_agg(json_build_array(f.message_id, f.detail, f.connection_id, f.direction, f.via, f.user_name) ORDER BY f.ord) FROM f) AS told,
        (SELECT json_agg(json_build_array(h.id, h.message_id) ORDER BY h.id) FROM h) AS seqs
      FROM l`,
@@ -119,7 +119,8 @@ completeKind.single = (jobs, lock, notify) => {
       }));
     },
     outcomes: (rows) => {
-      const found = new Set((rows[0]?.found as string[] | null) ?? []);
+      // `told` has a row for each job whose message was found.
+      const found = new Set(((rows[0]?.told as [string][] | null) ?? []).map(([messageId]) => messageId));
       return jobs.map((j) =>
         found.has(j.messageId)
           ? { ok: true, value: undefined }

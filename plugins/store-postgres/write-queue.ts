@@ -136,11 +136,11 @@ export class WriteQueue {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
-        const ahead = batch.filter((p) => p.kind?.independent?.(p.item));
-        if (ahead.length === 0 || ahead.length === batch.length) await this.runBatch(batch);
-        else {
-          await Promise.all([this.runBatch(ahead), this.runBatch(batch.filter((p) => !ahead.includes(p)))]);
-        }
+        const ahead: Pending[] = [];
+        const rest: Pending[] = [];
+        for (const p of batch) (p.kind?.independent?.(p.item) ? ahead : rest).push(p);
+        if (ahead.length === 0 || rest.length === 0) await this.runBatch(batch);
+        else await Promise.all([this.runBatch(ahead), this.runBatch(rest)]);
       }
     } finally {
       this.draining = undefined;

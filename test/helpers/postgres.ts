@@ -47,6 +47,11 @@ export interface PostgresServer {
 
 const asRoot = process.getuid?.() === 0;
 
+/** The postgres server's arguments: `data` dir, on loopback at `port`, its socket in `socketDir`, and `settings` (name=value). */
+export function serverArgs(data: string, port: number, socketDir: string, settings: string[]): string[] {
+  return ['-D', data, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', ...settings.flatMap((s) => ['-c', s])];
+}
+
 function asPostgres(cmd: string, args: string[]): [string, string[]] {
   return asRoot ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--clear-groups', '--', cmd, ...args]] : [cmd, args];
 }
@@ -83,20 +88,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
   };
   const start = async () => {
-    const [cmd, args] = asPostgres(path.join(bin, 'postgres'), [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-k',
-      dir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'fsync=on',
-      '-c',
-      'max_connections=300',
-    ]);
+    const [cmd, args] = asPostgres(path.join(bin, 'postgres'), serverArgs(data, port, dir, ['fsync=on', 'max_connections=300']));
     let log = '';
     const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
