@@ -40,6 +40,7 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
   message.parts = message.parts.map(utf8Text);
   if (!/^\+?\d+$/.test(message.to)) throw new NowsmsError('NOWSMS_ERR_ADDRESS', `recipient ${input.to} is not a phone number`);
   message = await deps.hooks.normalize.call(message);
+  refuseNul(message);
   if (message.kind === 'sms' && message.direction === 'MT') {
     // Only what we are to send is limited: a received message already cost its sender.
     const plan = planSms(textOf(message));
@@ -68,6 +69,23 @@ export async function prepare(deps: PipelineDeps, input: NewMessage): Promise<Co
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(delayUntil !== undefined && message.direction === 'MT' ? { delayUntil } : {}),
   };
+}
+
+/**
+ * No address, subject or file name holds a NUL; one that does is a client's mistake or a probe, and a
+ * PostgreSQL store could not keep it. (The recipient is digits, checked above.)
+ */
+function refuseNul(m: Message): void {
+  const check = (what: string, s: string | undefined) => {
+    if (s?.includes('\0')) throw new NowsmsError('NOWSMS_ERR_REJECTED', `the ${what} contains a NUL character`);
+  };
+  check('sender', m.from);
+  check('subject', m.subject);
+  for (const p of m.parts) {
+    check("part's content type", p.contentType);
+    check("part's file name", p.name);
+    check("part's Content-ID", p.contentId);
+  }
 }
 
 async function mailboxOf(deps: PipelineDeps, name: string): Promise<RouteTarget> {

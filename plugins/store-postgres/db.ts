@@ -68,11 +68,23 @@ function statement(text: string, values: unknown[]): pg.QueryConfig {
  */
 async function query<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
   try {
-    return await sql.query<R>(statement(text, values));
+    return await sql.query<R>(statement(text, storable(values)));
   } catch (e) {
     throw storeError('PostgreSQL', e, text);
   }
 }
+
+/**
+ * PostgreSQL's text cannot hold NUL, and a peer's error text or a program's output may carry one: such a
+ * string is kept with U+FFFD in its place rather than failing the write that records it. (Core refuses a
+ * NUL in what a message is addressed or titled by, so only diagnostics meet this.)
+ */
+function storable(values: unknown[]): unknown[] {
+  return values.some(hasNul) ? values.map(withoutNul) : values;
+}
+
+const hasNul = (v: unknown): boolean => (typeof v === 'string' ? v.includes('\0') : Array.isArray(v) && v.some(hasNul));
+const withoutNul = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : Array.isArray(v) ? v.map(withoutNul) : v);
 
 export async function all<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R[]> {
   return (await query<R>(sql, text, values)).rows;

@@ -26,6 +26,21 @@ for (const factory of storeFactories) {
       expect(s!.parts).toEqual([{ contentType: 'text/plain; charset=utf-8', size: 5 }]);
     });
 
+    it("records a peer's error text or a program's output that holds a NUL, with the rest of it intact", async () => {
+      const { stores } = await h.open();
+      const [failed, retried, noted] = [sms(), sms(), sms()];
+      await stores.messages.commit([failed, retried, noted].map((message) => ({ message, target: { kind: 'connection', id: 'smsc1' } as const })));
+      await stores.queues.lease('smsc1', soon(), 10);
+      await stores.queues.fail(failed.id, 'refused: \0bad\0 number');
+      await stores.queues.retry(retried.id, new Date(), 'busy\0', true);
+      await stores.messages.setStatus(noted.id, 'sent', 'answer: ok\0');
+      // A store that cannot keep NUL (PostgreSQL) keeps U+FFFD in its place.
+      const details = async (id: string) => (await stores.messages.summary(id))!.history.map((e) => e.detail?.replaceAll('\uFFFD', '\0'));
+      expect(await details(failed.id)).toEqual(['smsc1', 'refused: \0bad\0 number']);
+      expect(await details(retried.id)).toEqual(['smsc1', 'busy\0']);
+      expect(await details(noted.id)).toEqual(['smsc1', 'answer: ok\0']);
+      expect((await stores.queues.item(retried.id))!.lastError?.replaceAll('\uFFFD', '\0')).toBe('busy\0');
+    });
     it('lists newest first, filtered, 100 at most by default, and pages with before', async () => {
       const { stores } = await h.open();
       const base = Date.UTC(2025, 0, 1);

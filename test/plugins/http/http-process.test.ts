@@ -315,6 +315,13 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     const badUtf8 = await curl([`${base}/?PhoneNumber=%2B447700900123&Text=caf%E9&${auth}`]);
     expect(badUtf8.status).toBe(400);
     expect(badUtf8.body).toContain('not valid utf-8');
+    // No store keeps a NUL in an address or a subject: a clear refusal, as for any other bad input.
+    const nulSender = await curl([`${base}/?PhoneNumber=%2B447700900123&Text=hello&Sender=ab%00cd&${auth}`]);
+    expect(nulSender.status).toBe(422);
+    expect(nulSender.body).toContain('the sender contains a NUL character');
+    const nulSubject = await curl([`${base}/?PhoneNumber=%2B447700900123&MMSText=hello&MMSSubject=hi%00there&${auth}`]);
+    expect(nulSubject.status).toBe(422);
+    expect(nulSubject.body).toContain('the subject contains a NUL character');
     // The same byte, named as Latin-1, is an é.
     const latin1 = await curl([`${base}/?PhoneNumber=%2B447700900140&Text=caf%E9&charset=iso-8859-1&${auth}`]);
     expect(latin1.status).toBe(200);
