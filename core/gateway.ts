@@ -15,6 +15,7 @@ import { Follower, type Reactor } from './events.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { createHooks, freezeHooks, type GatewayHooks } from './hooks.ts';
 import { Holders, type Holdable } from './holders.ts';
+import { newLeaseHolder, retireLeaseHolder } from './lease-holder.ts';
 import { assertOneCore, CORE_COPY } from './instance.ts';
 import { createLogger, type Logger } from './log.ts';
 import { logTail } from './log-tail.ts';
@@ -73,6 +74,8 @@ export class Gateway {
   private readonly closers: { name: string; fn: () => Promise<void> | void }[] = [];
   private readonly dispatchers = new Map<string, Dispatcher>();
   private holders: Holders | undefined;
+  /** This process's name in the store's leases, while it runs (core/lease-holder.ts). */
+  private leaseHolder: string | undefined;
   private readonly reactors: Reactor[] = [];
   private follower: Follower | undefined;
   private readonly noRouteNotice: NoRouteNotice;
@@ -316,6 +319,7 @@ export class Gateway {
         leases: this.stores.leases,
         queues: this.stores.queues,
         node: this.config.nodeId,
+        holder: (this.leaseHolder = newLeaseHolder()),
         ttlMs: this.config.holderLeaseSeconds * 1000,
         log: this.log.child({ component: 'holders' }),
       },
@@ -367,6 +371,7 @@ export class Gateway {
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     // The outbound connections this node holds, their holds handed back so that another node takes over at once.
     await this.holders?.stop();
+    if (this.leaseHolder) retireLeaseHolder(this.leaseHolder);
     if (wasRunning) {
       for (const c of [...this.conns].reverse()) {
         if (c.send && this.holders) continue;

@@ -5,8 +5,15 @@
 // holder dies, its lease runs out and another node takes the connection over, with the queue entries the
 // dead holder had leased (releaseLeases(connectionId)): nothing acknowledged waits for their own expiry.
 // With one node (the SQLite store) the first round takes every lease and nothing else changes.
+//
+// The leases are held by this process (core/lease-holder.ts), under the node's heartbeat `node:<id>`. A
+// node id whose heartbeat another process holds is either a predecessor that died (kill -9: on this
+// machine that is checked at once, elsewhere its heartbeat is waited out) or a second gateway started with
+// the same id, which renews it: then this one refuses to start, as two holders of one id would be.
+import { NowsmsError } from './errors.ts';
+import { diedHere } from './lease-holder.ts';
 import type { Logger } from './log.ts';
-import type { LeaseStore, QueueStore } from './types.ts';
+import type { HeldLease, LeaseStore, QueueStore } from './types.ts';
 
 /** What holding a connection means for the gateway: its start and stop (the connection and its dispatcher). */
 export interface Holdable {
@@ -24,9 +31,19 @@ export class Holders {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
   private running = false;
+  /** Whom the heartbeat was last seen held by, when not this process: logged once per holder. */
+  private displacedBy: string | undefined;
 
   constructor(
-    private readonly deps: { leases: LeaseStore; queues: QueueStore; node: string; ttlMs: number; log: Logger },
+    private readonly deps: {
+      leases: LeaseStore;
+      queues: QueueStore;
+      node: string;
+      /** This process's name in the leases (newLeaseHolder()). */
+      holder: string;
+      ttlMs: number;
+      log: Logger;
+    },
     private readonly conns: Holdable[],
   ) {}
 
@@ -38,6 +55,7 @@ export class Holders {
   /** The first round, awaited: once it ends, every connection this node could take is started. */
   async start(): Promise<void> {
     this.running = true;
+    await this.takeNode();
     // A connection that fails to start now fails the gateway's start, as it always has.
     await this.renewAll(true);
     this.schedule();
@@ -51,11 +69,55 @@ export class Holders {
     for (const c of [...this.conns].reverse()) {
       if (!this.held.delete(c.id)) continue;
       await this.stopConnection(c);
-      await this.deps.leases.release(leaseName(c.id), this.deps.node).catch((err: unknown) => {
+      await this.deps.leases.release(leaseName(c.id), this.deps.holder).catch((err: unknown) => {
         this.deps.log.warn({ err, connection: c.id }, 'could not hand back the hold on the connection: another node takes it when the lease runs out');
       });
     }
-    await this.deps.leases.release(nodeLeaseName(this.deps.node), this.deps.node).catch(() => undefined);
+    await this.deps.leases.release(nodeLeaseName(this.deps.node), this.deps.holder).catch(() => undefined);
+  }
+
+  /**
+   * The heartbeat, at start: free, or held by a predecessor that died (its leases are handed back with it), or
+   * held by a live gateway of the same node id, which is a configuration error. Waits at most a lease's length.
+   */
+  private async takeNode(): Promise<void> {
+    const { leases, node, holder, ttlMs, log } = this.deps;
+    const name = nodeLeaseName(node);
+    let seen: HeldLease | undefined;
+    let freed = false;
+    for (;;) {
+      if (await this.ask(leases.take(name, holder, ttlMs))) {
+        // What a predecessor that stopped renewing still holds is free now: its connections are taken at once.
+        if (seen) await this.releaseAllOf(seen.holder);
+        return;
+      }
+      const now = (await this.ask(leases.list())).find((l) => l.name === name);
+      if (!now) continue; // It ran out between the two questions.
+      if (!freed && diedHere(now.holder)) {
+        freed = true;
+        log.info({ node, predecessor: now.holder }, "the node's previous process died: taking over its leases");
+        await this.ask(leases.release(name, now.holder));
+        seen = now;
+        continue;
+      }
+      if (seen && (now.holder !== seen.holder || now.expiresAt > seen.expiresAt))
+        throw new NowsmsError(
+          'NOWSMS_ERR_CONFIG',
+          `another gateway is running as node ${node} (${now.holder}, which renews its heartbeat): give each node its own nodeId (NOWSMS_NODE_ID), or stop that one first`,
+        );
+      if (!seen)
+        log.warn(
+          { node, holder: now.holder, until: now.expiresAt },
+          `the heartbeat of node ${node} is held by ${now.holder}: waiting for it to run out before taking outbound connections (if it is renewed, another gateway runs with this node id)`,
+        );
+      seen = now;
+      // Checked a few times per lease, so that a renewal (every third of it) is seen before this one takes it.
+      await new Promise((r) => setTimeout(r, Math.min(ttlMs / 6, Math.max(10, now.expiresAt.getTime() - Date.now() + 10))));
+    }
+  }
+
+  private async releaseAllOf(predecessor: string): Promise<void> {
+    for (const l of await this.ask(this.deps.leases.list())) if (l.holder === predecessor) await this.ask(this.deps.leases.release(l.name, predecessor));
   }
 
   private schedule(): void {
@@ -69,24 +131,40 @@ export class Holders {
   }
 
   private async renewAll(first = false): Promise<void> {
-    try {
-      await this.ask(this.deps.leases.take(nodeLeaseName(this.deps.node), this.deps.node, this.deps.ttlMs));
-    } catch (err) {
-      if (first) throw err;
-      this.deps.log.warn({ err }, "cannot renew this node's heartbeat in the store; trying again");
-    }
+    if (!first) await this.renewNode();
     for (const c of this.conns) {
       if (!this.running) return;
       await this.renew(c, first);
     }
   }
 
+  /**
+   * Another process holding the heartbeat now means this one stopped renewing for a whole lease (paused, or
+   * cut from the store) and was taken for dead, or a second gateway of this id started. The connections'
+   * leases are this process's own, so nothing runs twice; the operator is told.
+   */
+  private async renewNode(): Promise<void> {
+    const { leases, node, holder, ttlMs, log } = this.deps;
+    try {
+      if (await this.ask(leases.take(nodeLeaseName(node), holder, ttlMs))) {
+        this.displacedBy = undefined;
+        return;
+      }
+      const other = (await this.ask(leases.list())).find((l) => l.name === nodeLeaseName(node))?.holder;
+      if (other !== undefined && other !== this.displacedBy)
+        log.error({ node, holder: other }, `another process holds the heartbeat of node ${node} (${other}): two gateways run with this node id`);
+      this.displacedBy = other;
+    } catch (err) {
+      log.warn({ err }, "cannot renew this node's heartbeat in the store; trying again");
+    }
+  }
+
   private async renew(c: Holdable, first: boolean): Promise<void> {
-    const { leases, queues, node, ttlMs, log } = this.deps;
+    const { leases, queues, holder, node, ttlMs, log } = this.deps;
     const mine = this.held.get(c.id);
     let holds: boolean;
     try {
-      holds = await this.ask(leases.take(leaseName(c.id), node, ttlMs));
+      holds = await this.ask(leases.take(leaseName(c.id), holder, ttlMs));
     } catch (err) {
       // At start a store that cannot answer is the gateway's failure to start, not a standby.
       if (first) throw err;
@@ -114,13 +192,13 @@ export class Holders {
       } catch (err) {
         if (first) {
           this.held.delete(c.id);
-          await leases.release(leaseName(c.id), node).catch(() => undefined);
+          await leases.release(leaseName(c.id), holder).catch(() => undefined);
           throw err;
         }
         // Let another node try: it may have what this one lacks (the modem on its serial line).
         this.held.delete(c.id);
         await this.stopConnection(c);
-        await leases.release(leaseName(c.id), node).catch(() => undefined);
+        await leases.release(leaseName(c.id), holder).catch(() => undefined);
         log.error({ err, connection: c.id }, 'the connection did not start: its hold is handed back');
       }
       return;

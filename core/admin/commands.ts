@@ -35,12 +35,15 @@ export function connectionViews(host: AdminHost): ConnectionView[] {
   }));
 }
 
-/** The live nodes from the leases: `node:<id>` is a node's heartbeat, `connection:<id>` a connection it holds. */
+/**
+ * The live nodes from the leases: `node:<id>` is a node's heartbeat, `connection:<id>` a connection it holds;
+ * both are held by the node's process (its holder name: core/lease-holder.ts).
+ */
 export function nodesOf(leases: HeldLease[]): StatusResult['nodes'] {
-  const nodes = new Map<string, string[]>();
-  for (const l of leases) if (l.name.startsWith('node:')) nodes.set(l.holder, []);
-  for (const l of leases) if (l.name.startsWith('connection:')) nodes.get(l.holder)?.push(l.name.slice('connection:'.length));
-  return [...nodes].map(([id, connections]) => ({ id, connections }));
+  const byHolder = new Map<string, { id: string; connections: string[] }>();
+  for (const l of leases) if (l.name.startsWith('node:')) byHolder.set(l.holder, { id: l.name.slice('node:'.length), connections: [] });
+  for (const l of leases) if (l.name.startsWith('connection:')) byHolder.get(l.holder)?.connections.push(l.name.slice('connection:'.length));
+  return [...byHolder.values()];
 }
 
 type Awaitable<T> = T | Promise<T>;

@@ -1,7 +1,9 @@
 // Holders: which node runs an outbound connection, on two handles of one real store. The connections are
 // recorders of their starts and stops; what is checked is the rule a cluster lives by: never two runners.
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { Holders, type Holdable } from '../../core/holders.ts';
+import { newLeaseHolder } from '../../core/lease-holder.ts';
 import { silentLogger } from '../../core/log.ts';
 import type { LeaseStore } from '../../core/types.ts';
 import { sqliteFactory } from '../store-contract/sqlite.ts';
@@ -41,10 +43,26 @@ async function twoNodes() {
   return [one, two] as const;
 }
 
-function holders(store: StoreHandle, node: string, conns: Holdable[], leases: LeaseStore = store.stores.leases): Holders {
-  const h = new Holders({ leases, queues: store.stores.queues, node, ttlMs: TTL, log: silentLogger() }, conns);
+function holders(
+  store: StoreHandle,
+  node: string,
+  conns: Holdable[],
+  leases: LeaseStore = store.stores.leases,
+  opts: { holder?: string; ttlMs?: number } = {},
+): Holders {
+  const h = new Holders(
+    { leases, queues: store.stores.queues, node, holder: opts.holder ?? newLeaseHolder(), ttlMs: opts.ttlMs ?? TTL, log: silentLogger() },
+    conns,
+  );
   open.holders.push(h);
   return h;
+}
+
+/** As a killed process: renews nothing more, hands nothing back. */
+function kill(h: Holders): void {
+  const inside = h as unknown as { running: boolean; timer: NodeJS.Timeout | undefined };
+  inside.running = false;
+  clearTimeout(inside.timer);
 }
 
 describe('holders', () => {
@@ -128,5 +146,48 @@ describe('holders', () => {
     const [one] = await twoNodes();
     await expect(holders(one, 'node-a', [recorder('modem1', { failStart: true })]).start()).rejects.toThrow(/no modem/);
     expect(await one.stores.leases.list()).toEqual([expect.objectContaining({ name: 'node:node-a' })]);
+  });
+
+  it('a second process started with the node id of a running one refuses to start, and takes nothing from it', async () => {
+    const [one, two] = await twoNodes();
+    const a = recorder('smsc');
+    const first = holders(one, 'node-a', [a]);
+    await first.start();
+    const b = recorder('smsc');
+    await expect(holders(two, 'node-a', [b]).start()).rejects.toMatchObject({
+      code: 'NOWSMS_ERR_CONFIG',
+      message: expect.stringMatching(/another gateway is running as node node-a .*give each node its own nodeId/),
+    });
+    expect([a.running, b.starts]).toEqual([true, 0]);
+    expect(first.holds('smsc')).toBe(true);
+  });
+
+  it('restarted after a kill -9 on this machine, a node takes its heartbeat and connections back at once', async () => {
+    const [one, two] = await twoNodes();
+    // The killed process: a name of this machine's whose pid no longer runs.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const dead = newLeaseHolder().replace(/ pid \d+ /, ` pid ${gone} `);
+    const a = recorder('smsc');
+    const killed = holders(one, 'node-a', [a], undefined, { holder: dead, ttlMs: 3_600_000 });
+    await killed.start();
+    kill(killed);
+    const b = recorder('smsc');
+    // Its leases run for an hour: only knowing that their holder died lets the restart take them now.
+    await holders(two, 'node-a', [b], undefined, { ttlMs: 3_600_000 }).start();
+    expect(b.running).toBe(true);
+    expect((await two.stores.leases.list()).map((l) => l.holder === dead)).toEqual([false, false]);
+  });
+
+  it('a predecessor on another machine is waited out: its heartbeat unrenewed, the node starts once it runs out', async () => {
+    const [one, two] = await twoNodes();
+    const elsewhere = 'other-host pid 4242 boot 0123456789ab ns 4026531836 #0badc0de';
+    const a = recorder('smsc');
+    const killed = holders(one, 'node-a', [a], undefined, { holder: elsewhere });
+    await killed.start();
+    kill(killed);
+    const b = recorder('smsc');
+    await holders(two, 'node-a', [b]).start();
+    expect(b.running).toBe(true);
+    expect((await two.stores.leases.list()).map((l) => l.name)).toEqual(['connection:smsc', 'node:node-a']);
   });
 });

@@ -190,6 +190,26 @@ for (const database of databases) {
       expect(accepted - acked.length).toBeLessThanOrEqual(WINDOW);
     }, 240_000);
 
+    it("a second gateway started with a running node's id refuses to start, naming it; that node restarted after a kill -9 takes its bind back", async () => {
+      const db = await database.open();
+      sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
+      const a = await nodeConfig(db, 'node-a', sim.port, 100);
+      await start(a);
+      await waitFor('node A bound to the SMSC', () => sim!.bound.length === 1);
+      // Another machine's copy of node A's config: its own data directory and ports, the same node id.
+      const twin = await nodeConfig(db, 'node-a', sim.port, 100);
+      await expect(start(twin)).rejects.toThrow(/another gateway is running as node node-a \(.* pid \d+.*give each node its own nodeId/);
+      expect(smscState(a)).toBe('up');
+      expect(sim.bound).toHaveLength(1);
+
+      a.child!.kill('SIGKILL');
+      await new Promise((r) => a.child!.once('exit', r));
+      await start(a);
+      expect(a.lines!.some((l) => l.includes("the node's previous process died: taking over its leases"))).toBe(true);
+      await waitFor('node A bound again', () => smscState(a) === 'up');
+      expect(status(a).nodes).toEqual([{ id: 'node-a', connections: ['smsc'] }]);
+    }, 60_000);
+
     it('a maildrop open on one node is [IN-USE] on the other until that session ends', async () => {
       const db = await database.open();
       sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret' });
