@@ -3,7 +3,7 @@
 // fsync on (durability is what the store promises). initdb refuses to run as root: when the tests run as
 // root, the server runs as the `postgres` user (setpriv), and the temp dir belongs to that user.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -56,7 +56,11 @@ function asPostgres(cmd: string, args: string[]): [string, string[]] {
   return asRoot ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--clear-groups', '--', cmd, ...args]] : [cmd, args];
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * `tls`: the server takes TLS connections only (pg_hba `hostssl`), with this certificate and key; the tests'
+ * own admin connections then use TLS too, without checking the certificate.
+ */
+export async function startPostgres(opts: { tls?: { certFile: string; keyFile: string } } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-pg-'));
@@ -74,12 +78,26 @@ export async function startPostgres(): Promise<PostgresServer> {
   ]);
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  const settings = ['fsync=on', 'max_connections=300'];
+  if (opts.tls) {
+    // The server reads its key only when it is private to the server's user.
+    for (const [from, to] of [
+      [opts.tls.certFile, 'server.crt'],
+      [opts.tls.keyFile, 'server.key'],
+    ] as const) {
+      copyFileSync(from, path.join(data, to));
+      chmodSync(path.join(data, to), 0o600);
+      if (asRoot) chownSync(path.join(data, to), uid('postgres'), gid('postgres'));
+    }
+    writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
+    settings.push('ssl=on', 'ssl_cert_file=server.crt', 'ssl_key_file=server.key');
+  }
   const port = await freePort();
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const admin = async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => {
-    const c = new pg.Client({ connectionString: url() });
+    const c = new pg.Client({ connectionString: url(), ...(opts.tls ? { ssl: { rejectUnauthorized: false } } : {}) });
     await c.connect();
     try {
       return await c.query<R>(sql, params);
@@ -88,7 +106,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
   };
   const start = async () => {
-    const [cmd, args] = asPostgres(path.join(bin, 'postgres'), serverArgs(data, port, dir, ['fsync=on', 'max_connections=300']));
+    const [cmd, args] = asPostgres(path.join(bin, 'postgres'), serverArgs(data, port, dir, settings));
     let log = '';
     const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));

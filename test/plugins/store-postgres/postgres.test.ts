@@ -1,6 +1,7 @@
 // What the PostgreSQL store does of its own, beyond the contract suite: migrating once when nodes start
 // together, a clear error for a database it cannot reach, riding out the server going away, waking
-// another node's followers, group commit, and a node's own queue leases.
+// another node's followers, group commit, a node's own queue leases, and TLS to a server that takes nothing else.
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PluginApi, StatusChange, Stores } from '../../../core/index.ts';
@@ -11,6 +12,7 @@ import { waitFor } from '../../helpers/wait.ts';
 import { openPostgresStore, postgresStore, type PostgresStore } from '../../../plugins/store-postgres/index.ts';
 import { missingPostgres, sharedPostgres, startPostgres, stopSharedPostgres, type PostgresServer } from '../../helpers/postgres.ts';
 import { freePort } from '../../helpers/process.ts';
+import { makeCertificate } from '../../helpers/tls.ts';
 import { sms, soon, toConnection } from '../../store-contract/fixtures.ts';
 
 afterAll(stopSharedPostgres);
@@ -263,4 +265,55 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     await b.queues.releaseLeases('smsc1');
     expect(await b.queues.lease('smsc1', soon(), 4)).toHaveLength(4);
   });
+});
+
+describe.skipIf(missingPostgres())('store-postgres over TLS', () => {
+  let server: PostgresServer | undefined;
+  const opened: PostgresStore[] = [];
+  afterAll(async () => {
+    for (const s of opened) await s.close();
+    await server?.destroy();
+  });
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => new Error('opened'),
+      (e: unknown) => e as Error,
+    );
+
+  it("connects over TLS with the server's certificate checked, set by the URL or by the ssl option; a plain or unverified connection is a clear error", async () => {
+    const cert = makeCertificate();
+    server = await startPostgres({ tls: cert });
+    const database = await server.createDatabase();
+    // By the URL alone, as an operator writes NOWSMS_DATABASE_URL.
+    const byUrl = await openPostgresStore({
+      url: `${server.url(database)}?sslmode=verify-full&sslrootcert=${encodeURIComponent(cert.certFile)}`,
+      nodeId: 'a',
+      poolSize: 2,
+    });
+    opened.push(byUrl);
+    const m = sms();
+    await byUrl.messages.commit([{ message: m, target: { kind: 'connection', id: 'smsc1' } }]);
+    // By the option: the authority's certificate as PEM text.
+    const byOption = await openPostgresStore({ url: server.url(database), ssl: { ca: readFileSync(cert.certFile, 'utf8') }, nodeId: 'b', poolSize: 2 });
+    opened.push(byOption);
+    expect(await byOption.messages.get(m.id)).toEqual(m);
+    // Every session of both stores (pools and LISTEN connections) is encrypted.
+    const sessions = await server.admin<{ ssl: boolean }>(
+      "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'nowsms' AND a.datname = $1",
+      [database],
+    );
+    expect(sessions.rows.length).toBeGreaterThanOrEqual(4);
+    expect(sessions.rows.every((r) => r.ssl)).toBe(true);
+
+    const plain = await failure(openPostgresStore({ url: server.url(database), ssl: false, nodeId: 'c', connectTimeoutMs: 5000 }));
+    expect(isNowsmsError(plain, 'NOWSMS_ERR_STORE')).toBe(true);
+    expect(plain.message).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:\d+.*no encryption/);
+    // A server whose certificate no authority the store trusts has signed.
+    const stranger = makeCertificate();
+    const untrusted = await failure(
+      openPostgresStore({ url: server.url(database), ssl: { ca: readFileSync(stranger.certFile, 'utf8') }, nodeId: 'd', connectTimeoutMs: 5000 }),
+    );
+    expect(isNowsmsError(untrusted, 'NOWSMS_ERR_STORE')).toBe(true);
+    expect(untrusted.message).toMatch(/cannot connect to PostgreSQL at .*certificate/i);
+  }, 60_000);
 });
