@@ -1,6 +1,11 @@
 // One outbound queue worker per connection: lease due messages, send them (up to the connection's window
 // at once), and record the outcome. Retry schedule (NowSMS's): immediately, then firstDelay, then +step each
 // time, at most maxAttempts; a throttling error pauses the connection and spends no attempt.
+//
+// What this process commits for the connection while it has no backlog is not leased and read back: the
+// commit stores its queue entry leased already (claim), and the message comes from memory (handOver). Its
+// lease keeps every other worker off it until it is sent, retried, or handed back after a crash, as for
+// any leased entry (releaseLeases when a node takes the connection).
 import type { ResolvedConfig } from './config.ts';
 import { isSendError, type SendError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
@@ -9,9 +14,19 @@ import type { Connection, QueueEntry, Stores } from './types.ts';
 
 /** How often an idle worker looks for work another process (the CLI) may have queued. */
 const POLL_MS = 1000;
+/** How long a message handed over at commit stays leased to this worker (the stores' own leases last as long). */
+export const CLAIM_LEASE_MS = 5 * 60_000;
 
 export function retryDelayMs(attemptsMade: number, retry: ResolvedConfig['retry']): number {
   return (retry.firstDelaySeconds + retry.stepSeconds * Math.max(0, attemptsMade - 1)) * 1000;
+}
+
+/** Room claimed in a dispatcher for messages being committed: their lease, and where they go once stored. */
+export interface Claim {
+  /** What their queue entries are stored leased until. */
+  until: Date;
+  /** Call once the commit has ended, with the entries it stored (none when it failed). */
+  handOver(entries: QueueEntry[]): void;
 }
 
 export class Dispatcher {
@@ -49,6 +64,57 @@ export class Dispatcher {
     this.wakeUp();
   }
 
+  /**
+   * The event log tells that a message was queued for this connection: a kick, unless it is one this worker
+   * was handed at its commit (it has it already).
+   */
+  queued(messageId: string): void {
+    if (!this.handed.delete(messageId)) this.kick();
+  }
+
+  /**
+   * Room for `n` messages this process is about to commit for this connection, handed over in memory once
+   * committed instead of leased and read back from the store: when the store leases at commit, the queue
+   * has no backlog (the last lease found less than a window: what waits in the store is leased within a
+   * lease's time, so a new message overtakes none by more), and the connection is up with room for them.
+   * Undefined: commit them unleased and kick.
+   */
+  claim(messageIds: readonly string[]): Claim | undefined {
+    const window = Math.max(1, this.connection.window ?? 1);
+    const n = messageIds.length;
+    if (!this.running || !this.deps.stores.queues.leasesAtCommit || this.backlog) return undefined;
+    if (Date.now() < this.pausedUntil || this.connection.status().state !== 'up') return undefined;
+    if (this.buffer.length + this.inflight + this.claimed + n > 2 * window) return undefined;
+    this.claimed += n;
+    // Their `queued` changes may reach the event log's followers before the commit's caller: no kick for them.
+    // Kept only while they may still come (a follower that has fallen behind reads them later, or never).
+    if (this.handed.size > 16 * window) this.handed.clear();
+    for (const id of messageIds) this.handed.add(id);
+    let open = true;
+    return {
+      until: new Date(Date.now() + CLAIM_LEASE_MS),
+      handOver: (entries) => {
+        if (!open) return;
+        open = false;
+        this.claimed -= n;
+        this.take(entries);
+      },
+    };
+  }
+
+  /** Entries stored leased to this worker at their commit. */
+  private take(entries: QueueEntry[]): void {
+    if (entries.length === 0) return;
+    if (!this.running) {
+      // Stopped meanwhile: due again now, for whoever holds the connection next.
+      for (const e of entries)
+        void this.deps.stores.queues.retry(e.messageId, new Date(), 'not sent: the connection stopped on this node', false).catch(() => undefined);
+      return;
+    }
+    this.buffer.push(...entries);
+    this.wakeUp();
+  }
+
   private wakeUp(): void {
     const w = this.wake;
     this.wake = undefined;
@@ -80,6 +146,12 @@ export class Dispatcher {
   private dry = false;
   /** Kicks so far: a lease that started before the latest one may have missed its work, so is not dry. */
   private kicks = 0;
+  /** The last lease found a whole window: more may wait in the store, and new messages do not overtake them. */
+  private backlog = true;
+  /** Messages claimed for handing over whose commit is under way. */
+  private claimed = 0;
+  /** Messages claimed whose `queued` change the event log has not told yet. */
+  private readonly handed = new Set<string>();
 
   /**
    * Lease up to a window of entries, beside the sends: the next ones are ready before the buffer runs out,
@@ -95,6 +167,7 @@ export class Dispatcher {
       .then(
         (entries) => {
           this.buffer.push(...entries);
+          this.backlog = entries.length >= window;
           if (entries.length < window && this.kicks === kicks) this.dry = true;
         },
         (err: unknown) => {

@@ -210,6 +210,8 @@ export class Gateway {
       log: this.log,
       connections: () => this.conns,
       kick: (id) => this.kick(id),
+      // Messages for a connection this process runs go to its dispatcher in memory when it has room.
+      claim: (id, messageIds) => this.dispatchers.get(id)?.claim(messageIds),
       noRoute: (m, reason) => this.noRouteNotice.note(m, reason),
     };
   }
@@ -276,7 +278,7 @@ export class Gateway {
     // connection's leased entries are handed back when this node takes the connection (core/holders.ts).
     // Placed before the connections start, so that nothing they commit meanwhile is missed; run after.
     const follower = new Follower(this.stores.events, this.log.child({ component: 'events' }));
-    follower.add(hooksReactor(this.hooks, (id) => this.dispatchers.get(id)?.kick()));
+    follower.add(hooksReactor(this.hooks, (id, messageId) => this.dispatchers.get(id)?.queued(messageId)));
     follower.add({
       name: 'core:admin-messages',
       handle: () => {

@@ -6,7 +6,8 @@ import type { GatewayHooks } from './hooks.ts';
 
 export const HOOKS_REACTOR = 'core:hooks';
 
-export function hooksReactor(hooks: GatewayHooks, kick: (connectionId: string) => void): Reactor {
+/** `queued`: a message was queued for a connection (its dispatcher looks, unless it has the message already). */
+export function hooksReactor(hooks: GatewayHooks, queued: (connectionId: string, messageId: string) => void): Reactor {
   return {
     name: HOOKS_REACTOR,
     async handle(changes) {
@@ -20,7 +21,7 @@ export function hooksReactor(hooks: GatewayHooks, kick: (connectionId: string) =
         if (c.status === 'in-mailbox') {
           if (inMailbox) calls.push(hooks.inMailbox.call(c));
         } else if (c.status === 'queued' || c.status === 'no-route') {
-          if (c.target?.kind === 'connection') kick(c.target.id);
+          if (c.target?.kind === 'connection') queued(c.target.id, c.messageId);
           if (enqueued) calls.push(hooks.enqueued.call(c));
         }
       }

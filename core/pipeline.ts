@@ -3,6 +3,7 @@ import { normalizeAddress } from './address.ts';
 import { planSms } from './codecs/index.ts';
 import { decodeText } from './codecs/mms/charset.ts';
 import type { ResolvedConfig } from './config.ts';
+import type { Claim } from './dispatcher.ts';
 import { NowsmsError } from './errors.ts';
 import type { GatewayHooks } from './hooks.ts';
 import { newMessageId } from './ids.ts';
@@ -11,7 +12,7 @@ import type { Logger } from './log.ts';
 import { checkMms } from './mms/rules.ts';
 import { cannotCarry, chooseRoute } from './routing.ts';
 import { textOf } from './text.ts';
-import type { Accepted, CommitItem, Connection, Message, NewMessage, Part, RouteTarget, Stores, UsageCharge } from './types.ts';
+import type { Accepted, CommitItem, Committed, Connection, Message, NewMessage, Part, QueueEntry, RouteTarget, Stores, UsageCharge } from './types.ts';
 
 export interface PipelineDeps {
   hooks: GatewayHooks;
@@ -21,6 +22,11 @@ export interface PipelineDeps {
   connections: () => Connection[];
   /** Wake the dispatcher of a connection that has new work. */
   kick: (connectionId?: string) => void;
+  /**
+   * Room in this process's dispatcher of the connection for these messages about to be committed, which it
+   * then takes in memory (see Dispatcher.claim). Undefined: commit them unleased and kick.
+   */
+  claim?: (connectionId: string, messageIds: readonly string[]) => Claim | undefined;
   /** An MT message was committed with no route (the operator is told, a line a minute at most). */
   noRoute?: (message: Message, reason: string | undefined) => void;
 }
@@ -137,7 +143,14 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
   if (inputs.length === 0) return [];
   const items: CommitItem[] = [];
   for (const input of inputs) items.push(await prepare(deps, input));
-  const committed = await deps.stores.messages.commit(items, await charges(items, deps.stores));
+  const charge = await charges(items, deps.stores);
+  const claims = claim(deps, items);
+  let committed: Committed[] = [];
+  try {
+    committed = await deps.stores.messages.commit(items, charge);
+  } finally {
+    handOver(claims, items, committed);
+  }
   const accepted: Accepted[] = [];
   for (const [i, { message, target, detail }] of items.entries()) {
     const c = committed[i]!;
@@ -165,7 +178,42 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
     );
     if (message.direction === 'MT' && target === undefined) deps.noRoute?.(message, detail);
     // The hooks (inMailbox, enqueued, status) run from the event log; only the dispatcher is woken here, at once.
-    if (target?.kind === 'connection') deps.kick(target.id);
+    if (target?.kind === 'connection' && !claims.has(target.id)) deps.kick(target.id);
   }
   return accepted;
+}
+
+/** Claims room for the messages queued to each connection (see PipelineDeps.claim), by connection. */
+function claim(deps: PipelineDeps, items: CommitItem[]): Map<string, Claim> {
+  const claims = new Map<string, Claim>();
+  if (!deps.claim) return claims;
+  const due = new Map<string, CommitItem[]>();
+  for (const item of items) {
+    if (item.target?.kind !== 'connection' || item.delayUntil) continue;
+    const list = due.get(item.target.id);
+    if (list) list.push(item);
+    else due.set(item.target.id, [item]);
+  }
+  for (const [id, list] of due) {
+    const c = deps.claim(
+      id,
+      list.map((i) => i.message.id),
+    );
+    if (!c) continue;
+    claims.set(id, c);
+    for (const item of list) item.leasedUntil = c.until;
+  }
+  return claims;
+}
+
+/** Each claim's messages that were stored (not a duplicate of an earlier one), to its dispatcher. */
+function handOver(claims: Map<string, Claim>, items: CommitItem[], committed: Committed[]): void {
+  for (const [id, c] of claims) {
+    const entries: QueueEntry[] = [];
+    items.forEach((item, i) => {
+      if (item.leasedUntil === undefined || item.target?.kind !== 'connection' || item.target.id !== id || committed[i]?.duplicate !== false) return;
+      entries.push({ messageId: item.message.id, connectionId: id, attempts: 0, nextAttemptAt: item.message.receivedAt, message: item.message });
+    });
+    c.handOver(entries);
+  }
 }

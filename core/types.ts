@@ -207,6 +207,12 @@ export interface CommitItem {
   detail?: string;
   /** See NewMessage.delayUntil: the queue entry's first attempt is due then. */
   delayUntil?: Date;
+  /**
+   * Store the queue entry leased until then, by this store's node: this process's dispatcher of the
+   * connection takes the message from memory once it is committed, instead of leasing and reading it back.
+   * Set by core only for a store whose QueueStore says `leasesAtCommit`.
+   */
+  leasedUntil?: Date;
 }
 
 /**
@@ -316,6 +322,12 @@ export interface SegmentStore {
 }
 
 export interface QueueStore {
+  /**
+   * True when commit() stores a queue entry leased as CommitItem.leasedUntil says. A store without it has
+   * every message leased and read back by the dispatcher (it must not ignore leasedUntil and say true: the
+   * message would be sent from memory and leased again).
+   */
+  readonly leasesAtCommit?: boolean;
   /** Entries of this connection due now, oldest first, leased so that no other worker takes them. */
   lease(connectionId: string, now: Date, limit: number): Promise<QueueEntry[]>;
   /** Sent: leave the queue, status 'sent'; remember the next hop's ids for delivery reports. */
@@ -377,7 +389,9 @@ export interface EventLog {
    * store may also call it for other processes' commits (the PostgreSQL store does, through LISTEN/NOTIFY).
    * It may pass the changes the commit appended, exactly as changesSince() would return them (every one,
    * in seq order, with consecutive seqs), to spare a read; a follower takes them when they follow what it
-   * has without a gap, and reads otherwise. Returns the function that removes it.
+   * has without a gap, and reads otherwise. It is called on a later turn than the commit's callers hear of
+   * it (setImmediate), so that what they do with the commit's result comes first: core hands the messages
+   * to a dispatcher, a plug-in notes what its reactor will look for. Returns the function that removes it.
    */
   onAppend(listener: (changes?: readonly StatusChange[]) => void): () => void;
   /** A durable reactor's saved cursor; undefined if it never saved one. */

@@ -44,8 +44,16 @@ export function add(rows: Rows, items: ItemRows[]): void {
   }
 }
 
-/** The rows one message adds; the message is stored with its first status, which the history also records. */
-export function rowsOf({ message: m, target, consumesSegments, idempotencyKey, detail: why, delayUntil }: CommitItem, now: number): ItemRows {
+/**
+ * The rows one message adds; the message is stored with its first status, which the history also records.
+ * A queue row is `message_id, connection_id, attempts, next_attempt_at, leased_until`, and `leased_by`
+ * after them when the store keeps who leased (`leasedBy`: this store's node).
+ */
+export function rowsOf(
+  { message: m, target, consumesSegments, idempotencyKey, detail: why, delayUntil, leasedUntil }: CommitItem,
+  now: number,
+  leasedBy?: string,
+): ItemRows {
   // A delayed MT is queued now, its first attempt due at its time (the dispatcher leases only what is due).
   const due = delayUntil ? Math.max(now, delayUntil.getTime()) : now;
   let status: MessageStatus;
@@ -56,10 +64,13 @@ export function rowsOf({ message: m, target, consumesSegments, idempotencyKey, d
       out.mailbox = [target.user, m.id, m.id, now];
       [status, detail] = ['in-mailbox', target.user];
       break;
-    case 'connection':
-      out.queue = [m.id, target.id, 0, due];
+    case 'connection': {
+      // Handed to this process's dispatcher at commit (core/dispatcher.ts: claim): leased already.
+      const until = leasedUntil && !delayUntil ? leasedUntil.getTime() : null;
+      out.queue = [m.id, target.id, 0, due, until, ...(leasedBy === undefined ? [] : [until === null ? null : leasedBy])];
       [status, detail] = ['queued', target.id];
       break;
+    }
     case undefined:
       // An MO that no route claimed is kept as received (and listed); it has nowhere to be sent.
       if (m.direction === 'MO') {
@@ -67,7 +78,7 @@ export function rowsOf({ message: m, target, consumesSegments, idempotencyKey, d
         break;
       }
       // An MT no connection carries waits in the queue, visible, until assign() gives it one.
-      out.queue = [m.id, null, 0, due];
+      out.queue = [m.id, null, 0, due, null, ...(leasedBy === undefined ? [] : [null])];
       [status, detail] = ['no-route', why];
       break;
     case 'command':

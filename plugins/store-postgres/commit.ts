@@ -14,6 +14,8 @@ import type { BulkKind, Outcome } from './write-queue.ts';
 export interface CommitJob {
   items: CommitItem[];
   charge: UsageCharge | undefined;
+  /** This store's node: the owner of a queue entry stored leased (CommitItem.leasedUntil). */
+  node: string;
 }
 
 export interface CommitResult {
@@ -56,6 +58,8 @@ const QUEUE_COLUMNS: readonly Column[] = [
   ['connection_id', 'text'],
   ['attempts', 'int4'],
   ['next_attempt_at', 'int8'],
+  ['leased_until', 'int8'],
+  ['leased_by', 'text'],
 ];
 
 export const commitKind: BulkKind<CommitJob, CommitResult> = {
@@ -87,7 +91,7 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
           }
           return { id: earlier, duplicate: true };
         });
-        const jobRows = fresh.map((item) => rowsOf(item, now));
+        const jobRows = fresh.map((item) => rowsOf(item, now, job.node));
         if (job.charge) charges!.check(job.charge);
         charges?.count(fresh.map((i) => i.message));
         // A duplicate's segments were joined again: they go, as the first commit's did.
@@ -135,7 +139,7 @@ commitKind.single = (jobs, lock, notify) => {
   try {
     add(
       rows,
-      jobs.flatMap((j) => j.items.map((item) => rowsOf(item, now))),
+      jobs.flatMap((j) => j.items.map((item) => rowsOf(item, now, j.node))),
     );
   } catch {
     return undefined; // a target that cannot be stored: runMany fails that job alone

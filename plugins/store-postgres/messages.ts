@@ -14,13 +14,13 @@ import type { WriteQueue } from './write-queue.ts';
 
 const DEFAULT_LIST_LIMIT = 100;
 
-export function messageStore(pool: pg.Pool, writes: WriteQueue, users: UsersCache): MessageStore {
+export function messageStore(pool: pg.Pool, writes: WriteQueue, users: UsersCache, node: string): MessageStore {
   // Gets issued together (a POP3 login rendering new messages) share one read.
   const byId = new Coalescer<string, Message>(async (ids) => new Map((await loadMessages(pool, ids)).map((m) => [m.id, m])));
 
   return {
     commit: async (items, charge) => {
-      const { credited, committed } = await writes.bulk(commitKind, { items, charge });
+      const { credited, committed } = await writes.bulk(commitKind, { items, charge, node });
       if (credited.length > 0) users.invalidate();
       return committed;
     },

@@ -75,7 +75,7 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   let closing: Promise<void> | undefined;
   return {
     users: userStore(writes, users),
-    messages: messageStore(pool, writes, users),
+    messages: messageStore(pool, writes, users, opts.nodeId),
     queues: queueStore(pool, writes, leaseWrites, opts.nodeId),
     mailboxes: mailboxStore(pool, writes),
     segments: segmentStore(pool, writes),

@@ -47,6 +47,8 @@ async function mustChange(tx: Sql, sql: string, params: unknown[], messageId: st
 
 export function queueStore(pool: pg.Pool, writes: WriteQueue, leaseWrites: WriteQueue, nodeId: string): QueueStore {
   return {
+    // commit() stores a queue entry leased when CommitItem.leasedUntil says so (store-common/commit-rows.ts).
+    leasesAtCommit: true,
     // On its own lane (no write lock): a lease appends nothing to the log and runs beside the commits.
     lease: (connectionId, now, limit) =>
       leaseWrites.write(

@@ -199,7 +199,14 @@ export class WriteQueue {
       if (o.ok) p.resolve(o.value);
       else p.reject(o.error);
     });
-    if (appended) for (const listener of this.committed) listener(told?.length ? told : undefined);
+    // On the next turn: each job's caller goes on first (core hands its messages to a dispatcher; the HTTP
+    // plug-in notes a callback URL), then the followers hear of the changes, as from another node.
+    if (appended) {
+      const changes = told?.length ? told : undefined;
+      setImmediate(() => {
+        for (const listener of this.committed) listener(changes);
+      });
+    }
   }
 
   /**

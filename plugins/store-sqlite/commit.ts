@@ -40,7 +40,7 @@ const MESSAGE_COLUMNS = [
 ] as const;
 const PART_COLUMNS = ['message_id', 'idx', 'content_type', 'name', 'content_id', 'data'] as const;
 const MAILBOX_COLUMNS = ['user_name', 'uid', 'message_id', 'added_at'] as const;
-const QUEUE_COLUMNS = ['message_id', 'connection_id', 'attempts', 'next_attempt_at'] as const;
+const QUEUE_COLUMNS = ['message_id', 'connection_id', 'attempts', 'next_attempt_at', 'leased_until'] as const;
 
 export const commitKind: BulkKind<CommitJob, CommitResult> = {
   async runMany(tx, jobs) {

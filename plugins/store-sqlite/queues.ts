@@ -29,6 +29,8 @@ async function mustChange(tx: Sql, sql: string, params: (string | number | null)
 
 export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
   return {
+    // commit() stores a queue entry leased when CommitItem.leasedUntil says so (store-common/commit-rows.ts).
+    leasesAtCommit: true,
     lease: (connectionId, now, limit) =>
       writes.write(async (tx) => {
         const at = now.getTime();

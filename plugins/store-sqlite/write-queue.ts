@@ -143,7 +143,14 @@ export class WriteQueue {
           else p.reject(o.error);
         });
         // Commits that wrote no history (leases, cursors) wake nobody: a follower's read would find nothing.
-        if (appended) for (const listener of this.committed) listener(appended === 'unknown' ? undefined : appended);
+        // On the next turn: each job's caller goes on first (core hands its messages to a dispatcher; the
+        // HTTP plug-in notes a callback URL), then the followers hear of the changes.
+        if (appended) {
+          const changes = appended === 'unknown' ? undefined : appended;
+          setImmediate(() => {
+            for (const listener of this.committed) listener(changes);
+          });
+        }
       },
       // Committed, but not known to be on the disk: nobody may be told it is stored (a sender retries).
       (e: unknown) => {

@@ -3,6 +3,7 @@ import { retryDelayMs } from '../../core/dispatcher.ts';
 import { resolveConfig } from '../../core/config.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { scriptedConnection } from '../helpers/scripted-connection.ts';
+import { waitFor } from '../helpers/wait.ts';
 import type { MessageStatus } from '../../core/types.ts';
 
 let gw: TestGateway | undefined;
@@ -119,5 +120,58 @@ describe('dispatcher', () => {
     gw = await startTestGateway({ smtp: false, pop3: false, plugins: [second.plugin], config: fastRetry, dataDir });
     for (const a of accepted) await waitForStatus(gw, a.id, 'sent');
     expect(second.conn.sends.map((s) => s.id).sort()).toEqual(accepted.map((a) => a.id).sort());
+  });
+
+  it('messages submitted while the queue has no backlog go to the connection from memory: each sent once, never leased again while sent', async () => {
+    const { conn, plugin } = scriptedConnection('out', { anyTraffic: true, window: 4 });
+    conn.script = ['ok', 'ok', 'temporary']; // one of them fails once and is retried from the store
+    // Sends wait at a gate while it is shut: the messages stay in flight while the store is asked again.
+    let shut = false;
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let atGate = 0;
+    const send = conn.send!.bind(conn);
+    conn.send = async (entry, signal) => {
+      atGate++;
+      if (shut) await gate;
+      return send(entry, signal);
+    };
+    gw = await startTestGateway({ smtp: false, pop3: false, plugins: [plugin], config: fastRetry });
+    const queues = gw.gateway.stores.queues;
+    const leased: string[] = [];
+    let leases = 0;
+    const lease = queues.lease.bind(queues);
+    queues.lease = async (...args) => {
+      const entries = await lease(...args);
+      leased.push(...entries.map((e) => e.messageId));
+      leases++;
+      return entries;
+    };
+    // A gateway that has run a while: its dispatcher has looked in the store and found no backlog.
+    const [first] = await gw.gateway.submit([mt('+15550009999')]);
+    await waitForStatus(gw, first!.id, 'sent');
+    conn.sends.length = 0;
+    shut = true;
+    // Three at once, handed over and held in flight; meanwhile the dispatcher looks in the store again (as
+    // another process's commit makes it do).
+    const held = await gw.gateway.submit([mt('+15550001000'), mt('+15550001001'), mt('+15550001002')]);
+    await waitFor('the three in flight', () => atGate === 4);
+    const before = leases;
+    gw.gateway.kick('out');
+    await waitFor('a lease while they are in flight', () => leases > before);
+    open();
+    // Then bursts of submissions at once: some find the window full and are leased as before.
+    const burst = (
+      await Promise.all(Array.from({ length: 30 }, (_, i) => gw!.gateway.submit(Array.from({ length: 1 + (i % 3) }, (_, j) => mt(`+1555000${i}${j}`)))))
+    ).flat();
+    const accepted = [...held, ...burst];
+    for (const a of accepted) await waitForStatus(gw, a.id, 'sent');
+    const sent = conn.sends.map((s) => s.id);
+    // Each once, the retried one twice: no message both handed over and leased.
+    expect(sent.length).toBe(accepted.length + 1);
+    expect(new Set(sent)).toEqual(new Set(accepted.map((a) => a.id)));
+    const handed = accepted.filter((a) => !leased.includes(a.id));
+    expect(handed.length).toBeGreaterThan(0);
+    for (const a of handed) expect((await gw.gateway.stores.messages.summary(a.id))!.history.map((h) => h.status)).toEqual(['queued', 'sent']);
   });
 });

@@ -138,6 +138,30 @@ for (const factory of storeFactories) {
       expect(await stores.queues.lease('smsc1', soon(), 10)).toHaveLength(2);
     });
 
+    it('a message committed leased (handed to a dispatcher in memory) is leased by nobody else until its lease ends or is handed back', async () => {
+      const { stores } = await h.open();
+      expect(stores.queues.leasesAtCommit).toBe(true);
+      const until = new Date(Date.now() + HOUR);
+      const [a, b, c] = [queued(), queued(), queued()];
+      const plain = queued();
+      await stores.messages.commit([a, b, c].map((i) => ({ ...i, leasedUntil: until })));
+      await stores.messages.commit([plain]);
+      expect((await stores.messages.summary(a.message.id))!.status).toBe('queued');
+      expect((await stores.queues.lease('smsc1', soon(), 10)).map((e) => e.messageId)).toEqual([plain.message.id]);
+      expect(await stores.queues.item(a.message.id)).toMatchObject({ sending: true, attempts: 0 });
+      // Sent, retried, or handed back by the node taking the connection over: as any leased entry.
+      await stores.queues.complete(a.message.id, 'remote id 1', ['1']);
+      await stores.queues.retry(b.message.id, new Date(), 'busy', true);
+      expect((await stores.queues.lease('smsc1', soon(), 10)).map((e) => e.messageId)).toEqual([b.message.id]);
+      await stores.queues.releaseLeases('smsc1');
+      expect((await stores.queues.lease('smsc1', soon(), 10)).map((e) => e.messageId).sort()).toEqual([b.message.id, c.message.id, plain.message.id].sort());
+      expect((await stores.messages.summary(a.message.id))!.status).toBe('sent');
+      // Past its time, such a lease runs out like any other.
+      const brief = queued();
+      await stores.messages.commit([{ ...brief, leasedUntil: new Date(Date.now() - 1) }]);
+      expect((await stores.queues.lease('smsc1', soon(), 10)).map((e) => e.messageId)).toEqual([brief.message.id]);
+    });
+
     it('an unrouted message waits until assigned, then is queued on that connection', async () => {
       const { stores } = await h.open();
       const m = sms();

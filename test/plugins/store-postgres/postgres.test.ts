@@ -228,6 +228,7 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     ]);
     await a.queues.lease('smsc', soon(), 10);
     await a.queues.complete(m1.id, 'remote id r1', ['r1']);
+    await new Promise((r) => setImmediate(r)); // the listeners hear on the turn after the callers
     const log = await a.events.changesSince(0, 10);
     expect(log.map((c) => c.status)).toEqual(['queued', 'received', 'sent']);
     expect(told.flatMap((t) => t ?? [])).toEqual(log);
@@ -264,6 +265,13 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     // b takes the connection over from a (a died): every lease on it comes back.
     await b.queues.releaseLeases('smsc1');
     expect(await b.queues.lease('smsc1', soon(), 4)).toHaveLength(4);
+    // An entry committed leased (handed to a's dispatcher in memory) is a's own lease too.
+    const handed = { ...toConnection(), leasedUntil: new Date(Date.now() + 3_600_000) };
+    await a.messages.commit([handed]);
+    await b.queues.releaseLeases();
+    expect((await b.queues.lease('smsc1', soon(), 10)).map((e) => e.messageId)).not.toContain(handed.message.id);
+    await a.queues.releaseLeases();
+    expect((await b.queues.lease('smsc1', soon(), 10)).map((e) => e.messageId)).toEqual([handed.message.id]);
   });
 });
 
