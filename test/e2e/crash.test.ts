@@ -9,6 +9,10 @@ import { missingPeer } from '../helpers/peers.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { SmscSimulator } from '../plugins/smpp/smsc-simulator/index.ts';
 
+/** SMTP as user alice, her password alice-pw. */
+const aliceSmtp = (port: number) =>
+  nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, auth: { user: 'alice', pass: 'alice-pw' } });
+
 let child: ChildProcess | undefined;
 let sim: SmscSimulator | undefined;
 afterEach(async () => {
@@ -30,13 +34,7 @@ describe.skipIf(missingPeer('curl'))('durability', () => {
       expect(r.stderr).not.toMatch(/NOWSMS_ERR|Error/);
     }
     child = (await startProcess(config)).child;
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: config.smtpPort,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: 'alice', pass: 'alice-pw' },
-    });
+    const transport = aliceSmtp(config.smtpPort);
     const texts = Array.from({ length: 5 }, (_, i) => `message ${i} before the crash`);
     for (const text of texts) {
       const info = await transport.sendMail({ from: 'alice@example.org', to: '15550001111@sms.localhost', text });
@@ -64,13 +62,7 @@ describe.skipIf(missingPeer('curl'))('durability', () => {
     await waitFor('bound to the SMSC', () => sim!.bound.length === 1);
     // The SMSC takes the first submit_sm and never answers it.
     sim.failNextSubmits('ignore');
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: config.smtpPort,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: 'alice', pass: 'alice-pw' },
-    });
+    const transport = aliceSmtp(config.smtpPort);
     const info = await transport.sendMail({ from: 'alice@example.org', to: '15550001111@sms.localhost', text: 'in flight at the crash' });
     expect(info.response).toMatch(/^250/);
     await waitFor('the SMSC holding the message', () => sim!.submits.length === 1);
