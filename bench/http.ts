@@ -5,7 +5,7 @@
 //     - a bare fastify route that answers the same URL without storing (the HTTP layer's own limit).
 //   Targets (issue 11): >= 1.5x Kannel and >= 0.5x the bare route.
 //
-//   npx tsx bench/http.ts [--messages N] [--clients C] [--rounds R] [--no-kannel] [--json] [--keep] [--cpu-prof]
+//   npx tsx bench/http.ts [--messages N] [--clients C] [--rounds R] [--no-kannel] [--postgres] [--json] [--keep] [--cpu-prof]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { benchArgs, wholeNumber } from './lib/args.ts';
 import { REPO } from './lib/gateway.ts';
 import { httpLoad } from './lib/http-load.ts';
 import { percentile } from './lib/phases.ts';
-import { cpuMs, freePorts, installCleanup, startChild, stopAll, stopChild, waitForPort, type Child } from './lib/proc.ts';
+import { benchDatabase } from './lib/postgres.ts';
+import { cpuMs, freePorts, installCleanup, startChild, stopAll, stopChild, treeCpuMs, waitForPort, type Child } from './lib/proc.ts';
 import { BEARERBOX, startKannel, writeKannelConfig } from './lib/smpp-kannel.ts';
 import { startSink } from './lib/smpp-sink.ts';
 import { median, progress, round } from './lib/figures.ts';
@@ -25,6 +26,8 @@ const HELP = `npx tsx bench/http.ts [options]
   --clients C    keep-alive clients sending at once (default 8)
   --rounds R     measured rounds per server, interleaved; the median is reported (default 3)
   --no-kannel    leave Kannel out
+  --postgres     the gateway and the store-alone row on the PostgreSQL store (a throwaway server from Debian's
+                 binaries; the database's CPU counted with the gateway's), instead of SQLite
   --json         print the figures as JSON
   --keep         keep the temp dir (configs, data, logs) and print its path
   --cpu-prof     run the gateway under node --cpu-prof (implies --keep; the profile goes to <temp dir>/profile;
@@ -37,6 +40,7 @@ function options() {
     clients: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '3' },
     'no-kannel': { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
@@ -47,13 +51,15 @@ function options() {
     clients: int('clients', values.clients, 1),
     rounds: int('rounds', values.rounds, 1),
     kannel: !values['no-kannel'] && existsSync(BEARERBOX),
+    postgres: values.postgres,
     json: values.json,
     keep: values.keep || values['cpu-prof'],
     cpuProf: values['cpu-prof'],
   };
 }
 
-function writeGatewayConfig(dir: string, port: number, sinkPort: number): string {
+/** `postgresUrl`: the gateway's store is PostgreSQL on that database, else SQLite in its data dir. */
+function writeGatewayConfig(dir: string, port: number, sinkPort: number, postgresUrl?: string): string {
   mkdirSync(dir, { recursive: true });
   const from = (p: string) => JSON.stringify(path.join(REPO, p));
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -64,7 +70,7 @@ function writeGatewayConfig(dir: string, port: number, sinkPort: number): string
 import { defineConfig } from ${from('core/index.ts')};
 import { httpInterface } from ${from('plugins/http/index.ts')};
 import { smppClient } from ${from('plugins/smpp/index.ts')};
-import { sqliteStore } from ${from('plugins/store-sqlite/index.ts')};
+${postgresUrl ? `import { postgresStore } from ${from('plugins/store-postgres/index.ts')};` : `import { sqliteStore } from ${from('plugins/store-sqlite/index.ts')};`}
 
 export default defineConfig({
   dataDir: ${JSON.stringify(path.join(dir, 'data'))},
@@ -72,7 +78,7 @@ export default defineConfig({
   security: { authFailureDelayMs: 0, apop: false },
   users: [{ name: 'bench', password: 'pw', httpLogin: true }],
   plugins: [
-    sqliteStore(),
+    ${postgresUrl ? `postgresStore({ url: ${JSON.stringify(postgresUrl)} })` : 'sqliteStore()'},
     httpInterface({ host: '127.0.0.1', port: ${port} }),
     smppClient({ id: 'sink', host: '127.0.0.1', port: ${sinkPort}, systemId: 'gw', password: 'pw', anyTraffic: true, window: 50, reconnect: { initialSeconds: 0.2, maxSeconds: 1, factor: 2 } }),
   ],
@@ -97,7 +103,10 @@ async function main() {
   const [gwPort, barePort, sinkPort, admin, smsbox, sendsms] = (await freePorts(6)) as [number, number, number, number, number, number];
   const sink = await startSink(sinkPort);
   const children: Child[] = [];
+  const db = o.postgres ? await benchDatabase(path.join(tmp, 'postgres')) : undefined;
   try {
+    const gatewayDb = await db?.createDatabase('bench_gateway');
+    const storeDb = await db?.createDatabase('bench_store_alone');
     const gateway = startChild(
       'gateway (nowsms start)',
       process.execPath,
@@ -106,7 +115,7 @@ async function main() {
         path.join(REPO, 'bin/nowsms.js'),
         'start',
         '--config',
-        writeGatewayConfig(path.join(tmp, 'gateway'), gwPort, sinkPort),
+        writeGatewayConfig(path.join(tmp, 'gateway'), gwPort, sinkPort, gatewayDb),
       ],
       { cwd: REPO },
     );
@@ -149,10 +158,16 @@ async function main() {
       });
     } else progress('Kannel left out (--no-kannel, or no bearerbox at ' + BEARERBOX + ')');
     const runs = new Map(servers.map((s) => [s.name, { rate: [] as number[], p99: [] as number[], p50: [] as number[], cpuUsPerMsg: [] as number[] }]));
+    // The gateway's CPU includes its database server's, when that is a process of its own.
+    const cpuOf = (s: Server) => {
+      const own = cpuMs(s.pid);
+      const dbCpu = s.name === 'gateway' && db ? treeCpuMs(db.pid) : 0;
+      return own === undefined || dbCpu === undefined ? undefined : own + dbCpu;
+    };
     const load = async (s: Server, measure: boolean) => {
-      const c0 = cpuMs(s.pid);
+      const c0 = cpuOf(s);
       const r = await httpLoad({ port: s.port, clients: o.clients, messages: o.messages, path: s.path, ok: s.ok });
-      const c1 = cpuMs(s.pid);
+      const c1 = cpuOf(s);
       if (r.failed) throw new Error(`${s.name}: ${r.failed} requests not accepted (first: ${r.firstFailure})`);
       if (!measure) return;
       const into = runs.get(s.name)!;
@@ -163,7 +178,7 @@ async function main() {
     };
     // The store alone (in this process): the same commits with as many in flight as there are clients, no HTTP.
     // The most any server answering after its commit could do on this store.
-    const store = await openStoreBench(path.join(tmp, 'store-alone'));
+    const store = await openStoreBench(path.join(tmp, 'store-alone'), storeDb);
     const storeRates: number[] = [];
     progress(`warm-up, ${o.messages} requests each`);
     for (const s of servers) await load(s, false);
@@ -188,6 +203,7 @@ async function main() {
     const gw = figures.gateway!.msgPerSec;
     const storeAlone = round(median(storeRates));
     const out = {
+      store: o.postgres ? 'postgresql' : 'sqlite',
       messages: o.messages,
       clients: o.clients,
       rounds: o.rounds,
@@ -202,7 +218,9 @@ async function main() {
     };
     if (o.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else {
-      process.stdout.write(`send-URL intake: ${o.messages} GET requests x ${o.rounds} rounds, ${o.clients} keep-alive clients (median of rounds)\n`);
+      process.stdout.write(
+        `send-URL intake: ${o.messages} GET requests x ${o.rounds} rounds, ${o.clients} keep-alive clients (median of rounds), ${o.postgres ? 'PostgreSQL' : 'SQLite'} store\n`,
+      );
       for (const [name, f] of Object.entries(figures))
         process.stdout.write(`  ${name.padEnd(8)} ${String(f.msgPerSec).padStart(8)} msg/s   p50 ${f.p50Ms} ms   p99 ${f.p99Ms} ms\n`);
       process.stdout.write(`  store alone ${storeAlone} msg/s  (${o.clients} committers, one message in flight each, no HTTP)\n`);
@@ -212,6 +230,7 @@ async function main() {
   } finally {
     for (const c of children.reverse()) await stopChild(c);
     await sink.close();
+    await db?.stop();
     await stopAll();
     if (o.keep) progress(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { newMessageId, type CommitItem } from '../../core/index.ts';
+import { openPostgresStore } from '../../plugins/store-postgres/index.ts';
 import { openSqliteStore } from '../../plugins/store-sqlite/index.ts';
 
 export type ItemOf = (i: number) => CommitItem;
@@ -39,10 +40,10 @@ export interface StoreBench {
   close(): Promise<void>;
 }
 
-/** The SQLite store in `dir`, opened in this process. */
-export async function openStoreBench(dir: string): Promise<StoreBench> {
+/** The SQLite store in `dir` (or the PostgreSQL store on the database at `postgresUrl`), opened in this process. */
+export async function openStoreBench(dir: string, postgresUrl?: string): Promise<StoreBench> {
   mkdirSync(dir, { recursive: true });
-  const store = await openSqliteStore(path.join(dir, 'nowsms.db'));
+  const store = postgresUrl ? await openPostgresStore({ url: postgresUrl, nodeId: 'store-alone' }) : await openSqliteStore(path.join(dir, 'nowsms.db'));
   const timed = async (messages: number, work: () => Promise<unknown>) => {
     const start = performance.now();
     await work();
