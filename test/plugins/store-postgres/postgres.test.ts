@@ -39,6 +39,16 @@ async function query<R extends pg.QueryResultRow>(server: PostgresServer, databa
   }
 }
 
+/** Resolves at the store's next call of its onAppend listeners. */
+function nextWake(s: PostgresStore): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = s.events.onAppend(() => {
+      stop();
+      resolve();
+    });
+  });
+}
+
 async function fresh(): Promise<{ server: PostgresServer; database: string }> {
   const server = await sharedPostgres();
   return { server, database: await server.createDatabase() };
@@ -203,12 +213,7 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     await woken; // the test times out if the notification never comes
     expect(await b.events.changesSince(0, 10)).toHaveLength(1);
     // Its own NOTIFY comes back to a's listener too; a's followers were woken by the commit itself.
-    const wokenA = new Promise<void>((resolve) => {
-      const stop = a.events.onAppend(() => {
-        stop();
-        resolve();
-      });
-    });
+    const wokenA = nextWake(a);
     await b.messages.commit([{ message: sms(), target: undefined }]);
     await wokenA;
     expect(ownWakes).toBe(2);
@@ -233,12 +238,7 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     expect(log.map((c) => c.status)).toEqual(['queued', 'received', 'sent']);
     expect(told.flatMap((t) => t ?? [])).toEqual(log);
     const before = told.length;
-    const woken = new Promise<void>((resolve) => {
-      const stop = a.events.onAppend(() => {
-        stop();
-        resolve();
-      });
-    });
+    const woken = nextWake(a);
     await b.messages.commit([{ message: sms(), target: undefined }]);
     await woken;
     expect(told.slice(before)).toEqual([undefined]);
