@@ -183,37 +183,44 @@ export async function submit(deps: PipelineDeps, inputs: NewMessage[]): Promise<
   return accepted;
 }
 
+/** A claim made for the messages of one connection, and which items they are. */
+interface Claimed {
+  claim: Claim;
+  items: number[];
+}
+
 /** Claims room for the messages queued to each connection (see PipelineDeps.claim), by connection. */
-function claim(deps: PipelineDeps, items: CommitItem[]): Map<string, Claim> {
-  const claims = new Map<string, Claim>();
+function claim(deps: PipelineDeps, items: CommitItem[]): Map<string, Claimed> {
+  const claims = new Map<string, Claimed>();
   if (!deps.claim) return claims;
-  const due = new Map<string, CommitItem[]>();
-  for (const item of items) {
-    if (item.target?.kind !== 'connection' || item.delayUntil) continue;
+  const due = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    if (item.target?.kind !== 'connection' || item.delayUntil) return;
     const list = due.get(item.target.id);
-    if (list) list.push(item);
-    else due.set(item.target.id, [item]);
-  }
+    if (list) list.push(i);
+    else due.set(item.target.id, [i]);
+  });
   for (const [id, list] of due) {
     const c = deps.claim(
       id,
-      list.map((i) => i.message.id),
+      list.map((i) => items[i]!.message.id),
     );
     if (!c) continue;
-    claims.set(id, c);
-    for (const item of list) item.leasedUntil = c.until;
+    claims.set(id, { claim: c, items: list });
+    for (const i of list) items[i]!.leasedUntil = c.until;
   }
   return claims;
 }
 
 /** Each claim's messages that were stored (not a duplicate of an earlier one), to its dispatcher. */
-function handOver(claims: Map<string, Claim>, items: CommitItem[], committed: Committed[]): void {
-  for (const [id, c] of claims) {
+function handOver(claims: Map<string, Claimed>, items: CommitItem[], committed: Committed[]): void {
+  for (const [id, { claim: c, items: list }] of claims) {
     const entries: QueueEntry[] = [];
-    items.forEach((item, i) => {
-      if (item.leasedUntil === undefined || item.target?.kind !== 'connection' || item.target.id !== id || committed[i]?.duplicate !== false) return;
-      entries.push({ messageId: item.message.id, connectionId: id, attempts: 0, nextAttemptAt: item.message.receivedAt, message: item.message });
-    });
+    for (const i of list) {
+      if (committed[i]?.duplicate !== false) continue;
+      const { message } = items[i]!;
+      entries.push({ messageId: message.id, connectionId: id, attempts: 0, nextAttemptAt: message.receivedAt, message });
+    }
     c.handOver(entries);
   }
 }
