@@ -95,7 +95,7 @@ describe('holders', () => {
     const onB = holders(two, 'node-b', [b]);
     await onB.start();
     expect(b.running).toBe(false);
-    (onA as unknown as { running: boolean }).running = false; // stops renewing, as a killed process does
+    kill(onA); // stops renewing, as a killed process does
     await waitFor('node B running the connection', () => b.running);
     expect((await two.stores.queues.lease('smsc', new Date(Date.now() + 60_000), 10)).map((e) => e.messageId)).toEqual([m.id]);
   });
