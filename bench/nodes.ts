@@ -8,7 +8,7 @@
 // Setups: 1 node on SQLite (the embedded default), then 1, 2 and 3 nodes on PostgreSQL (a throwaway
 // server on this machine, started from Debian's binaries), and 2 nodes sharing one SQLite file.
 //
-//   npx tsx bench/nodes.ts [--messages N] [--window W] [--rounds R] [--only sqlite,pg1,pg2,pg3,sqlite2] [--json] [--keep]
+//   npx tsx bench/nodes.ts [--messages N] [--window W] [--rounds R] [--only sqlite,pg1,pg2,pg3,sqlite2] [--json] [--keep] [--cpu-prof]
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,8 @@ const HELP = `npx tsx bench/nodes.ts [options]
   --only LIST    setups to run (default sqlite,pg1,pg2,pg3,sqlite2)
   --json         print the figures as JSON
   --keep         keep the temp dir (configs, data, logs) and print its path
+  --cpu-prof     run every node under node --cpu-prof (implies --keep; each node's profile goes to its dir's
+                 profile/; profiling slows the nodes, so the figures of such a run are not comparable)
 `;
 
 const SETUPS = ['sqlite', 'pg1', 'pg2', 'pg3', 'sqlite2'] as const;
@@ -43,6 +45,7 @@ function options() {
     only: { type: 'string', default: SETUPS.join(',') },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   });
   const int = wholeNumber(HELP);
   const only = values.only.split(',').map((s) => s.trim());
@@ -53,7 +56,8 @@ function options() {
     rounds: int('rounds', values.rounds, 1),
     setups: SETUPS.filter((s) => only.includes(s)),
     json: values.json,
-    keep: values.keep,
+    keep: values.keep || values['cpu-prof'],
+    cpuProf: values['cpu-prof'],
   };
 }
 
@@ -113,7 +117,7 @@ async function measure(o: ReturnType<typeof options>, setup: Setup, tmp: string)
       const [smtp, pop3, smpp] = (await freePorts(3)) as [number, number, number];
       const dir = path.join(tmp, `${setup.name.replace(/\W+/g, '-')}-node${i + 1}`);
       const config = writeSmppGatewayConfig(dir, { smtp, pop3, smpp, sinkPort, sinkWindow: o.window }, { store: setup.store, nodeId: `node${i + 1}` });
-      nodes.push({ child: await startSmppGateway(config), smpp });
+      nodes.push({ child: await startSmppGateway(config, o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, 'profile')] : []), smpp });
     }
     await until(() => sink.binds >= 1, 'a node to bind to the sink', 60_000);
     let tag = 0;

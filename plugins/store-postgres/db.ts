@@ -99,6 +99,19 @@ export async function run(sql: Sql, text: string, values: unknown[] = []): Promi
   return (await query(sql, text, values)).rowCount ?? 0;
 }
 
+const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * The pool listens for errors of idle clients only. A connection that fails while a batch holds its client
+ * (the server shutting down between two statements) would emit an error nobody listens to, which ends the
+ * process; the failure reaches the batch through its next statement instead.
+ */
+export function guard(client: pg.PoolClient): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
+  client.on('error', () => undefined);
+}
+
 /** host:port/database of a connection URL, for messages: never the user or the password. */
 export function describeUrl(url: string): string {
   try {

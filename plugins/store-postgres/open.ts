@@ -13,6 +13,7 @@ import { migrate } from './migrate.ts';
 import { queueStore } from './queues.ts';
 import { segmentStore } from './segments.ts';
 import { UsersCache, userStore } from './users.ts';
+import { OneTrip } from './one-trip.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export type PostgresStore = Stores & StoreLifecycle;
@@ -62,12 +63,8 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   // Tells this handle's own notifications from other nodes'.
   const handleId = randomBytes(8).toString('hex');
   const writes = new WriteQueue(pool, where, handleId);
-  // Queue leases take no write lock (they append nothing to the log): they run beside the other writes.
-  // The due entries are read in the order of the queue_due index, LIMIT at a time: not through a bitmap
-  // of every entry of the connection, or the whole table (plans costed for a near-empty queue), which also
-  // walk every entry deleted since the last vacuum, each time; an index scan marks those dead once and
-  // skips them after.
-  const leaseWrites = new WriteQueue(pool, where, handleId, false, 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off');
+  // Queue leases: one round trip each, beside the other writes (queues.ts).
+  const leases = new OneTrip(pool, where);
   const listeners = new AppendListeners();
   const listener = new Listener(clientConfig(o), handleId, () => listeners.fire());
   await listener.start();
@@ -76,14 +73,14 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   return {
     users: userStore(writes, users),
     messages: messageStore(pool, writes, users, opts.nodeId),
-    queues: queueStore(pool, writes, leaseWrites, opts.nodeId),
+    queues: queueStore(pool, writes, leases, opts.nodeId),
     mailboxes: mailboxStore(pool, writes),
     segments: segmentStore(pool, writes),
     events: eventLog(pool, writes, listeners),
     leases: leaseStore(pool, writes),
     close: () =>
       (closing ??= (async () => {
-        await Promise.all([writes.close(), leaseWrites.close()]);
+        await Promise.all([writes.close(), leases.close()]);
         await listener.close();
         await pool.end();
       })()),

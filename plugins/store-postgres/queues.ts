@@ -7,6 +7,7 @@ import { MESSAGE_FIELDS, messageFromRow, partFromRow, type MessageRow } from './
 import { completeKind } from './complete.ts';
 import { all, get, run, type Sql } from './db.ts';
 import { loadMessages } from './loaders.ts';
+import type { OneTrip } from './one-trip.ts';
 import { operatorQueue } from './operator.ts';
 import { recordStatus, type Target } from './status.ts';
 import type { WriteQueue } from './write-queue.ts';
@@ -45,51 +46,51 @@ async function mustChange(tx: Sql, sql: string, params: unknown[], messageId: st
   return row.connection_id === null ? undefined : { kind: 'connection', id: row.connection_id };
 }
 
-export function queueStore(pool: pg.Pool, writes: WriteQueue, leaseWrites: WriteQueue, nodeId: string): QueueStore {
+export function queueStore(pool: pg.Pool, writes: WriteQueue, leases: OneTrip, nodeId: string): QueueStore {
   return {
     // commit() stores a queue entry leased when CommitItem.leasedUntil says so (store-common/commit-rows.ts).
     leasesAtCommit: true,
-    // On its own lane (no write lock): a lease appends nothing to the log and runs beside the commits.
-    lease: (connectionId, now, limit) =>
-      leaseWrites.write(
-        async (tx) => {
-          const at = now.getTime();
-          // One statement: pick and lease the due entries, and bring each message with its parts (as arrays).
-          const rows = await all<LeasedRow>(
-            tx,
-            `WITH due AS (
-               SELECT message_id FROM queue
-               WHERE connection_id = $1 AND next_attempt_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
-               ORDER BY next_attempt_at, pos LIMIT $5 FOR UPDATE SKIP LOCKED),
-             leased AS (
-               UPDATE queue q SET leased_until = $3, leased_by = $4 FROM due WHERE q.message_id = due.message_id
-               RETURNING q.message_id, q.connection_id, q.attempts, q.next_attempt_at, q.last_error, q.pos)
-             SELECT l.message_id, l.connection_id, l.attempts, l.next_attempt_at, l.last_error, ${MESSAGE_FIELDS.split(', ')
-               .map((f) => `m.${f}`)
-               .join(', ')},
-               p.types, p.names, p.content_ids, p.datas
-             FROM leased l JOIN messages m ON m.id = l.message_id
-             LEFT JOIN LATERAL (
-               SELECT array_agg(content_type ORDER BY idx) AS types, array_agg(name ORDER BY idx) AS names,
-                      array_agg(content_id ORDER BY idx) AS content_ids, array_agg(data ORDER BY idx) AS datas
-               FROM parts WHERE message_id = l.message_id) p ON true
-             ORDER BY l.next_attempt_at, l.pos`,
-            [connectionId, at, at + LEASE_MS, nodeId, limit],
-          );
-          return rows.map((r): QueueEntry => {
-            const entry: QueueEntry = {
-              messageId: r.message_id,
-              connectionId: r.connection_id,
-              attempts: r.attempts,
-              nextAttemptAt: new Date(r.next_attempt_at),
-              message: messageFromRow(r, partsOf(r)),
-            };
-            if (r.last_error !== null) entry.lastError = r.last_error;
-            return entry;
-          });
-        },
-        { volatile: true },
-      ),
+    // Beside the other writes (no write lock: a lease appends nothing to the log, and FOR UPDATE SKIP LOCKED
+    // keeps two leases apart), in one round trip. The due entries are read in the order of the queue_due
+    // index, LIMIT at a time: not through a bitmap of every entry of the connection, or the whole table
+    // (plans costed for a near-empty queue), which also walk every entry deleted since the last vacuum, each
+    // time; an index scan marks those dead once and skips them after. A lease a server crash loses is
+    // harmless (releaseLeases() hands a node's leases back when it starts): no wait for the WAL flush.
+    lease: async (connectionId, now, limit) => {
+      const at = now.getTime();
+      // One statement: pick and lease the due entries, and bring each message with its parts (as arrays).
+      const rows = await leases.run<LeasedRow>(
+        (l) => `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL synchronous_commit = off;
+           WITH due AS (
+             SELECT message_id FROM queue
+             WHERE connection_id = ${l.text(connectionId)} AND next_attempt_at <= ${l.int(at)} AND (leased_until IS NULL OR leased_until <= ${l.int(at)})
+             ORDER BY next_attempt_at, pos LIMIT ${l.int(limit)} FOR UPDATE SKIP LOCKED),
+           leased AS (
+             UPDATE queue q SET leased_until = ${l.int(at + LEASE_MS)}, leased_by = ${l.text(nodeId)} FROM due WHERE q.message_id = due.message_id
+             RETURNING q.message_id, q.connection_id, q.attempts, q.next_attempt_at, q.last_error, q.pos)
+           SELECT l.message_id, l.connection_id, l.attempts, l.next_attempt_at, l.last_error, ${MESSAGE_FIELDS.split(', ')
+             .map((f) => `m.${f}`)
+             .join(', ')},
+             p.types, p.names, p.content_ids, p.datas
+           FROM leased l JOIN messages m ON m.id = l.message_id
+           LEFT JOIN LATERAL (
+             SELECT array_agg(content_type ORDER BY idx) AS types, array_agg(name ORDER BY idx) AS names,
+                    array_agg(content_id ORDER BY idx) AS content_ids, array_agg(data ORDER BY idx) AS datas
+             FROM parts WHERE message_id = l.message_id) p ON true
+           ORDER BY l.next_attempt_at, l.pos`,
+      );
+      return rows.map((r): QueueEntry => {
+        const entry: QueueEntry = {
+          messageId: r.message_id,
+          connectionId: r.connection_id,
+          attempts: r.attempts,
+          nextAttemptAt: new Date(r.next_attempt_at),
+          message: messageFromRow(r, partsOf(r)),
+        };
+        if (r.last_error !== null) entry.lastError = r.last_error;
+        return entry;
+      });
+    },
 
     complete: (messageId, detail, remoteIds = []) => writes.bulk(completeKind, { messageId, detail, remoteIds }),
 

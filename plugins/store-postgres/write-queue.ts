@@ -16,7 +16,7 @@
 // other node can slip between. A batch holds the lock for a few round trips and its COMMIT.
 import type pg from 'pg';
 import { NowsmsError, type StatusChange } from 'nowsms';
-import { all } from './db.ts';
+import { all, guard } from './db.ts';
 import { storeError } from './errors.ts';
 import { takeAppended } from './status.ts';
 
@@ -61,8 +61,6 @@ export interface OneStatement<R> {
 }
 
 interface Pending {
-  /** Losing it in a server crash is harmless (see write()): a batch of only such jobs does not wait for the WAL flush. */
-  volatile?: boolean;
   kind?: BulkKind<unknown, unknown>;
   item?: unknown;
   job?: WriteJob<unknown>;
@@ -71,7 +69,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 1000;
-const LOCKED_BEGIN = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+const BEGIN = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 export class WriteQueue {
   private pending: Pending[] = [];
@@ -84,19 +82,7 @@ export class WriteQueue {
     private readonly where: string,
     /** Sent with NOTIFY, so that this handle's listener knows its own commits (it woke its followers already). */
     private readonly handleId: string,
-    /**
-     * Whether its transactions take the write lock. Only a queue whose writes append nothing to the event
-     * log, charge nobody and store no idempotency key may do without (the leases lane: queue leases, whose
-     * rows FOR UPDATE SKIP LOCKED and the operator's row locks keep apart); it then runs beside the other.
-     */
-    private readonly serialised = true,
-    /** Settings of every transaction of this queue (SET LOCAL ...), sent with its BEGIN. */
-    settings = '',
-  ) {
-    this.begin = (serialised ? LOCKED_BEGIN : 'BEGIN') + (settings ? `; ${settings}` : '');
-  }
-
-  private readonly begin: string;
+  ) {}
 
   /** Call `listener` after every COMMIT of this handle that appended to the event log; returns the remover. */
   onLogAppend(listener: (changes?: readonly StatusChange[]) => void): () => void {
@@ -104,14 +90,8 @@ export class WriteQueue {
     return () => this.committed.delete(listener);
   }
 
-  /**
-   * `volatile`: a write that a server crash may lose without harm, because what it records is undone at
-   * start anyway (a queue lease: releaseLeases() hands back a node's leases when it starts). A transaction
-   * made only of such writes commits with synchronous_commit off: it is not acknowledged later for the WAL
-   * flush, and the next durable commit flushes it along.
-   */
-  write<T>(job: WriteJob<T>, opts: { volatile?: boolean } = {}): Promise<T> {
-    return this.enqueue<T>({ job, ...(opts.volatile ? { volatile: true } : {}) });
+  write<T>(job: WriteJob<T>): Promise<T> {
+    return this.enqueue<T>({ job });
   }
 
   bulk<P, R>(kind: BulkKind<P, R>, item: P): Promise<R> {
@@ -210,14 +190,14 @@ export class WriteQueue {
   }
 
   /**
-   * A batch that is one group of a kind that can be written as inserts alone (asInserts), on a serialised
-   * queue: one statement, with the write lock and the NOTIFY in it, and no transaction around it. Undefined
-   * when the batch is not such a one, or its statement failed for a reason of its own (a bad item): the
-   * normal path then finds the culprit. A temporary failure (the connection) throws.
+   * A batch that is one group of a kind that can be one statement (BulkKind.single): that statement, with
+   * the write lock and the NOTIFY in it, and no transaction around it. Undefined when the batch is not such
+   * a one, or its statement failed for a reason of its own (a bad item): the normal path then finds the
+   * culprit. A temporary failure (the connection) throws.
    */
   private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<{ outcomes: Outcome[]; changes: StatusChange[] | undefined } | undefined> {
     const kind = batch[0]!.kind;
-    if (!this.serialised || !kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
+    if (!kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
     const plan = kind.single(
       batch.map((p) => p.item),
       WRITE_LOCK,
@@ -243,7 +223,7 @@ export class WriteQueue {
    * careful: the transaction is its savepoint.
    */
   private async attempt(client: pg.PoolClient, batch: Pending[], careful: boolean): Promise<Outcome[] | undefined> {
-    await client.query(batch.every((p) => p.volatile) ? `${this.begin}; SET LOCAL synchronous_commit = off` : this.begin);
+    await client.query(BEGIN);
     const outcomes: Outcome[] = [];
     let dirty = false;
     for (let i = 0; i < batch.length;) {
@@ -259,7 +239,7 @@ export class WriteQueue {
             takeAppended(client);
             if (batch.length > 1) return undefined;
             // Alone: its failure is the batch's outcome, and nothing is committed.
-            await client.query(this.begin);
+            await client.query(BEGIN);
             return [{ ok: false, error: storeError(this.where, error) }];
           }
         }
@@ -314,7 +294,7 @@ export class WriteQueue {
       return outcomes.map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
     } catch (error) {
       if (dirty) await client.query('ROLLBACK TO SAVEPOINT bulk; RELEASE SAVEPOINT bulk');
-      else await client.query(`ROLLBACK; ${this.begin}`);
+      else await client.query(`ROLLBACK; ${BEGIN}`);
       if (items.length === 1) return [{ ok: false, error: storeError(this.where, error) }];
     }
     // Some job of the group made a statement fail: run each alone, so that only the culprit fails.
@@ -330,19 +310,6 @@ export class WriteQueue {
     }
     return outcomes;
   }
-}
-
-const guarded = new WeakSet<pg.PoolClient>();
-
-/**
- * The pool listens for errors of idle clients only. A connection that fails while a batch holds its client
- * (the server shutting down between two statements) would emit an error nobody listens to, which ends the
- * process; the failure reaches the batch through its next statement instead.
- */
-function guard(client: pg.PoolClient): void {
-  if (guarded.has(client)) return;
-  guarded.add(client);
-  client.on('error', () => undefined);
 }
 
 /** A failure of our own making (a NowsmsError thrown by a job), which leaves the connection usable. */
