@@ -1,6 +1,7 @@
 // Multi-row statements: the rows of a whole group commit go as one array parameter per column, taken apart
 // by unnest() on the server, so a batch of messages costs one statement per table whatever its size.
 import { run, type Sql } from './db.ts';
+import { HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 
 /** A column and its PostgreSQL type (the array parameter is cast to `type[]`). */
 export type Column = readonly [name: string, type: string];
@@ -64,24 +65,37 @@ export async function updateRows(tx: Sql, table: string, keys: readonly Column[]
 /**
  * Several INSERTs as one statement that is a transaction of its own (no BEGIN, no COMMIT: one round trip
  * in all). It first takes the advisory lock `lock` (every INSERT draws its rows through it, so no identity
- * value is drawn before the lock is held), and NOTIFYs `notify` ([channel, payload]) when it commits. With
- * `ids`, the one row it returns has `ids`: the identity column `id` of the rows inserted into that table,
- * ascending (the order of its rows).
+ * value is drawn before the lock is held), and NOTIFYs on channel `notify[0]` when it commits. With `log`,
+ * the event log's tables among the inserts: the notification carries the history rows' changes
+ * (events.ts), and the one row it returns has `ids`, the seqs of those rows, ascending (the order of its
+ * rows). Without, the payload is `notify[1]`.
  */
-export function lockedInsertStatement(inserts: Insert[], lock: string, notify: [string, string], ids?: string): { text: string; values: unknown[] } {
+export function lockedInsertStatement(
+  inserts: Insert[],
+  lock: string,
+  notify: [string, string],
+  log?: { history: string; messages: string },
+): { text: string; values: unknown[] } {
   const values: unknown[] = [];
-  let idsOf: string | undefined;
+  const cte = new Map<string, string>();
   const parts = inserts
     .filter((i) => i.rows.length > 0)
     .map((i, n) => {
-      const returning = i.table === ids ? ' RETURNING id' : '';
-      if (returning) idsOf = `i${n}`;
+      const returning =
+        i.table === log?.history ? ` RETURNING ${HISTORY_RETURNING}` : i.table === log?.messages ? ' RETURNING id, direction, via, user_name' : '';
+      cte.set(i.table, `i${n}`);
       const sql = `i${n} AS (${insertSql(i.table, i.columns, values.length + 1, ' CROSS JOIN l')}${returning})`;
       values.push(...columnsOf(i.columns, i.rows));
       return sql;
     });
   values.push(...notify);
-  const select = [`pg_notify($${values.length - 1}, $${values.length})`, ...(idsOf ? [`(SELECT array_agg(id ORDER BY id) FROM ${idsOf}) AS ids`] : [])];
+  const [channel, handle] = [`$${values.length - 1}`, `$${values.length}`];
+  const history = log && cte.get(log.history);
+  const messages = log && cte.get(log.messages);
+  const select =
+    history && messages
+      ? [notifyWithChanges(channel, handle, history, messages), `(SELECT array_agg(id ORDER BY id) FROM ${history}) AS ids`]
+      : [`pg_notify(${channel}, ${handle})`];
   const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT ${select.join(', ')} FROM l`;
   return { text, values };
 }

@@ -145,7 +145,7 @@ commitKind.single = (jobs, lock, notify) => {
     return undefined; // a target that cannot be stored: runMany fails that job alone
   }
   return {
-    ...lockedInsertStatement(tables(rows), lock, notify, 'status_history'),
+    ...lockedInsertStatement(tables(rows), lock, notify, { history: 'status_history', messages: 'messages' }),
     changes: (result) => withSeqs(rows.changes, ((result[0]?.ids as string[] | null) ?? []).map(Number)),
     outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
   };

@@ -3,6 +3,7 @@
 import { NowsmsError, type Direction } from 'nowsms';
 import { newChange } from '../store-common/changes.ts';
 import { all, run } from './db.ts';
+import { HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
@@ -98,8 +99,8 @@ completeKind.single = (jobs, lock, notify) => {
      u AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM f)),
      h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
            SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
-           FROM f ORDER BY ord RETURNING id, message_id)
-     SELECT pg_notify($7, $8),
+           FROM f ORDER BY ord RETURNING ${HISTORY_RETURNING})
+     SELECT ${notifyWithChanges('$7', '$8', 'h', 'messages')},
        (SELECT json_agg(json_build_array(f.message_id, f.detail, f.connection_id, f.direction, f.via, f.user_name) ORDER BY f.ord) FROM f) AS told,
        (SELECT json_agg(json_build_array(h.id, h.message_id) ORDER BY h.id) FROM h) AS seqs
      FROM l`,

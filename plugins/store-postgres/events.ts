@@ -29,6 +29,47 @@ function changeOf(r: ChangeRow): StatusChange {
   return c;
 }
 
+/**
+ * A NOTIFY payload holds at most 8000 bytes. Past this, a commit's notification carries the handle's id
+ * alone, and the other nodes read its changes.
+ */
+const MAX_PAYLOAD = 7900;
+
+/** What a history row CTE of `notifyWithChanges` must return. */
+export const HISTORY_RETURNING = 'id, message_id, status, detail, at, target_kind, target_id';
+
+/**
+ * The NOTIFY of a statement that appended the history rows of `history` (a CTE RETURNING HISTORY_RETURNING)
+ * about the messages of `about` (a CTE or table with id, direction, via, user_name), on channel `channel`
+ * from handle `handle` (both SQL expressions): the handle's id, a newline, and the changes as the event
+ * log reads them (a JSON array of ChangeRow values, in seq order). The other nodes' followers take them
+ * as read (listen.ts): under load each node would otherwise read every other node's commits back, a round
+ * trip each that grows with the number of nodes.
+ */
+export function notifyWithChanges(channel: string, handle: string, history: string, about: string): string {
+  return `pg_notify(${channel}, (
+    SELECT CASE WHEN octet_length(p) <= ${MAX_PAYLOAD} THEN p ELSE ${handle} END FROM (
+      SELECT ${handle} || E'\\n' || coalesce(json_agg(json_build_array(
+        h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]') AS p
+      FROM ${history} h JOIN ${about} a ON a.id = h.message_id) x))`;
+}
+
+/** A notification's payload: the handle that committed, and the changes, when it carries them. */
+export function readPayload(payload: string): { handle: string; changes?: StatusChange[] } {
+  const nl = payload.indexOf('\n');
+  if (nl < 0) return { handle: payload };
+  const handle = payload.slice(0, nl);
+  try {
+    const values = JSON.parse(payload.slice(nl + 1)) as unknown[][];
+    const changes = values.map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>
+      changeOf({ seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name } as ChangeRow),
+    );
+    return { handle, changes };
+  } catch {
+    return { handle };
+  }
+}
+
 /** The listeners of onAppend: woken by this handle's commits and by other nodes' (listen.ts). */
 export class AppendListeners {
   private readonly listeners = new Set<(changes?: readonly StatusChange[]) => void>();
@@ -38,7 +79,7 @@ export class AppendListeners {
     return () => this.listeners.delete(listener);
   }
 
-  /** `changes`: what this handle's commit appended, when it could tell (never for other nodes' commits). */
+  /** `changes`: what the commit (this handle's or another node's) appended, when it is known. */
   fire(changes?: readonly StatusChange[]): void {
     for (const l of this.listeners) l(changes);
   }

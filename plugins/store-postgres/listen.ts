@@ -1,16 +1,20 @@
 // Other nodes' commits, as they happen: a dedicated connection LISTENs on the channel every commit that
-// appended to the event log NOTIFYs (write-queue.ts), and wakes this handle's followers. The connection
-// comes back by itself after the server restarts or the network drops; when it does, the followers are
-// woken once, since a change may have been made while nobody listened. The followers also poll (core),
-// which covers whatever a lost notification would miss.
+// appended to the event log NOTIFYs (write-queue.ts), and wakes this handle's followers, with the changes
+// when the notification carries them (events.ts, notifyWithChanges), so that they need not read. The
+// connection comes back by itself after the server restarts or the network drops; when it does, the
+// followers are woken once, since a change may have been made while nobody listened. The followers also
+// poll (core), which covers whatever a lost notification would miss.
+import type { StatusChange } from 'nowsms';
 import pg from 'pg';
+import { readPayload } from './events.ts';
 import { CHANNEL } from './write-queue.ts';
 
 const RETRY_MIN_MS = 100;
 /**
- * Other nodes' notifications wake the followers this long after the first of them, once for all that come
- * meanwhile: under load every node commits many times a second, and each wake is a read of the log by every
- * other node. A change made on another node is seen this much later; this node's own, at once.
+ * Other nodes' notifications without their changes wake the followers this long after the first of them,
+ * once for all that come meanwhile: under load every node commits many times a second, and each such wake
+ * is a read of the log by every other node. A change made on another node is seen this much later; this
+ * node's own, and those a notification carries, at once.
  */
 export const GATHER_MS = 10;
 const RETRY_MAX_MS = 5_000;
@@ -26,7 +30,7 @@ export class Listener {
     private readonly config: pg.ClientConfig,
     /** Notifications carrying this payload are this handle's own commits: its followers were woken already. */
     private readonly handleId: string,
-    private readonly wake: () => void,
+    private readonly wake: (changes?: StatusChange[]) => void,
   ) {}
 
   /** Starts listening; resolves once the first LISTEN is in place (or failed: then it keeps trying). */
@@ -49,7 +53,12 @@ export class Listener {
     client.on('error', onLost);
     client.on('end', onLost);
     client.on('notification', (n) => {
-      if (n.channel !== CHANNEL || n.payload === this.handleId || this.gathering) return;
+      if (n.channel !== CHANNEL || n.payload === undefined) return;
+      const { handle, changes } = readPayload(n.payload);
+      if (handle === this.handleId) return;
+      // The changes themselves: the followers take them without reading, when they follow what they have.
+      if (changes) return this.wake(changes);
+      if (this.gathering) return;
       this.gathering = setTimeout(() => {
         this.gathering = undefined;
         this.wake();

@@ -66,7 +66,7 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
   // Queue leases: one round trip each, beside the other writes (queues.ts).
   const leases = new OneTrip(pool, where);
   const listeners = new AppendListeners();
-  const listener = new Listener(clientConfig(o), handleId, () => listeners.fire());
+  const listener = new Listener(clientConfig(o), handleId, (changes) => listeners.fire(changes));
   await listener.start();
   const users = new UsersCache(pool);
   let closing: Promise<void> | undefined;

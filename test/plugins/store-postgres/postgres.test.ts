@@ -219,12 +219,14 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     expect(ownWakes).toBe(2);
   });
 
-  it("tells its own followers the changes of a commit and of a completion, as the log reads them; another node's only wake", async () => {
+  it("tells its followers the changes of its own and another node's commits and completions, as the log reads them", async () => {
     const { server, database } = await fresh();
     const a = await store(server, database, 'a');
     const b = await store(server, database, 'b');
-    const told: (readonly StatusChange[] | undefined)[] = [];
-    a.events.onAppend((changes) => told.push(changes));
+    const toldA: (readonly StatusChange[] | undefined)[] = [];
+    const toldB: (readonly StatusChange[] | undefined)[] = [];
+    a.events.onAppend((changes) => toldA.push(changes));
+    b.events.onAppend((changes) => toldB.push(changes));
     const m1 = sms();
     const m2 = sms({ direction: 'MO', via: 'modem1' });
     await a.messages.commit([
@@ -233,15 +235,25 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     ]);
     await a.queues.lease('smsc', soon(), 10);
     await a.queues.complete(m1.id, 'remote id r1', ['r1']);
-    await new Promise((r) => setImmediate(r)); // the listeners hear on the turn after the callers
     const log = await a.events.changesSince(0, 10);
     expect(log.map((c) => c.status)).toEqual(['queued', 'received', 'sent']);
-    expect(told.flatMap((t) => t ?? [])).toEqual(log);
-    const before = told.length;
-    const woken = nextWake(a);
-    await b.messages.commit([{ message: sms(), target: undefined }]);
-    await woken;
-    expect(told.slice(before)).toEqual([undefined]);
+    // a hears of its commits on the turn after its callers; b through NOTIFY, with the changes in it.
+    await waitFor('both nodes to hear of both commits', () => toldA.length === 2 && toldB.length === 2);
+    expect(toldA.flatMap((t) => t ?? [])).toEqual(log);
+    expect(toldB).toEqual([log.slice(0, 2), log.slice(2)]);
+  });
+
+  it('a commit whose changes do not fit a notification wakes the other nodes without them, and they read the log', async () => {
+    const { server, database } = await fresh();
+    const a = await store(server, database, 'a');
+    const b = await store(server, database, 'b');
+    const told: (readonly StatusChange[] | undefined)[] = [];
+    b.events.onAppend((changes) => told.push(changes));
+    // About 150 bytes per change: 100 of them are well over the 8000 bytes a NOTIFY payload holds.
+    await a.messages.commit(Array.from({ length: 100 }, () => toConnection()));
+    await waitFor('b to hear of the commit', () => told.length === 1);
+    expect(told).toEqual([undefined]);
+    expect(await b.events.changesSince(0, 1000)).toHaveLength(100);
   });
 
   it('commits made together share one transaction (group commit)', async () => {
