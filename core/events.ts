@@ -34,6 +34,12 @@ export const FOLLOW_POLL_MS = 200;
 export const CURSOR_SAVE_MS = 1000;
 /** How long a reactor whose handler failed waits before it is handed the same changes again. */
 const RETRY_MS = 1000;
+/**
+ * How long changes told ahead of a gap wait for the commit before them to be told too (another node's
+ * notification comes on a connection of its own, and may arrive after this process's next commit) before
+ * the log is read to fill it.
+ */
+export const GAP_WAIT_MS = 20;
 /** A reactor this far behind the tail reads from the store instead of holding the changes in memory. */
 const MAX_PENDING = 5 * FOLLOW_BATCH;
 
@@ -45,6 +51,9 @@ export class Follower {
   private again = false;
   private poll: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
+  /** Changes told ahead of a gap, waiting for it to be told too (see wake). */
+  private held: (readonly StatusChange[])[] = [];
+  private gapTimer: NodeJS.Timeout | undefined;
 
   private readonly pollMs: number;
 
@@ -90,30 +99,37 @@ export class Follower {
     this.running = false;
     this.unwatch?.();
     clearTimeout(this.poll);
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+    this.held = [];
     await this.reading;
     await Promise.all(this.subs.map((s) => s.stop()));
   }
 
   /**
    * Read what is new now (coalesced: a wake during a read means one more read after it). `appended`: the
-   * changes of a commit of this process, taken as read if they follow the tail without a gap.
+   * changes of one commit (of this process, or of another one a store told of), taken as read if they
+   * follow the tail without a gap. Changes told ahead of a gap (another node's earlier commit not yet
+   * heard of) wait GAP_WAIT_MS for it to be told too, and the log is read only if it is not.
    */
   wake(appended?: readonly StatusChange[]): void {
     if (!this.running) return;
-    if (this.reading) {
-      this.again = true;
+    if (!this.reading && appended && consecutive(appended)) {
+      if (appended[appended.length - 1]!.seq <= this.head) return; // read already
+      if (appended[0]!.seq > this.head + 1) return this.hold(appended);
+      this.take(appended);
+      this.takeHeld();
+      this.schedulePoll();
       return;
     }
-    if (appended && this.follows(appended)) {
-      this.head = appended[appended.length - 1]!.seq;
-      const batch = [...appended];
-      for (const s of this.subs) s.offer(batch);
-      this.schedulePoll();
+    if (this.reading) {
+      this.again = true;
       return;
     }
     this.again = false;
     this.reading = this.read().finally(() => {
       this.reading = undefined;
+      this.takeHeld();
       // A wake that came as the read was ending must not wait for the poll.
       if (this.again) this.wake();
       else this.schedulePoll();
@@ -133,18 +149,37 @@ export class Follower {
         return;
       }
       if (batch.length === 0) continue;
-      this.head = batch[batch.length - 1]!.seq;
-      for (const s of this.subs) s.offer(batch);
+      this.take(batch);
       if (batch.length === FOLLOW_BATCH) this.again = true;
     } while (this.again && this.running);
   }
 
-  /** Whether `changes` are the next ones after the tail: the first one's seq just above it, no seq skipped. */
-  private follows(changes: readonly StatusChange[]): boolean {
-    if (changes.length === 0 || changes.length > FOLLOW_BATCH) return false;
-    let seq = this.head;
-    for (const c of changes) if (c.seq !== ++seq) return false;
-    return true;
+  /** Hand over the changes of `batch` above the tail (consecutive seqs, the first at most one above it). */
+  private take(batch: readonly StatusChange[]): void {
+    const fresh = batch.filter((c) => c.seq > this.head);
+    if (fresh.length === 0) return;
+    this.head = fresh[fresh.length - 1]!.seq;
+    for (const s of this.subs) s.offer(fresh);
+  }
+
+  /** Keep changes told ahead of a gap; read the log if the gap is still there GAP_WAIT_MS later. */
+  private hold(changes: readonly StatusChange[]): void {
+    this.held.push(changes);
+    this.gapTimer ??= setTimeout(() => {
+      this.gapTimer = undefined;
+      if (this.held.length > 0) this.wake();
+    }, GAP_WAIT_MS);
+  }
+
+  /** Take the held changes that now follow the tail, in order; drop those read already. */
+  private takeHeld(): void {
+    if (this.held.length === 0) return;
+    this.held.sort((a, b) => a[0]!.seq - b[0]!.seq);
+    while (this.held.length > 0 && this.held[0]![0]!.seq <= this.head + 1) this.take(this.held.shift()!);
+    if (this.held.length === 0) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+    }
   }
 
   private schedulePoll(): void {
@@ -313,4 +348,11 @@ class Subscription {
       this.log.warn({ err, seq }, 'cannot save the reactor cursor');
     }
   }
+}
+
+/** Whether these are one commit's changes as a store tells them: some, at most a read's worth, no seq skipped. */
+function consecutive(changes: readonly StatusChange[]): boolean {
+  if (changes.length === 0 || changes.length > FOLLOW_BATCH) return false;
+  for (let i = 1; i < changes.length; i++) if (changes[i]!.seq !== changes[i - 1]!.seq + 1) return false;
+  return true;
 }

@@ -109,6 +109,46 @@ describe('event log follower', () => {
     expect(r.seen.map((c) => c.seq)).toEqual((await s.events.changesSince(0, 10)).map((c) => c.seq));
   });
 
+  it('takes commits told out of order (a later one heard first) without reading; reads once a gap stays open', async () => {
+    const s = await store();
+    // The store's own telling, held back by the test, which tells the follower in the order it chooses.
+    const told: StatusChange[][] = [];
+    s.events.onAppend((changes) => told.push([...(changes ?? [])]));
+    let tell: (changes?: readonly StatusChange[]) => void = () => undefined;
+    let reads = 0;
+    const events = {
+      ...s.events,
+      changesSince: (cursor: number, limit: number) => (reads++, s.events.changesSince(cursor, limit)),
+      onAppend: (listener: typeof tell) => ((tell = listener), () => undefined),
+    };
+    const r = recorder('watcher');
+    const f = new Follower(events, silentLogger(), { pollMs: HOUR });
+    f.add(r.reactor);
+    await f.place();
+    f.start();
+    cleanup.push(() => f.stop());
+    await r.until(() => reads === 1, 'the first read, at start');
+    const [a, b] = [await commitOne(s), await commitOne(s)];
+    await r.until(() => told.length === 2, 'the store to tell both commits');
+    tell(told[1]);
+    tell(told[0]);
+    await r.until(() => r.seen.length === 2, 'both changes');
+    expect(r.ids()).toEqual([a, b]);
+    // The commit before c is never told: after a short wait, the log is read, and c comes once.
+    const [lost, c] = [await commitOne(s), await commitOne(s)];
+    await r.until(() => told.length === 4, 'the store to tell both commits');
+    tell(told[3]);
+    await r.until(() => r.seen.length === 4, 'the gap read');
+    tell(told[2]); // told too late: read already
+    tell(told[3]);
+    const d = await commitOne(s);
+    await r.until(() => told.length === 5, 'the store to tell the next commit');
+    tell(told[4]);
+    await r.until(() => r.seen.length === 5, 'the next change');
+    expect(r.ids()).toEqual([a, b, lost, c, d]);
+    expect(reads).toBe(2);
+  });
+
   it('finds a change another process committed to the same file, by polling', async () => {
     const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'nowsms-events-')), 'nowsms.db');
     const gateway = await store(file);
