@@ -389,7 +389,8 @@ export interface EventLog {
    * store may also call it for other processes' commits (the PostgreSQL store does, through LISTEN/NOTIFY).
    * It may pass the changes the commit appended, exactly as changesSince() would return them (every one,
    * in seq order, with consecutive seqs), to spare a read; a follower takes them when they follow what it
-   * has without a gap, and reads otherwise. It is called on a later turn than the commit's callers hear of
+   * has without a gap, holds them briefly when they come ahead of one (another process's earlier commit
+   * told later), and reads otherwise. It is called on a later turn than the commit's callers hear of
    * it (setImmediate), so that what they do with the commit's result comes first: core hands the messages
    * to a dispatcher, a plug-in notes what its reactor will look for. Returns the function that removes it.
    */
