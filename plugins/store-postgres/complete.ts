@@ -100,7 +100,7 @@ completeKind.single = (jobs, lock, notify) => {
      h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
            SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
            FROM f ORDER BY ord RETURNING ${HISTORY_RETURNING})
-     SELECT ${notifyWithChanges('$7', '$8', 'h', 'messages')},
+     SELECT ${notifyWithChanges('$7', '$8', 'h', 'f', 'message_id')},
        (SELECT json_agg(json_build_array(f.message_id, f.detail, f.connection_id, f.direction, f.via, f.user_name) ORDER BY f.ord) FROM f) AS told,
        (SELECT json_agg(json_build_array(h.id, h.message_id) ORDER BY h.id) FROM h) AS seqs
      FROM l`,

@@ -40,25 +40,27 @@ export const HISTORY_RETURNING = 'id, message_id, status, detail, at, target_kin
 
 /**
  * The NOTIFY of a statement that appended the history rows of `history` (a CTE RETURNING HISTORY_RETURNING)
- * about the messages of `about` (a CTE or table with id, direction, via, user_name), on channel `channel`
+ * about the messages of `about` (a CTE or table with `aboutKey`, the message id, and direction, via,
+ * user_name, one row per message), on channel `channel`
  * from handle `handle` (both SQL expressions): the handle's id, a newline, and the changes as the event
  * log reads them (a JSON array of ChangeRow values, in seq order). The other nodes' followers take them
  * as read (listen.ts): under load each node would otherwise read every other node's commits back, a round
  * trip each that grows with the number of nodes.
  */
-export function notifyWithChanges(channel: string, handle: string, history: string, about: string): string {
+export function notifyWithChanges(channel: string, handle: string, history: string, about: string, aboutKey = 'id'): string {
   return `pg_notify(${channel}, (
     SELECT CASE WHEN octet_length(p) <= ${MAX_PAYLOAD} THEN p ELSE ${handle} END FROM (
       SELECT ${handle} || E'\\n' || coalesce(json_agg(json_build_array(
         h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]') AS p
-      FROM ${history} h JOIN ${about} a ON a.id = h.message_id) x))`;
+      FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id) x))`;
 }
 
-/** A notification's payload: the handle that committed, and the changes, when it carries them. */
-export function readPayload(payload: string): { handle: string; changes?: StatusChange[] } {
+/** A notification's payload: the handle that committed, and the changes, when it carries them (and it is not `skip`). */
+export function readPayload(payload: string, skip?: string): { handle: string; changes?: StatusChange[] } {
   const nl = payload.indexOf('\n');
   if (nl < 0) return { handle: payload };
   const handle = payload.slice(0, nl);
+  if (handle === skip) return { handle };
   try {
     const values = JSON.parse(payload.slice(nl + 1)) as unknown[][];
     const changes = values.map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>

@@ -54,7 +54,7 @@ export class Listener {
     client.on('end', onLost);
     client.on('notification', (n) => {
       if (n.channel !== CHANNEL || n.payload === undefined) return;
-      const { handle, changes } = readPayload(n.payload);
+      const { handle, changes } = readPayload(n.payload, this.handleId);
       if (handle === this.handleId) return;
       // The changes themselves: the followers take them without reading, when they follow what they have.
       if (changes) return this.wake(changes);
