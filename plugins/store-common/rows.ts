@@ -1,6 +1,6 @@
 // The rows of messages, parts and status history and their mapping to the model, the same in both stores
 // (times as epoch milliseconds, meta and targets as JSON text, part data as bytes).
-import type { Message, MessageStatus, MessageSummary, Part, PartSummary, RouteTarget, StatusEvent } from 'nowsms';
+import type { Message, MessageStatus, MessageSummary, Part, PartSummary, QueueEntry, RouteTarget, StatusEvent } from 'nowsms';
 
 export interface MessageRow {
   id: string;
@@ -95,4 +95,26 @@ export function summaryFromRow(r: MessageRow, history: StatusEvent[], parts: Par
   if (r.subject !== null) s.subject = r.subject;
   if (r.target !== null) s.target = JSON.parse(r.target) as RouteTarget;
   return s;
+}
+
+/** A queue row's columns as a lease reads them. */
+export interface QueueRow {
+  message_id: string;
+  connection_id: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+/** A leased queue row and its message. */
+export function queueEntryFromRow(r: QueueRow, message: Message): QueueEntry {
+  const entry: QueueEntry = {
+    messageId: r.message_id,
+    connectionId: r.connection_id,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_at),
+    message,
+  };
+  if (r.last_error !== null) entry.lastError = r.last_error;
+  return entry;
 }

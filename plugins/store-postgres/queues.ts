@@ -2,8 +2,8 @@
 // (connection_id NULL). A lease is an UPDATE of rows picked with FOR UPDATE SKIP LOCKED, recording this
 // node as their owner, so two nodes (or two dispatchers) never take the same entry.
 import type pg from 'pg';
-import { NowsmsError, type Part, type QueueEntry, type QueueStore } from 'nowsms';
-import { MESSAGE_FIELDS, messageFromRow, partFromRow, type MessageRow } from './rows.ts';
+import { NowsmsError, type Part, type QueueStore } from 'nowsms';
+import { MESSAGE_FIELDS, messageFromRow, partFromRow, queueEntryFromRow, type MessageRow, type QueueRow } from './rows.ts';
 import { completeKind } from './complete.ts';
 import { all, get, run, type Sql } from './db.ts';
 import { loadMessages } from './loaders.ts';
@@ -15,12 +15,7 @@ import type { WriteQueue } from './write-queue.ts';
 /** Longer than any send should take; a lease past it is taken to belong to a worker that died. */
 export const LEASE_MS = 5 * 60_000;
 
-interface LeasedRow extends MessageRow {
-  message_id: string;
-  connection_id: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
+interface LeasedRow extends MessageRow, QueueRow {
   /** The message's parts, column by column, in order (null: no parts). */
   types: string[] | null;
   names: (string | null)[] | null;
@@ -79,17 +74,7 @@ export function queueStore(pool: pg.Pool, writes: WriteQueue, leases: OneTrip, n
              FROM parts WHERE message_id = l.message_id) p ON true
            ORDER BY l.next_attempt_at, l.pos`,
       );
-      return rows.map((r): QueueEntry => {
-        const entry: QueueEntry = {
-          messageId: r.message_id,
-          connectionId: r.connection_id,
-          attempts: r.attempts,
-          nextAttemptAt: new Date(r.next_attempt_at),
-          message: messageFromRow(r, partsOf(r)),
-        };
-        if (r.last_error !== null) entry.lastError = r.last_error;
-        return entry;
-      });
+      return rows.map((r) => queueEntryFromRow(r, messageFromRow(r, partsOf(r))));
     },
 
     complete: (messageId, detail, remoteIds = []) => writes.bulk(completeKind, { messageId, detail, remoteIds }),

@@ -1,24 +1,17 @@
 // QueueStore: the outbound queues, one per connection, plus the MT messages still waiting for a route
 // (connection_id NULL). Leases are writes, so two dispatchers never take the same entry.
-import { NowsmsError, type QueueEntry, type QueueStore } from 'nowsms';
+import { NowsmsError, type QueueStore } from 'nowsms';
 import { completeKind } from './complete.ts';
 import { loadMessages } from './loaders.ts';
 import { operatorQueue } from './operator.ts';
 import type { ReadQueue } from './read-queue.ts';
+import { queueEntryFromRow, type QueueRow } from './rows.ts';
 import type { Sql } from './sqlite.ts';
 import { recordStatus, type Target } from './status.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 /** Longer than any send should take; a lease past it is taken to belong to a worker that died. */
 export const LEASE_MS = 5 * 60_000;
-
-interface QueueRow {
-  message_id: string;
-  connection_id: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-}
 
 /** Run a statement on the message's queue row (`RETURNING connection_id`): its connection, or NOWSMS_ERR_STORE when there is no row. */
 async function mustChange(tx: Sql, sql: string, params: (string | number | null)[], messageId: string): Promise<Target> {
@@ -44,17 +37,8 @@ export function queueStore(reads: ReadQueue, writes: WriteQueue): QueueStore {
         const ids = rows.map((r) => r.message_id);
         await tx.run('UPDATE queue SET leased_until = ? WHERE message_id IN (SELECT value FROM json_each(?))', [at + LEASE_MS, JSON.stringify(ids)]);
         const messages = new Map((await loadMessages(tx, ids)).map((m) => [m.id, m]));
-        return rows.map((r): QueueEntry => {
-          const entry: QueueEntry = {
-            messageId: r.message_id,
-            connectionId: r.connection_id,
-            attempts: r.attempts,
-            nextAttemptAt: new Date(r.next_attempt_at),
-            message: messages.get(r.message_id)!, // the foreign key guarantees it
-          };
-          if (r.last_error !== null) entry.lastError = r.last_error;
-          return entry;
-        });
+        // The foreign key guarantees each its message.
+        return rows.map((r) => queueEntryFromRow(r, messages.get(r.message_id)!));
       }),
 
     complete: (messageId, detail, remoteIds = []) => writes.bulk(completeKind, { messageId, detail, remoteIds }),

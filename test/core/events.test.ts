@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Follower, type Reactor } from '../../core/events.ts';
-import { newMessageId, type StatusChange } from '../../core/index.ts';
+import { newMessageId, type EventLog, type StatusChange } from '../../core/index.ts';
 import { silentLogger } from '../../core/log.ts';
 import { openSqliteStore, type SqliteStore } from '../../plugins/store-sqlite/index.ts';
 
@@ -21,8 +21,8 @@ async function store(file?: string): Promise<SqliteStore> {
   return s;
 }
 
-async function follow(s: SqliteStore, reactors: Reactor[], pollMs: number): Promise<Follower> {
-  const f = new Follower(s.events, silentLogger(), { pollMs });
+async function follow(s: SqliteStore | EventLog, reactors: Reactor[], pollMs: number): Promise<Follower> {
+  const f = new Follower('events' in s ? s.events : s, silentLogger(), { pollMs });
   for (const r of reactors) f.add(r);
   await f.place();
   f.start();
@@ -91,11 +91,7 @@ describe('event log follower', () => {
     let reads = 0;
     const counted = { ...s.events, changesSince: (cursor: number, limit: number) => (reads++, s.events.changesSince(cursor, limit)) };
     const r = recorder('watcher');
-    const f = new Follower(counted, silentLogger(), { pollMs: HOUR });
-    f.add(r.reactor);
-    await f.place();
-    f.start();
-    cleanup.push(() => f.stop());
+    await follow(counted, [r.reactor], HOUR);
     await r.until(() => reads === 1, 'the first read, at start');
     const own = [await commitOne(s, 'bob'), await commitOne(s)];
     await r.until(() => r.seen.length === 2, 'the two changes');
@@ -122,11 +118,7 @@ describe('event log follower', () => {
       onAppend: (listener: typeof tell) => ((tell = listener), () => undefined),
     };
     const r = recorder('watcher');
-    const f = new Follower(events, silentLogger(), { pollMs: HOUR });
-    f.add(r.reactor);
-    await f.place();
-    f.start();
-    cleanup.push(() => f.stop());
+    await follow(events, [r.reactor], HOUR);
     await r.until(() => reads === 1, 'the first read, at start');
     const [a, b] = [await commitOne(s), await commitOne(s)];
     await r.until(() => told.length === 2, 'the store to tell both commits');
