@@ -45,6 +45,24 @@ describe.skipIf(missingPeer('socat') || missingPeer('curl'))('gsm-modem end to e
     await waitFor('the SIM to be empty', () => rig.sim.storedMessages().length === 0);
   });
 
+  it('with a SIM that keeps no messages, receives through the phone memory ("ME") and leaves nothing there', async () => {
+    const rig = await modemRig({ stores: ['ME'] });
+    const gw = await gateway({
+      users: [{ name: 'bob', password: 'bob-pw' }],
+      plugins: [modemPlugin('modem1', rig, { number: '+15550001111', routeTo: 'bob' })],
+    });
+    await waitForState(gw, 'modem1', 'up', 15_000, /storage ME/);
+    expect(rig.sim.settings.cpms).toEqual(['ME', 'ME', 'ME']);
+    rig.sim.deliver({ from: '+447700900123', text: 'Kept in the phone' });
+    const mails = await waitFor('a mail for bob', async () => {
+      const m = await fetchAll(gw.pop3Port, 'bob', 'bob-pw');
+      return m.length >= 1 ? m : undefined;
+    });
+    expect(mails[0]!.text!.trim()).toBe('Kept in the phone');
+    await waitFor('the phone memory to be empty', () => rig.sim.storedMessages().length === 0);
+    expect(rig.sim.commands).toContain('AT+CPMS="ME","ME","ME"');
+  });
+
   it('routes every SMS the modem receives to its route-to user, who reads it over POP3', async () => {
     const rig = await modemRig();
     const gw = await gateway({

@@ -176,7 +176,12 @@ describe('initialisation dialogue', () => {
     expect((await line.command('AT+CSCA?')).lines).toEqual(['+CSCA: "+15550000100",145', 'OK']);
     expect((await line.command('AT+CPMS="SM","SM","SM"')).lines).toEqual(['+CPMS: 0,20,0,20,0,20', 'OK']);
     expect((await line.command('AT+CPMS?')).lines).toEqual(['+CPMS: "SM",0,20,"SM",0,20,"SM",0,20', 'OK']);
-    expect((await line.command('AT+CPMS="ME"')).lines).toEqual(['+CMS ERROR: 302']);
+    // The phone's own memory reads and deletes; the others stay. A store the modem lacks is refused.
+    expect((await line.command('AT+CPMS=?')).lines).toEqual(['+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")', 'OK']);
+    expect((await line.command('AT+CPMS="ME"')).lines).toEqual(['+CPMS: 0,100,0,20,0,20', 'OK']);
+    expect((await line.command('AT+CPMS?')).lines).toEqual(['+CPMS: "ME",0,100,"SM",0,20,"SM",0,20', 'OK']);
+    expect((await line.command('AT+CPMS="MT"')).lines).toEqual(['+CMS ERROR: 302']);
+    expect((await line.command('AT+CPMS="SM"')).lines).toEqual(['+CPMS: 0,20,0,20,0,20', 'OK']);
     expect((await line.command('AT+CNMI=2,1,0,1,0')).lines).toEqual(['OK']);
     expect((await line.command('AT+CNMI?')).lines).toEqual(['+CNMI: 2,1,0,1,0', 'OK']);
     expect((await line.command('AT+CSCA="+447785016005",145;+CSCA?')).lines).toEqual(['+CSCA: "+447785016005",145', 'OK']);
@@ -688,6 +693,26 @@ async function replayCmti(id: string, pduFrom: string): Promise<void> {
   expect((await line.command(tx[1]!.replace(/\r$/, ''))).lines).toEqual(['OK']);
 }
 
+/** +CMTI naming the phone memory: the gateway switches <mem1> to it, then +CMGR and +CMGD as captured. */
+async function replayCmtiPhone(): Promise<void> {
+  const { tx, rx } = steps('gsmmodem-cmti-text-3');
+  const index = Number(/,(\d+)$/.exec(rx[0]![0]!)![1]);
+  const { line, sim } = await rig({ echo: false });
+  // Received messages go to the phone memory (<mem3>), as on the captured modem.
+  expect((await line.command('AT+CMGF=1;+CPMS="SM","SM","ME"')).lines).toEqual(['+CPMS: 0,20,0,20,0,100', 'OK']);
+  fill(sim, index - 1);
+  expect((await line.command('AT+CNMI=2,1,0,0,0')).lines).toEqual(['OK']);
+  // The captured +CMGR: "13/04/20,20:22:27+16" is 16:22:27 UTC in a zone 16 quarter-hours east.
+  const from = /^\+CMGR: "[^"]+","([^"]+)"/.exec(rx[1]![0]!)![1]!;
+  sim.deliver({ from, text: rx[1]![1]!, timestamp: new Date('2013-04-20T16:22:27Z'), tz: 240 });
+  expect(await line.waitForLine(/^\+CMTI:/)).toBe(rx[0]![0]);
+  expect(tx[0]).toBe('AT+CPMS="ME"\r');
+  expect((await line.command('AT+CPMS="ME"')).lines).toEqual([`+CPMS: ${index},100,0,20,${index},100`, 'OK']);
+  expect((await line.command(tx[1]!.replace(/\r$/, ''))).raw).toBe(framed(rx[1]!));
+  expect((await line.command(tx[2]!.replace(/\r$/, ''))).lines).toEqual(['OK']);
+  expect(sim.storedMessages().filter((m) => m.mem === 'ME')).toHaveLength(index - 1);
+}
+
 async function replayTextSend(id: string): Promise<void> {
   const { tx, rx } = steps(id);
   const reference = Number(/^\+CMGS: (\d+)$/.exec(rx[1]![0]!)![1]);
@@ -729,7 +754,7 @@ const REPLAY: Record<string, Replay> = {
     run: () => replayCmti('gsmmodem-cmti-pdu-2', 'gsmmodem-cmti-pdu-2'),
   },
   'gsmmodem-cmgs-text-2': { how: 'exact', run: () => replayTextSend('gsmmodem-cmgs-text-2') },
-  'gsmmodem-cmti-text-3': { how: 'skip', why: '+CMTI: "ME",13: the simulator has the SIM store ("SM") only, and refuses AT+CPMS="ME" with +CMS ERROR: 302' },
+  'gsmmodem-cmti-text-3': { how: 'exact', why: 'received into the phone memory ("ME")', run: replayCmtiPhone },
   'gsmmodem-cmgs-text-3': { how: 'exact', run: () => replayTextSend('gsmmodem-cmgs-text-3') },
   'gsmmodem-cmgs-pdu-unsolicited-mixed': {
     how: 'shape',

@@ -14,7 +14,7 @@ import { ModemPort } from './port.ts';
 import type { IncomingKind, Route } from './routing.ts';
 import type { Settings } from './settings.ts';
 import type { SimState } from './sim-card.ts';
-import { STATUS_TEXT, type StoredMessage } from './storage.ts';
+import { STATUS_TEXT, type MemoryName, type StoredMessage } from './storage.ts';
 import type { RegistrationStat } from './network.ts';
 
 export type { SimulatorOptions } from './options.ts';
@@ -32,6 +32,8 @@ export interface Delivery {
 
 export interface StoredMessageView extends StoredMessage {
   statusText: (typeof STATUS_TEXT)[number];
+  /** The store it is in. */
+  mem: MemoryName;
 }
 
 const MODEM_LINK = 'ttyMODEM';
@@ -132,8 +134,14 @@ export class ModemSimulator {
     return this.modem.journal.commands;
   }
 
+  /** What the SIM's store holds, then the phone memory's. */
   storedMessages(): StoredMessageView[] {
-    return this.modem.sim.store.list().map((m) => ({ ...m, statusText: STATUS_TEXT[m.status] }));
+    return (['SM', 'ME'] as const).flatMap((mem) =>
+      this.modem
+        .storeOf(mem)
+        .list()
+        .map((m) => ({ ...m, statusText: STATUS_TEXT[m.status], mem })),
+    );
   }
 
   get settings(): Readonly<Settings> {

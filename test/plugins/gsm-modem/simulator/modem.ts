@@ -16,12 +16,15 @@ import { cms, type Final } from './result-codes.ts';
 import { Routing } from './routing.ts';
 import { powerOnSettings, type Settings } from './settings.ts';
 import { SimCard } from './sim-card.ts';
+import { MessageStore, type MemoryName } from './storage.ts';
 
 export type Sink = (data: Buffer) => void;
 
 export class Modem {
   settings: Settings;
   readonly sim: SimCard;
+  /** The phone's own message store ("ME"): unlike the SIM's, it needs no SIM and stays with the modem. */
+  readonly phone: MessageStore;
   readonly network: Network;
   readonly routing: Routing;
   readonly faults = new Faults();
@@ -46,6 +49,7 @@ export class Modem {
     this.settings = this.powerOnSettings();
     this.noise = new Noise(opts.noise, seededRandom(opts.seed));
     this.sim = new SimCard({ pin: opts.pin, puk: opts.puk, capacity: opts.capacity, firstIndex: opts.firstIndex, smsc: opts.smsc, firstMr: opts.firstMr });
+    this.phone = new MessageStore(opts.phoneCapacity, opts.firstIndex);
     this.network = new Network(opts.registrationDelayMs, (stat) => this.registrationChanged(stat));
     this.routing = new Routing(this);
     this.simChanged();
@@ -64,7 +68,22 @@ export class Modem {
   }
 
   powerOnSettings(): Settings {
-    return powerOnSettings({ echo: this.opts.echo, cmgf: this.opts.powerOnCmgf });
+    return powerOnSettings({ echo: this.opts.echo, cmgf: this.opts.powerOnCmgf, mem: this.opts.stores[0]! });
+  }
+
+  /** The store a +CPMS <mem> names. */
+  storeOf(mem: MemoryName): MessageStore {
+    return mem === 'SM' ? this.sim.store : this.phone;
+  }
+
+  /** <mem1>: where AT+CMGR, +CMGL and +CMGD read and delete. */
+  get readStore(): MessageStore {
+    return this.storeOf(this.settings.cpms[0]);
+  }
+
+  /** <mem2>: where AT+CMGW writes and AT+CMSS sends from. */
+  get writeStore(): MessageStore {
+    return this.storeOf(this.settings.cpms[1]);
   }
 
   feed(chunk: Buffer): void {

@@ -2,6 +2,7 @@
 // modem that is ready to send and receive at once.
 import type { PtyPair } from '../../../helpers/socat.ts';
 import type { NoiseOptions } from './noise.ts';
+import type { MemoryName } from './storage.ts';
 
 export interface Identity {
   manufacturer: string;
@@ -32,6 +33,13 @@ export interface SimulatorOptions {
   powerOnCmgf?: 0 | 1;
   /** SIM message slots. Default 20. */
   capacity?: number;
+  /** Phone-memory ("ME") message slots. Default 100. */
+  phoneCapacity?: number;
+  /**
+   * The message stores +CPMS offers, the first one selected at power-up for all three of <mem1..3>.
+   * Default ["SM", "ME"]; ["ME"] is a modem whose SIM keeps no messages.
+   */
+  stores?: readonly MemoryName[];
   /** The first slot's index. Default 1. */
   firstIndex?: number;
   /** The first +CMGS: <mr>. Default 0. */
@@ -68,6 +76,8 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     echo: opts.echo ?? true,
     powerOnCmgf: opts.powerOnCmgf ?? 0,
     capacity: opts.capacity ?? 20,
+    phoneCapacity: opts.phoneCapacity ?? 100,
+    stores: opts.stores ?? ['SM', 'ME'],
     firstIndex: opts.firstIndex ?? 1,
     firstMr: opts.firstMr ?? 0,
     noise: opts.noise,

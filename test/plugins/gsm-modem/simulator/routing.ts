@@ -119,12 +119,13 @@ export class Routing {
   }
 
   private store(message: Incoming, indicate: boolean): Route {
-    const index = this.modem.sim.store.add({ kind: message.kind, status: 0, pdu: message.pdu, tpduLength: message.tpduLength });
+    const mem = this.modem.settings.cpms[2];
+    const index = this.modem.storeOf(mem).add({ kind: message.kind, status: 0, pdu: message.pdu, tpduLength: message.tpduLength });
     if (index === undefined) {
       this.held.push(message);
       return { route: 'refused-memory-full' };
     }
-    if (indicate) this.indicate([`${message.kind === 'deliver' ? '+CMTI' : '+CDSI'}: "SM",${index}`]);
+    if (indicate) this.indicate([`${message.kind === 'deliver' ? '+CMTI' : '+CDSI'}: "${mem}",${index}`]);
     return { route: 'stored', index, indicated: indicate };
   }
 

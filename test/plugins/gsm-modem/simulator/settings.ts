@@ -1,5 +1,6 @@
 // The TA settings that a power cycle, ATZ or AT&F put back: everything a gateway must send again
 // after the modem rebooted under it. What lives on the SIM (messages, +CSCA, PIN counters) is elsewhere.
+import type { MemoryName } from './storage.ts';
 
 export interface Cnmi {
   mode: number;
@@ -29,11 +30,14 @@ export interface Settings {
   cscs: string;
   /** Text-mode submit parameters (27.005 §3.3.2): <fo>, <vp>, <pid>, <dcs>. */
   csmp: { fo: number; vp: number; pid: number; dcs: number };
+  /** +CPMS (27.005 §3.2.2): <mem1> read and delete, <mem2> write and send, <mem3> where received ones go. */
+  cpms: [MemoryName, MemoryName, MemoryName];
 }
 
 export interface PowerOnDefaults {
   echo: boolean;
   cmgf: 0 | 1;
+  mem: MemoryName;
 }
 
 export function powerOnSettings(defaults: PowerOnDefaults): Settings {
@@ -54,5 +58,6 @@ export function powerOnSettings(defaults: PowerOnDefaults): Settings {
     csdh: 0,
     cscs: 'IRA',
     csmp: { fo: 17, vp: 167, pid: 0, dcs: 0 },
+    cpms: [defaults.mem, defaults.mem, defaults.mem],
   };
 }

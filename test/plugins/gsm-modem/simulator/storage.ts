@@ -1,6 +1,9 @@
-// The SIM's message store ("SM"): fixed slots, lowest free index first, and nothing leaves a slot
-// until AT+CMGD (or a delete flag) says so, so a gateway killed between +CMGR and its own commit
-// still finds the message after a restart.
+// A message store, the SIM's ("SM") or the phone's own memory ("ME"): fixed slots, lowest free index
+// first, and nothing leaves a slot until AT+CMGD (or a delete flag) says so, so a gateway killed between
+// +CMGR and its own commit still finds the message after a restart.
+
+/** 27.005 §3.2.2 <mem>: the stores this modem has. */
+export type MemoryName = 'SM' | 'ME';
 
 /** 27.005 §3.1 <stat>: 0 REC UNREAD, 1 REC READ, 2 STO UNSENT, 3 STO SENT. */
 export type MessageStatus = 0 | 1 | 2 | 3;

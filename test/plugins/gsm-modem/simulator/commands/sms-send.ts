@@ -45,7 +45,7 @@ function cmgs(ctx: CommandContext, params: Param[]): Outcome {
 }
 
 function store(ctx: CommandContext, pdu: string, tpduLength: number, status: MessageStatus, kind: 'deliver' | 'submit'): Final {
-  const index = ctx.modem.sim.store.add({ kind, status, pdu, tpduLength });
+  const index = ctx.modem.writeStore.add({ kind, status, pdu, tpduLength });
   if (index === undefined) return cms(CMS.memoryFull);
   ctx.info(`+CMGW: ${index}`);
   return OK;
@@ -84,13 +84,13 @@ async function cmss(ctx: CommandContext, params: Param[]): Promise<Final | undef
   const index = intParam(params[0], 0, 65535);
   // Sending to another address than the stored one would mean re-encoding the PDU; not simulated.
   if (params.length > 1) return cms(CMS.operationNotSupported);
-  const m = ctx.modem.sim.store.get(index);
+  const m = ctx.modem.writeStore.get(index);
   if (!m) return cms(CMS.invalidIndex);
   if (m.kind !== 'submit') return cms(CMS.operationNotAllowed);
   const decoded = decodePdu(m.pdu, { direction: 'mo' }) as DecodedSubmit;
   const submission: Submission = { pdu: m.pdu, tpduLength: m.tpduLength, hasSmsc: m.pdu.slice(0, 2) !== '00', decoded };
   const result = await submit(ctx, submission, 'CMSS');
-  if (result && !('kind' in result)) ctx.modem.sim.store.setStatus(index, 3);
+  if (result && !('kind' in result)) ctx.modem.writeStore.setStatus(index, 3);
   return answered(ctx, result, '+CMSS');
 }
 

@@ -3,10 +3,12 @@
 import { CHARSETS, fromTe, toTe } from '../charset.ts';
 import { intParam, maxParams, stringParam, type Param } from '../params.ts';
 import { CMS, cms, cme, CME } from '../result-codes.ts';
+import type { MemoryName } from '../storage.ts';
 import type { CommandContext, CommandHandler, CommandTable } from './types.ts';
 
-function storageCounts(ctx: CommandContext): string {
-  const { used, capacity } = ctx.modem.sim.store;
+/** `<used>,<total>` of a store. */
+function counts(ctx: CommandContext, mem: MemoryName): string {
+  const { used, capacity } = ctx.modem.storeOf(mem);
   return `${used},${capacity}`;
 }
 
@@ -43,18 +45,25 @@ export const SMS_SETTINGS: CommandTable = {
     set(ctx, params) {
       maxParams(params, 3);
       stringParam(params[0]);
-      // Only the SIM store exists; 27.005 leaves the code for an unsupported <mem> to the ME.
-      for (const p of params) {
-        if (p.kind !== 'empty' && stringParam(p).toUpperCase() !== 'SM') return cms(CMS.operationNotAllowed);
+      const offered = ctx.modem.opts.stores;
+      const chosen = [...ctx.modem.settings.cpms] as typeof ctx.modem.settings.cpms;
+      for (const [i, p] of params.entries()) {
+        if (p.kind === 'empty') continue;
+        const mem = stringParam(p).toUpperCase() as MemoryName;
+        // 27.005 leaves the code for a <mem> the ME does not have to the ME.
+        if (!offered.includes(mem)) return cms(CMS.operationNotAllowed);
+        chosen[i] = mem;
       }
-      const counts = storageCounts(ctx);
-      ctx.info(`+CPMS: ${counts},${counts},${counts}`);
+      ctx.modem.settings.cpms = chosen;
+      ctx.info(`+CPMS: ${chosen.map((mem) => counts(ctx, mem)).join(',')}`);
     },
     read(ctx) {
-      const counts = storageCounts(ctx);
-      ctx.info(`+CPMS: "SM",${counts},"SM",${counts},"SM",${counts}`);
+      ctx.info(`+CPMS: ${ctx.modem.settings.cpms.map((mem) => `"${mem}",${counts(ctx, mem)}`).join(',')}`);
     },
-    test: (ctx) => ctx.info('+CPMS: ("SM"),("SM"),("SM")'),
+    test(ctx) {
+      const list = `(${ctx.modem.opts.stores.map((m) => `"${m}"`).join(',')})`;
+      ctx.info(`+CPMS: ${list},${list},${list}`);
+    },
   },
   '+CSCA': {
     needsSim: 'cms',

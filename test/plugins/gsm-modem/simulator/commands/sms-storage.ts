@@ -18,7 +18,7 @@ function listStatus(ctx: CommandContext, p: Param | undefined): MessageStatus | 
 }
 
 function markRead(ctx: CommandContext, m: StoredMessage): void {
-  if (m.status === 0) ctx.modem.sim.store.setStatus(m.index, 1);
+  if (m.status === 0) ctx.modem.readStore.setStatus(m.index, 1);
 }
 
 // Text mode has to decode what it stores; a PDU that does not decode (deliverPdu of a broken
@@ -33,7 +33,7 @@ function textOf(render: () => string[]): string[] | undefined {
 }
 
 function list(ctx: CommandContext, status: MessageStatus | typeof ALL): Outcome {
-  const { store } = ctx.modem.sim;
+  const store = ctx.modem.readStore;
   const messages = store.list(status === ALL ? undefined : status);
   const lines: string[] = [];
   for (const m of messages) {
@@ -56,7 +56,7 @@ export const SMS_STORAGE: CommandTable = {
     set(ctx, params) {
       maxParams(params, 1);
       const index = intParam(params[0], 0, 65535);
-      const m = ctx.modem.sim.store.get(index);
+      const m = ctx.modem.readStore.get(index);
       // Out of range and empty alike: many modems answer an empty slot with 321 too.
       if (!m) return cms(CMS.invalidIndex);
       if (ctx.modem.settings.cmgf === 0) {
@@ -88,7 +88,7 @@ export const SMS_STORAGE: CommandTable = {
       maxParams(params, 2);
       const index = intParam(params[0], 0, 65535);
       const flag = intParam(params[1], 0, 4, 0);
-      const { store } = ctx.modem.sim;
+      const store = ctx.modem.readStore;
       let freed: boolean;
       if (flag === 0) {
         if (!store.inRange(index)) return cms(CMS.invalidIndex);
@@ -99,7 +99,7 @@ export const SMS_STORAGE: CommandTable = {
       if (freed) ctx.modem.routing.memoryFreed();
     },
     test(ctx) {
-      const used = ctx.modem.sim.store.list().map((m) => m.index);
+      const used = ctx.modem.readStore.list().map((m) => m.index);
       ctx.info(`+CMGD: (${used.join(',')}),(0-4)`);
     },
   },
