@@ -38,6 +38,8 @@ export class Outbox {
   private readonly delivered = new Set<string>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private turn = 0;
+  /** Settles once the message queued last has had its first deliver_sm written (or was given up). */
+  private inOrder: Promise<void> = Promise.resolve();
   /** This node delivers this user's messages (it holds the user's lease). */
   private holding = false;
   private holdTimer: NodeJS.Timeout | undefined;
@@ -189,15 +191,22 @@ export class Outbox {
 
   private async deliver(session: Session, uid: string): Promise<void> {
     const { stores, counters, log, opts } = this.ctx;
+    // Messages load side by side, but each one's first deliver_sm goes out only after the one queued
+    // before it has gone (or given up): a receiver gets them in mailbox order, however the loads finish.
+    const previous = this.inOrder;
+    let sent!: () => void;
+    this.inOrder = new Promise<void>((resolve) => (sent = resolve));
     try {
-      const message = await stores.messages.get(uid);
+      const message = await stores.messages.get(uid).finally(() => previous);
       if (!message) {
         log.warn({ user: this.user, uid }, 'mailbox entry without its message; skipped');
         this.inFlight.delete(uid);
         return;
       }
       for (const fields of deliverPdus(message, opts.longMessages)) {
-        const resp = await session.request('deliver_sm', fields);
+        const answer = session.request('deliver_sm', fields);
+        sent();
+        const resp = await answer;
         if (resp.command === 'generic_nack' || resp.command_status !== 0) throw new Refused(resp.command_status || smpp.ESME_RINVCMDID);
       }
       await stores.mailboxes.remove(this.user, [uid]);
@@ -211,6 +220,7 @@ export class Outbox {
       this.inFlight.delete(uid);
       this.retryLater(session, uid, err as Error);
     } finally {
+      sent();
       if (this.busy.has(session)) this.busy.set(session, (this.busy.get(session) ?? 1) - 1);
       this.pump();
     }

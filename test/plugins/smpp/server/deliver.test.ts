@@ -40,6 +40,33 @@ describe('smpp server delivers to bound users', () => {
     expect((await g.gateway.stores.messages.summary(id1))?.status).toBe('retrieved');
   });
 
+  it('delivers in mailbox order even when one message takes longer to load than those after it', async () => {
+    const g = await gateway();
+    const ids = [await g.inject(PHONE, MINE, 'first'), await g.inject(PHONE, MINE, 'second'), await g.inject(PHONE, MINE, 'third')];
+    // The store answers for the first message last (a slow read on a busy database).
+    const { messages } = g.gateway.stores;
+    const get = messages.get.bind(messages);
+    const loaded: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    messages.get = async (id) => {
+      if (id === ids[0]) await firstHeld;
+      const m = await get(id);
+      loaded.push(id);
+      return m;
+    };
+    const c = await bind(g, 'bind_receiver');
+    await eventually(
+      async () => loaded,
+      (l) => l.length === 2,
+      'the second and third to load',
+    );
+    releaseFirst();
+    await c.until(() => c.received.length === 3, 'three deliver_sm');
+    expect(loaded).toEqual([ids[1], ids[2], ids[0]]);
+    expect(c.received.map(textOfPdu)).toEqual(['first', 'second', 'third']);
+  });
+
   it('delivers a message routed to the user while bound', async () => {
     const g = await gateway();
     const c = await bind(g, 'bind_transceiver');
