@@ -1,7 +1,7 @@
 // Multi-row statements: the rows of a whole group commit go as one array parameter per column, taken apart
 // by unnest() on the server, so a batch of messages costs one statement per table whatever its size.
 import { run, type Sql } from './db.ts';
-import { HISTORY_RETURNING, notifyWithChanges } from './events.ts';
+import { changesJson, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 
 /** A column and its PostgreSQL type (the array parameter is cast to `type[]`). */
 export type Column = readonly [name: string, type: string];
@@ -66,9 +66,8 @@ export async function updateRows(tx: Sql, table: string, keys: readonly Column[]
  * Several INSERTs as one statement that is a transaction of its own (no BEGIN, no COMMIT: one round trip
  * in all). It first takes the advisory lock `lock` (every INSERT draws its rows through it, so no identity
  * value is drawn before the lock is held), and NOTIFYs on channel `notify[0]` when it commits. With `log`,
- * the event log's tables among the inserts: the notification carries the history rows' changes
- * (events.ts), and the one row it returns has `ids`, the seqs of those rows, ascending (the order of its
- * rows). Without, the payload is `notify[1]`.
+ * the event log's tables among the inserts: the one row it returns has `changes`, those of the history
+ * rows (events.ts, changesJson), and the notification carries them. Without, the payload is `notify[1]`.
  */
 export function lockedInsertStatement(
   inserts: Insert[],
@@ -92,10 +91,9 @@ export function lockedInsertStatement(
   const [channel, handle] = [`$${values.length - 1}`, `$${values.length}`];
   const history = log && cte.get(log.history);
   const messages = log && cte.get(log.messages);
+  if (history && messages) parts.push(`c AS (SELECT ${changesJson(history, messages)} AS changes)`);
   const select =
-    history && messages
-      ? [notifyWithChanges(channel, handle, history, messages), `(SELECT array_agg(id ORDER BY id) FROM ${history}) AS ids`]
-      : [`pg_notify(${channel}, ${handle})`];
-  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT ${select.join(', ')} FROM l`;
+    history && messages ? `${notifyWithChanges(channel, handle, 'c.changes')}, c.changes FROM l CROSS JOIN c` : `pg_notify(${channel}, ${handle}) FROM l`;
+  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT ${select}`;
   return { text, values };
 }

@@ -1,9 +1,8 @@
 // Sent messages, inside the write transaction. A connection with a window of 50 completes 50 messages
 // about at once: they share one transaction and a statement per table.
-import { NowsmsError, type Direction } from 'nowsms';
-import { newChange } from '../store-common/changes.ts';
+import { NowsmsError } from 'nowsms';
 import { all, run } from './db.ts';
-import { HISTORY_RETURNING, notifyWithChanges } from './events.ts';
+import { changesJson, changesOf, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
@@ -99,29 +98,15 @@ completeKind.single = (jobs, lock, notify) => {
      u AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM f)),
      h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
            SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
-           FROM f ORDER BY ord RETURNING ${HISTORY_RETURNING})
-     SELECT ${notifyWithChanges('$7', '$8', 'h', 'f', 'message_id')},
-       (SELECT json_agg(json_build_array(f.message_id, f.detail, f.connection_id, f.direction, f.via, f.user_name) ORDER BY f.ord) FROM f) AS told,
-       (SELECT json_agg(json_build_array(h.id, h.message_id) ORDER BY h.id) FROM h) AS seqs
-     FROM l`,
+           FROM f ORDER BY ord RETURNING ${HISTORY_RETURNING}),
+     c AS (SELECT ${changesJson('h', '(SELECT DISTINCT message_id, direction, via, user_name FROM f)', 'message_id')} AS changes)
+     SELECT ${notifyWithChanges('$7', '$8', 'c.changes')}, c.changes, (SELECT array_agg(message_id) FROM f) AS found
+     FROM l CROSS JOIN c`,
     values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now, ...notify],
-    // The history rows were inserted in the jobs' order: the i-th id goes with the i-th found job.
-    changes: (rows) => {
-      type Told = [string, string | null, string, Direction, string | null, string | null];
-      const told = (rows[0]?.told as Told[] | null) ?? [];
-      const seqs = (rows[0]?.seqs as [number, string][] | null) ?? [];
-      if (told.length !== seqs.length || told.some((t, i) => t[0] !== seqs[i]![1])) return undefined;
-      return told.map(([messageId, detail, connectionId, direction, via, user], i) => ({
-        ...newChange(
-          { messageId, status: 'sent', detail, at: now, ...(connectionId ? { target: { kind: 'connection', id: connectionId } } : {}) },
-          { direction, via, user },
-        ),
-        seq: seqs[i]![0],
-      }));
-    },
+    changes: (rows) => changesOf((rows[0]?.changes as string | undefined) ?? '[]'),
     outcomes: (rows) => {
-      // `told` has a row for each job whose message was found.
-      const found = new Set(((rows[0]?.told as [string][] | null) ?? []).map(([messageId]) => messageId));
+      // `found`: the messages of the jobs that are in the store.
+      const found = new Set((rows[0]?.found as string[] | null) ?? []);
       return jobs.map((j) =>
         found.has(j.messageId)
           ? { ok: true, value: undefined }

@@ -35,24 +35,36 @@ function changeOf(r: ChangeRow): StatusChange {
  */
 const MAX_PAYLOAD = 7900;
 
-/** What a history row CTE of `notifyWithChanges` must return. */
+/** What a history row CTE of `changesJson` must return. */
 export const HISTORY_RETURNING = 'id, message_id, status, detail, at, target_kind, target_id';
 
 /**
- * The NOTIFY of a statement that appended the history rows of `history` (a CTE RETURNING HISTORY_RETURNING)
- * about the messages of `about` (a CTE or table with `aboutKey`, the message id, and direction, via,
- * user_name, one row per message), on channel `channel`
- * from handle `handle` (both SQL expressions): the handle's id, a newline, and the changes as the event
- * log reads them (a JSON array of ChangeRow values, in seq order). The other nodes' followers take them
- * as read (listen.ts): under load each node would otherwise read every other node's commits back, a round
- * trip each that grows with the number of nodes.
+ * SQL: the changes a statement appended as the event log reads them, a JSON array (of ChangeRow values,
+ * in seq order) as text: the history rows of `history` (a CTE RETURNING HISTORY_RETURNING) about the
+ * messages of `about` (one row per message, with `aboutKey`, the message id, and direction, via, user_name).
+ * The statement returns it, for its own node's followers (changesOf), and NOTIFYs it (notifyWithChanges).
  */
-export function notifyWithChanges(channel: string, handle: string, history: string, about: string, aboutKey = 'id'): string {
-  return `pg_notify(${channel}, (
-    SELECT CASE WHEN octet_length(p) <= ${MAX_PAYLOAD} THEN p ELSE ${handle} END FROM (
-      SELECT ${handle} || E'\\n' || coalesce(json_agg(json_build_array(
-        h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]') AS p
-      FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id) x))`;
+export function changesJson(history: string, about: string, aboutKey = 'id'): string {
+  return `(SELECT coalesce(json_agg(json_build_array(
+        h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]')
+      FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id)`;
+}
+
+/**
+ * SQL: the NOTIFY on channel `channel` from handle `handle` (both SQL expressions) of a statement whose
+ * changes are `changes` (an expression holding changesJson's text): the handle's id, a newline, and the
+ * changes. The other nodes' followers take them as read (listen.ts): under load each node would otherwise
+ * read every other node's commits back, a round trip each that grows with the number of nodes.
+ */
+export function notifyWithChanges(channel: string, handle: string, changes: string): string {
+  return `pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(${changes}) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || ${changes} ELSE ${handle} END)`;
+}
+
+/** The changes of changesJson's text. */
+export function changesOf(json: string): StatusChange[] {
+  return (JSON.parse(json) as unknown[][]).map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>
+    changeOf({ seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name } as ChangeRow),
+  );
 }
 
 /** A notification's payload: the handle that committed, and the changes, when it carries them (and it is not `skip`). */
@@ -62,11 +74,7 @@ export function readPayload(payload: string, skip?: string): { handle: string; c
   const handle = payload.slice(0, nl);
   if (handle === skip) return { handle };
   try {
-    const values = JSON.parse(payload.slice(nl + 1)) as unknown[][];
-    const changes = values.map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>
-      changeOf({ seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name } as ChangeRow),
-    );
-    return { handle, changes };
+    return { handle, changes: changesOf(payload.slice(nl + 1)) };
   } catch {
     return { handle };
   }
