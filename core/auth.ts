@@ -58,6 +58,31 @@ export function loadSecretKey(dataDir: string): Buffer {
   return key;
 }
 
+/**
+ * Refuses a secret key that opens none of the stored APOP secrets: a second node started with a key of its own
+ * (not the one copied from the first node), or a data dir restored without its key. Every APOP login would
+ * fail as "bad password", the right password too, with nothing pointing at the key. Some secrets that do not
+ * open beside some that do are only warned about: those users need their password set again.
+ */
+export function checkSecretKey(users: StoredUser[], dataDir: string, log: Logger): void {
+  const sealed = users.filter((u) => !u.removed && u.credentials.apopSecret);
+  if (sealed.length === 0) return;
+  const key = loadSecretKey(dataDir);
+  const closed = sealed.filter((u) => decryptSecret(key, u.credentials.apopSecret!) === undefined);
+  const file = path.join(dataDir, 'secret.key');
+  if (closed.length === sealed.length)
+    throw new NowsmsError(
+      'NOWSMS_ERR_CONFIG',
+      `${file} is not the key the stored passwords were sealed with (it opens none of the ${sealed.length} users' APOP secrets), so every POP3 APOP login would fail: ` +
+        'on a second node, copy secret.key from a node that runs on this database; if the key is lost, set security.apop: false (USER/PASS logins keep working) or set every password again',
+    );
+  if (closed.length > 0)
+    log.warn(
+      { users: closed.map((u) => u.name) },
+      `${file} does not open the APOP secrets of ${closed.length} users (${closed.map((u) => u.name).join(', ')}): their APOP logins fail until their passwords are set again`,
+    );
+}
+
 export function encryptSecret(key: Buffer, secret: string): string {
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', key, iv);

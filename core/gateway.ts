@@ -8,7 +8,7 @@ import { messagesTopic } from './admin/messages-topic.ts';
 import type { SubscriberView } from './admin/protocol.ts';
 import { AdminRegistry } from './admin/registry.ts';
 import { adminSocketPath, listenAdmin, type AdminServer } from './admin/server.ts';
-import { createAuth, type Auth } from './auth.ts';
+import { checkSecretKey, createAuth, type Auth } from './auth.ts';
 import type { ResolvedConfig } from './config.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { Follower, type Reactor } from './events.ts';
@@ -133,6 +133,7 @@ export class Gateway {
       }
       const missing = STORE_SLOTS.filter((s) => !gw.storeSlots[s]);
       if (missing.length) throw new NowsmsError('NOWSMS_ERR_NO_STORE', `no store for ${missing.join(', ')}: add sqliteStore() to plugins in nowsms.config.ts`);
+      if (config.security.apop) checkSecretKey(await gw.stores.users.list(), config.dataDir, log);
       await applyConfigUsers(gw.stores.users, gw.auth, config, log);
     } catch (e) {
       await gw.close();

@@ -1,4 +1,5 @@
-import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,26 @@ describe('users', () => {
     const db = readFileSync(path.join(dir, 'nowsms.db'));
     expect(db.includes(Buffer.from('Sup3r-secret'))).toBe(false);
     expect(statSync(path.join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to open with a secret key that opens none of the stored APOP secrets, unless APOP is off', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-users-'));
+    const { gw, config } = await open(dir);
+    await addUser(gw.stores.users, gw.auth, config, 'alice', { password: 'pw', smtpLogin: true });
+    await gw.stop();
+    const keyFile = path.join(dir, 'secret.key');
+    const original = readFileSync(keyFile);
+    // A data dir restored without its key, or a second node that made its own.
+    writeFileSync(keyFile, randomBytes(32).toString('base64') + '\n');
+    await expect(open(dir)).rejects.toThrow(/secret\.key is not the key the stored passwords were sealed with/);
+    // The way out when the key is lost: USER/PASS logins need no key.
+    const noApop = await open(dir, { security: { authFailureDelayMs: 0, apop: false } });
+    expect((await noApop.gw.auth.login('alice', 'pw', ctx))?.name).toBe('alice');
+    await noApop.gw.stop();
+    writeFileSync(keyFile, original);
+    const again = await open(dir);
+    expect((await again.gw.auth.login('alice', 'pw', ctx))?.name).toBe('alice');
+    await again.gw.stop();
   });
 
   it('checks passwords, the SMTP-login flag and the IP allow-list', async () => {

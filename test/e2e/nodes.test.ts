@@ -4,7 +4,8 @@
 // on one node reaches an SMPP client bound on the other. The databases: PostgreSQL (three nodes, and a
 // database restart while traffic flows) and one SQLite file two nodes on one machine share.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,8 @@ interface Node {
   lines?: string[];
 }
 
+const SECRET_KEY = randomBytes(32).toString('base64') + '\n';
+
 async function nodeConfig(db: SharedDatabase, id: string, smscPort: number, throughput: number): Promise<Node> {
   const smppPort = await freePort();
   const config = await writeConfig({
@@ -80,6 +83,9 @@ async function nodeConfig(db: SharedDatabase, id: string, smscPort: number, thro
       `smppServer({ host: '127.0.0.1', port: ${smppPort} })`,
     ],
   });
+  // Every node has the same secret key, as the README asks: the first node's, copied to the others'.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(config.dataDir, 'secret.key'), SECRET_KEY, { mode: 0o600 });
   return { id, config, smppPort };
 }
 

@@ -1,7 +1,7 @@
 // Two nodes on one PostgreSQL database, started as a user starts them: the example config with
 // NOWSMS_DATABASE_URL set (postgresStore) and its own NOWSMS_NODE_ID, data dir and ports each. A mail sent
 // to one node's SMTP server is fetched from the other node's POP3 server.
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -61,6 +61,21 @@ describe.skipIf(missingPostgres() || missingPeer('curl'))('two nodes on PostgreS
     expect(mails.map((m) => m.text!.trim())).toEqual(['through PostgreSQL']);
     // The store is the database: neither node made a SQLite file in its data dir.
     expect([one, two].map((n) => existsSync(path.join(n.dataDir, 'nowsms.db')))).toEqual([false, false]);
+  });
+
+  it("a node started without the first node's secret.key refuses to start and says which file to copy", async () => {
+    const { one, two } = await twoNodes();
+    const added = cli(['users', 'add', 'bob', '--password', 'bob-pw', '--smtp-login', '--recipients', '+15550001111'], { env: one.env });
+    expect(added.status, added.stderr).toBe(0);
+    // Node two has a key of its own: bob's APOP secret, sealed with node one's, would not open with it.
+    await expect(startExample(two.env)).rejects.toThrow(/secret\.key is not the key the stored passwords were sealed with.*copy secret\.key/);
+    copyFileSync(path.join(one.dataDir, 'secret.key'), path.join(two.dataDir, 'secret.key'));
+    children.push((await startExample(two.env)).child);
+    // An APOP login on node two: with the copied key bob's secret opens.
+    const got = spawnSync('curl', ['-s', '-S', '--max-time', '20', '--login-options', 'AUTH=+APOP', `pop3://127.0.0.1:${two.pop3Port}/`, '-u', 'bob:bob-pw'], {
+      encoding: 'utf8',
+    });
+    expect(got.status, got.stderr).toBe(0);
   });
 
   it('an SMS injected on one node goes out through the SMSC bind one node holds, and its receipt marks it delivered', async () => {
