@@ -152,8 +152,9 @@ commitKind.single = (jobs, lock, notify) => {
 };
 
 // A plain submission's messages are new and touch nothing shared; one that drops segments, carries an
-// idempotency key or charges a user is ordered with the writes around it.
-commitKind.independent = plain;
+// idempotency key or charges a user is ordered with the writes around it. So is a user's MT message, charged
+// or not: a later charge of that user counts it against the limits, so it must be in the table first.
+commitKind.independent = (j) => plain(j) && j.items.every((i) => i.message.direction !== 'MT' || i.message.user === undefined);
 
 function tables(rows: Rows): Insert[] {
   return [
