@@ -102,7 +102,24 @@ export function decryptSecret(key: Buffer, sealed: string): string | undefined {
   }
 }
 
-export type Service = 'smtp' | 'pop3' | 'smpp' | 'http';
+/**
+ * The services a user logs in to, each with its login right. Core's: SMTP and POP3 (both need `smtpLogin`, as
+ * the seed says), SMPP (`smppLogin`) and HTTP (`httpLogin`, or `httpAdmin`). A plug-in whose protocol lets
+ * SMS users log in adds its own by declaration merging, once, in its package:
+ * `declare module 'nowsms' { interface LoginRights { xmpp: true } }`. A user may log in to such a service
+ * when the user's `rights` name it (`nowsms users set carol --rights xmpp`).
+ */
+export interface LoginRights {
+  smtp: true;
+  pop3: true;
+  smpp: true;
+  http: true;
+}
+
+export type Service = keyof LoginRights & string;
+
+/** A plug-in's login right: a service name of lower-case letters, digits and dashes. */
+export const RIGHT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export interface LoginContext {
   service: Service;
@@ -165,7 +182,8 @@ function serviceAllowed(user: StoredUser, service: Service): boolean {
   if (service === 'smpp') return user.smppLogin;
   // An admin may read the status and provision without sending; the HTTP plug-in checks which right a path needs.
   if (service === 'http') return user.httpLogin === true || user.httpAdmin === true;
-  return user.smtpLogin; // the seed: SMTP login is needed for both SMTP and POP3
+  if (service === 'smtp' || service === 'pop3') return user.smtpLogin; // the seed: SMTP login is needed for both
+  return user.rights?.includes(service) === true;
 }
 
 /** Defaults of the security.authFailure* keys (config.ts repeats them in its schema). */

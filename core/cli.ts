@@ -44,6 +44,7 @@ user flags:
   --smpp-login | --no-smpp-login
   --http-login | --no-http-login        (send through the HTTP interface: the send URL, Kannel's sendsms, /api/v1)
   --http-admin | --no-http-admin        (read /admin/xmlstatus and provision users over HTTP)
+  --rights <a,b>                        (login rights to plug-ins' services, by name; "" for none)
   --receive | --no-receive              (route messages for --recipients to this user; default on)
   --recipients <a,b>                    (phone numbers routed to this user)
   --forced-sender <addr>                --daily-limit <n>  --monthly-limit <n>  --credits <n>
@@ -66,6 +67,7 @@ const userOptions = {
   'no-http-login': { type: 'boolean' },
   'http-admin': { type: 'boolean' },
   'no-http-admin': { type: 'boolean' },
+  rights: { type: 'string' },
   receive: { type: 'boolean' },
   'no-receive': { type: 'boolean' },
   recipients: { type: 'string' },
@@ -116,6 +118,7 @@ function userFields(values: Record<string, unknown>): UserFields {
     smppLogin: flag(values, 'smpp-login', 'no-smpp-login'),
     httpLogin: flag(values, 'http-login', 'no-http-login'),
     httpAdmin: flag(values, 'http-admin', 'no-http-admin'),
+    rights: values.rights === undefined ? undefined : (list(values.rights) ?? []),
     receive: flag(values, 'receive', 'no-receive'),
     recipients: list(values.recipients),
     forcedSender: values['forced-sender'] as string | undefined,
@@ -196,7 +199,7 @@ async function users(args: string[]): Promise<void> {
           : all
               .map(
                 (u) =>
-                  `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
+                  `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', ...(u.rights ?? []), u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
               )
               .join('\n'),
       );

@@ -9,7 +9,7 @@ export type { Logger, LogLevel } from './log.ts';
 export { envPort } from './env.ts';
 export { defineConfig, parseOptions, type NowsmsConfig, type ResolvedConfig, type ConfigUser } from './config.ts';
 export { definePlugin, CORE_API_VERSION, type NowsmsPlugin, type PluginApi } from './plugin.ts';
-export type { Auth, AccountLoginContext, LoginContext, LoginRefusal, Service } from './auth.ts';
+export type { Auth, AccountLoginContext, LoginContext, LoginRefusal, LoginRights, Service } from './auth.ts';
 export { isAuthLocked } from './auth-throttle.ts';
 export { normalizeAddress, matchesMask } from './address.ts';
 export { newMessageId } from './ids.ts';

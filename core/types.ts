@@ -124,6 +124,8 @@ export interface User {
   httpLogin?: boolean;
   /** May read /admin/xmlstatus and provision users over HTTP (NowSMS's "Enable admin access"); absent means no. */
   httpAdmin?: boolean;
+  /** Login rights to plug-ins' services (see LoginRights), by service name; absent means none. */
+  rights?: string[];
   /** "Route received messages to this user": messages to `recipients` are queued for this user. */
   receive: boolean;
   /** Phone numbers routed to this user, normalised. */

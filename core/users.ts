@@ -16,6 +16,7 @@ export type UserFields = Partial<Omit<User, 'name' | 'source'>> & { password?: s
 export function normalizeFields(fields: UserFields, numbering: ResolvedConfig['numbering']): UserFields {
   const out: UserFields = { ...fields };
   if (fields.recipients) out.recipients = [...new Set(fields.recipients.filter((r) => r.trim() !== '').map((r) => normalizeAddress(r, numbering)))];
+  if (fields.rights) out.rights = [...new Set(fields.rights)];
   if (fields.forcedSender) out.forcedSender = normalizeAddress(fields.forcedSender, numbering);
   return out;
 }

@@ -3,6 +3,7 @@
 // Request schemas are zod (the server validates with them, errors name the field); results are plain
 // JSON types (dates as ISO strings), exactly what a client reads off the wire.
 import { z } from 'zod';
+import { RIGHT_NAME } from '../auth.ts';
 import type { Accepted, ConnectionState, Direction, MessageKind, MessageStatus, PartSummary, RouteTarget, User } from '../types.ts';
 
 /** Bumped on a change an existing client would misread; additions (commands, fields) keep the number. */
@@ -49,6 +50,7 @@ export const userFieldsSchema = z.strictObject({
   smppLogin: z.boolean().optional(),
   httpLogin: z.boolean().optional(),
   httpAdmin: z.boolean().optional(),
+  rights: z.array(z.string().regex(RIGHT_NAME, 'a service name: lower-case letters, digits and dashes')).optional(),
   receive: z.boolean().optional(),
   recipients: z.array(z.string()).optional(),
   forcedSender: z.string().optional(),

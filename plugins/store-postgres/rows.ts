@@ -11,6 +11,7 @@ export interface UserRow {
   smpp_login: boolean;
   http_login: boolean;
   http_admin: boolean;
+  rights: string[];
   receive: boolean;
   forced_sender: string | null;
   daily_limit: number | null;
@@ -50,6 +51,7 @@ export function userFromRow(r: UserRow): StoredUser {
   // Optional rights: present only when granted.
   if (r.http_login) user.httpLogin = true;
   if (r.http_admin) user.httpAdmin = true;
+  if (r.rights.length > 0) user.rights = r.rights;
   return user;
 }
 
@@ -73,5 +75,6 @@ export function userParams(u: StoredUser): unknown[] {
     u.removed ?? false,
     u.httpLogin ?? false,
     u.httpAdmin ?? false,
+    JSON.stringify(u.rights ?? []),
   ];
 }

@@ -181,4 +181,8 @@ ALTER TABLE mailbox DROP CONSTRAINT mailbox_message_id_fkey;
 ALTER TABLE remote_ids DROP CONSTRAINT remote_ids_message_id_fkey;
 `,
   },
+  {
+    description: "users' login rights to plug-ins' services (LoginRights)",
+    sql: `ALTER TABLE users ADD COLUMN rights jsonb NOT NULL DEFAULT '[]';`,
+  },
 ];

@@ -16,15 +16,15 @@ export const USERS_RECHECK_MS = 200;
 
 const UPSERT = `
 INSERT INTO users (name, full_name, smtp_login, smpp_login, receive, forced_sender, daily_limit, monthly_limit, credits,
-                   allow_ips, recipients, source, password_hash, apop_secret, config_hash, removed, http_login, http_admin)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                   allow_ips, recipients, source, password_hash, apop_secret, config_hash, removed, http_login, http_admin, rights)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 ON CONFLICT (name) DO UPDATE SET
   full_name = excluded.full_name, smtp_login = excluded.smtp_login, smpp_login = excluded.smpp_login,
   receive = excluded.receive, forced_sender = excluded.forced_sender, daily_limit = excluded.daily_limit,
   monthly_limit = excluded.monthly_limit, credits = excluded.credits, allow_ips = excluded.allow_ips,
   recipients = excluded.recipients, source = excluded.source, password_hash = excluded.password_hash,
   apop_secret = excluded.apop_secret, config_hash = excluded.config_hash, removed = excluded.removed,
-  http_login = excluded.http_login, http_admin = excluded.http_admin`;
+  http_login = excluded.http_login, http_admin = excluded.http_admin, rights = excluded.rights`;
 
 const VERSION = 'SELECT version FROM users_version';
 

@@ -12,6 +12,8 @@ export interface UserRow {
   smpp_login: number;
   http_login: number;
   http_admin: number;
+  /** JSON array of plug-ins' login rights. */
+  rights: string;
   receive: number;
   forced_sender: string | null;
   daily_limit: number | null;
@@ -54,6 +56,8 @@ export function userFromRow(r: UserRow): StoredUser {
   // Optional rights: present only when granted, so accounts without them read as they did before.
   if (r.http_login === 1) user.httpLogin = true;
   if (r.http_admin === 1) user.httpAdmin = true;
+  const rights = JSON.parse(r.rights) as string[];
+  if (rights.length > 0) user.rights = rights;
   return user;
 }
 
@@ -76,5 +80,6 @@ export function userParams(u: StoredUser): Param[] {
     u.removed ? 1 : 0,
     u.httpLogin ? 1 : 0,
     u.httpAdmin ? 1 : 0,
+    JSON.stringify(u.rights ?? []),
   ];
 }

@@ -189,4 +189,10 @@ CREATE TABLE leases (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    description: "users' login rights to plug-ins' services (LoginRights)",
+    sql: `
+ALTER TABLE users ADD COLUMN rights TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type NowsmsConfig } from '../../core/config.ts';
 import { Gateway } from '../../core/gateway.ts';
+import type { Service } from '../../core/auth.ts';
 import { silentLogger } from '../../core/log.ts';
 import { addUser, removeUser, setUser } from '../../core/users.ts';
 import { sqliteStore } from '../../plugins/store-sqlite/index.ts';
@@ -61,6 +62,25 @@ describe('users', () => {
     expect(await gw.auth.login('carol', 'pw', ctx)).toBeUndefined();
     expect(await gw.auth.login('dave', 'pw', ctx)).toBeUndefined();
     expect((await gw.auth.login('dave', 'pw', { ...ctx, ip: '::ffff:10.1.2.3' }))?.name).toBe('dave');
+    await gw.stop();
+  });
+
+  it("lets a user log in to a plug-in's service only with its login right, which set grants and takes away", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nowsms-users-'));
+    const { gw, config } = await open(dir);
+    // A service a plug-in declared (interface LoginRights): SMTP login is not enough for it.
+    const xmpp = { service: 'xmpp' as Service, ip: '127.0.0.1' };
+    await addUser(gw.stores.users, gw.auth, config, 'alice', { password: 'pw', smtpLogin: true, smppLogin: true, httpLogin: true });
+    expect(await gw.auth.loginVerdict('alice', 'pw', xmpp)).toEqual({ refused: 'service' });
+    await setUser(gw.stores.users, gw.auth, config, 'alice', { rights: ['xmpp', 'xmpp'] });
+    expect((await gw.stores.users.get('alice'))?.rights).toEqual(['xmpp']);
+    expect((await gw.auth.login('alice', 'pw', xmpp))?.name).toBe('alice');
+    // Core's services keep their own rights.
+    await setUser(gw.stores.users, gw.auth, config, 'alice', { smtpLogin: false });
+    expect(await gw.auth.login('alice', 'pw', ctx)).toBeUndefined();
+    expect((await gw.auth.login('alice', 'pw', xmpp))?.name).toBe('alice');
+    await setUser(gw.stores.users, gw.auth, config, 'alice', { rights: [] });
+    expect(await gw.auth.loginVerdict('alice', 'pw', xmpp)).toEqual({ refused: 'service' });
     await gw.stop();
   });
 

@@ -51,6 +51,15 @@ describe('nowsms CLI', () => {
     expect(cli(['users', 'set', 'bob', '--no-smtp-login', '--daily-limit', '100', '--config', file]).status).toBe(0);
     users = JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout);
     expect(users[0]).toMatchObject({ smtpLogin: false, dailyLimit: 100, fullName: 'Bob Example' });
+    // Login rights to plug-ins' services, by name; "" takes them all away.
+    expect(cli(['users', 'set', 'bob', '--rights', 'xmpp,mqtt', '--config', file]).status).toBe(0);
+    expect(JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout)[0].rights).toEqual(['xmpp', 'mqtt']);
+    expect(cli(['users', 'list', '--config', file]).stdout).toMatch(/^bob +xmpp,mqtt,receive /m);
+    const bad = cli(['users', 'set', 'bob', '--rights', 'XMPP!', '--config', file]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/rights.*a service name: lower-case letters, digits and dashes/);
+    expect(cli(['users', 'set', 'bob', '--rights', '', '--config', file]).status).toBe(0);
+    expect(JSON.parse(cli(['users', 'list', '--json', '--config', file]).stdout)[0].rights).toBeUndefined();
 
     const dup = cli(['users', 'add', 'bob', '--password', 'x', '--config', file]);
     expect(dup.status).toBe(1);

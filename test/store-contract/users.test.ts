@@ -29,6 +29,7 @@ for (const factory of storeFactories) {
         smppLogin: true,
         httpLogin: true,
         httpAdmin: true,
+        rights: ['xmpp', 'mqtt'],
         recipients: ['+15550003333', '+15550001111'],
         forcedSender: 'ACME',
         dailyLimit: 100,

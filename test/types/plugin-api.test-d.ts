@@ -20,6 +20,7 @@ import {
   type RouteTarget,
   type SendFailure,
   type SendResult,
+  type Service,
   type ServiceName,
   type StatusChange,
   type Stores,
@@ -33,6 +34,10 @@ interface Clock {
 declare module 'nowsms' {
   interface ServiceMap {
     'test-clock': Clock;
+  }
+  // A plug-in whose protocol lets SMS users log in declares its login right the same way.
+  interface LoginRights {
+    'test-xmpp': true;
   }
 }
 
@@ -130,6 +135,21 @@ describe('services', () => {
         expectTypeOf(api.services('test-clock')).toEqualTypeOf<Clock[]>();
         // @ts-expect-error no such service
         api.service('no-such-service');
+      },
+    });
+  });
+});
+
+describe('login rights', () => {
+  it("takes a plug-in's own login right, declared by declaration merging, beside core's", () => {
+    expectTypeOf<'test-xmpp'>().toMatchTypeOf<Service>();
+    expectTypeOf<'smtp' | 'pop3' | 'smpp' | 'http'>().toMatchTypeOf<Service>();
+    definePlugin({
+      name: 'xmpp',
+      async setup(api) {
+        await api.auth.login('alice', 'pw', { service: 'test-xmpp', ip: '127.0.0.1' });
+        // @ts-expect-error no plug-in declared this right
+        await api.auth.login('alice', 'pw', { service: 'no-such-right', ip: '127.0.0.1' });
       },
     });
   });
