@@ -156,7 +156,12 @@ export function Users(props: ViewProps & { ask: Ask; available: boolean }) {
   }
   const columns: Column<PublicUser>[] = [
     { title: 'NAME', width: 16, get: (u) => u.name },
-    { title: 'LOGINS', width: 14, get: (u) => [u.smtpLogin && 'smtp', u.smppLogin && 'smpp'].filter(Boolean).join(',') || 'none' },
+    {
+      title: 'LOGINS',
+      width: 20,
+      get: (u) =>
+        [u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', ...(u.rights ?? [])].filter(Boolean).join(',') || 'none',
+    },
     { title: 'RECEIVE', width: 7, get: (u) => (u.receive ? 'yes' : 'no') },
     { title: 'LIMITS', width: 14, get: limitsText },
     { title: 'RECIPIENTS', width: 0, get: (u) => u.recipients.join(', ') },
