@@ -42,7 +42,7 @@ export {
   type ServerSession,
   type RefusalReason,
 } from './serve.ts';
-export { HttpDoor } from './http-door.ts';
+export { HttpDoor, noRouteSchemas } from './http-door.ts';
 export { withSenderMarker, findSenderMarker } from './mms/sender-marker.ts';
 export { checkMms, typeAllowed, mediaType, mmsBytes, DEFAULT_MMS_MAX_BYTES, DEFAULT_MMS_TYPES, type MmsRules } from './mms/rules.ts';
 export { withSmil, smilFor, isSmil, SMIL_TYPE, SMIL_CONTENT_ID } from './mms/smil.ts';

@@ -5,7 +5,7 @@
 // does not arrive within requestTimeoutSeconds is cut off; once it is in, a slow commit is never cut off.
 import http from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { HttpDoor, type ListenSettings, type Logger, type Server } from 'nowsms';
+import { HttpDoor, noRouteSchemas, type ListenSettings, type Logger, type Server } from 'nowsms';
 import { HttpError, httpErrorOf } from './errors.ts';
 import { charsetOf, Params, parseMultipart, parseUrlEncoded } from './params.ts';
 
@@ -81,6 +81,7 @@ export async function listenHttp(
     logger: false,
     bodyLimit: settings.maxRequestBytes,
     forceCloseConnections: false,
+    schemaController: noRouteSchemas,
     // HEAD would run the GET handler: a link checker's HEAD of a send URL must not send an SMS.
     exposeHeadRoutes: false,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },

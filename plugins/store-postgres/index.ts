@@ -1,9 +1,18 @@
 // The shared store: PostgreSQL, for several gateway nodes on one database (SQLite stays the embedded default).
 import { z } from 'zod';
 import { definePlugin, NowsmsError, parseOptions, type NowsmsPlugin } from 'nowsms';
-import { openPostgresStore } from './open.ts';
+import type { OpenOptions, PostgresStore } from './open.ts';
 
-export { openPostgresStore, type OpenOptions, type PostgresStore } from './open.ts';
+export type { OpenOptions, PostgresStore } from './open.ts';
+
+/**
+ * Opens the store on a database (what the plug-in does in setup). The driver and the store's modules load on
+ * the first call: a gateway on SQLite, whose config names this plug-in only when NOWSMS_DATABASE_URL is set,
+ * does not load them at start.
+ */
+export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStore> {
+  return (await import('./open.ts')).openPostgresStore(opts);
+}
 
 const NAME = 'store-postgres';
 

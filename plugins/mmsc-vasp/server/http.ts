@@ -7,7 +7,7 @@
 // deadline bounds that too.
 import http from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { HttpDoor, type ListenSettings, type Logger, type Server } from 'nowsms';
+import { HttpDoor, noRouteSchemas, type ListenSettings, type Logger, type Server } from 'nowsms';
 import type { Mm7Http } from '../mm7/types.ts';
 import type { Mm7Account } from './accounts.ts';
 
@@ -49,6 +49,7 @@ export async function listenMm7(settings: Mm7HttpSettings, gate: Mm7Gate, log: L
     bodyLimit: settings.maxRequestBytes,
     // The front door counts and closes connections; fastify must not wait for them itself.
     forceCloseConnections: false,
+    schemaController: noRouteSchemas,
     serverFactory: (handler) => {
       httpServer = http.createServer({ keepAliveTimeout: settings.keepAliveMs }, handler);
       return httpServer;
