@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync, chmodSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { AuthThrottle, logSafeName, plainIp, type AuthLimits } from './auth-throttle.ts';
 import { NowsmsError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -61,25 +62,19 @@ export function loadSecretKey(dataDir: string): Buffer {
 /**
  * Refuses a secret key that opens none of the stored APOP secrets: a second node started with a key of its own
  * (not the one copied from the first node), or a data dir restored without its key. Every APOP login would
- * fail as "bad password", the right password too, with nothing pointing at the key. Some secrets that do not
- * open beside some that do are only warned about: those users need their password set again.
+ * fail as "bad password", the right password too, with nothing pointing at the key. The right key opens the
+ * first secret tried: one decryption at start.
  */
-export function checkSecretKey(users: StoredUser[], dataDir: string, log: Logger): void {
+export function checkSecretKey(users: StoredUser[], dataDir: string): void {
   const sealed = users.filter((u) => !u.removed && u.credentials.apopSecret);
   if (sealed.length === 0) return;
   const key = loadSecretKey(dataDir);
-  const closed = sealed.filter((u) => decryptSecret(key, u.credentials.apopSecret!) === undefined);
   const file = path.join(dataDir, 'secret.key');
-  if (closed.length === sealed.length)
+  if (!sealed.some((u) => decryptSecret(key, u.credentials.apopSecret!) !== undefined))
     throw new NowsmsError(
       'NOWSMS_ERR_CONFIG',
       `${file} is not the key the stored passwords were sealed with (it opens none of the ${sealed.length} users' APOP secrets), so every POP3 APOP login would fail: ` +
         'on a second node, copy secret.key from a node that runs on this database; if the key is lost, set security.apop: false (USER/PASS logins keep working) or set every password again',
-    );
-  if (closed.length > 0)
-    log.warn(
-      { users: closed.map((u) => u.name) },
-      `${file} does not open the APOP secrets of ${closed.length} users (${closed.map((u) => u.name).join(', ')}): their APOP logins fail until their passwords are set again`,
     );
 }
 
@@ -118,8 +113,8 @@ export interface LoginRights {
 
 export type Service = keyof LoginRights & string;
 
-/** A plug-in's login right: a service name of lower-case letters, digits and dashes. */
-export const RIGHT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+/** Plug-ins' login rights, as a user's `rights` (config, CLI, admin commands): service names. */
+export const rightsSchema = z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a service name: lower-case letters, digits and dashes'));
 
 export interface LoginContext {
   service: Service;

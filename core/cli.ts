@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { askAdmin } from './admin/client.ts';
-import type { AdminCommandName, AdminCommands, StatusResult } from './admin/protocol.ts';
+import { loginNames, type AdminCommandName, type AdminCommands, type StatusResult } from './admin/protocol.ts';
 import { adminSocketPath } from './admin/server.ts';
 import { decodePdu, encodeSubmit, isPduError } from './codecs/index.ts';
 import { hashPassword } from './auth.ts';
@@ -197,10 +197,7 @@ async function users(args: string[]): Promise<void> {
         all.length === 0
           ? 'no users'
           : all
-              .map(
-                (u) =>
-                  `${u.name.padEnd(16)} ${[u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', ...(u.rights ?? []), u.receive && 'receive'].filter(Boolean).join(',').padEnd(18)} ${u.recipients.join(',')}`,
-              )
+              .map((u) => `${u.name.padEnd(16)} ${[...loginNames(u), ...(u.receive ? ['receive'] : [])].join(',').padEnd(18)} ${u.recipients.join(',')}`)
               .join('\n'),
       );
       return;

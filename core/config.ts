@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { RIGHT_NAME } from './auth.ts';
+import { rightsSchema } from './auth.ts';
 import { isNowsmsError, NowsmsError } from './errors.ts';
 import { importConfig } from './loader/index.ts';
 import { DEFAULT_MMS_MAX_BYTES, DEFAULT_MMS_TYPES } from './mms/rules.ts';
@@ -21,7 +21,7 @@ const userSchema = z.strictObject({
   // No default: a declaration without them keeps the hash it had before these keys existed.
   httpLogin: z.boolean().optional(),
   httpAdmin: z.boolean().optional(),
-  rights: z.array(z.string().regex(RIGHT_NAME, 'a service name: lower-case letters, digits and dashes')).optional(),
+  rights: rightsSchema.optional(),
   receive: z.boolean().default(true),
   recipients: z.array(z.string()).default([]),
   forcedSender: z.string().optional(),

@@ -133,7 +133,7 @@ export class Gateway {
       }
       const missing = STORE_SLOTS.filter((s) => !gw.storeSlots[s]);
       if (missing.length) throw new NowsmsError('NOWSMS_ERR_NO_STORE', `no store for ${missing.join(', ')}: add sqliteStore() to plugins in nowsms.config.ts`);
-      if (config.security.apop) checkSecretKey(await gw.stores.users.list(), config.dataDir, log);
+      if (config.security.apop) checkSecretKey(await gw.stores.users.list(), config.dataDir);
       await applyConfigUsers(gw.stores.users, gw.auth, config, log);
     } catch (e) {
       await gw.close();

@@ -3,7 +3,7 @@
 // Request schemas are zod (the server validates with them, errors name the field); results are plain
 // JSON types (dates as ISO strings), exactly what a client reads off the wire.
 import { z } from 'zod';
-import { RIGHT_NAME } from '../auth.ts';
+import { rightsSchema } from '../auth.ts';
 import type { Accepted, ConnectionState, Direction, MessageKind, MessageStatus, PartSummary, RouteTarget, User } from '../types.ts';
 
 /** Bumped on a change an existing client would misread; additions (commands, fields) keep the number. */
@@ -50,7 +50,7 @@ export const userFieldsSchema = z.strictObject({
   smppLogin: z.boolean().optional(),
   httpLogin: z.boolean().optional(),
   httpAdmin: z.boolean().optional(),
-  rights: z.array(z.string().regex(RIGHT_NAME, 'a service name: lower-case letters, digits and dashes')).optional(),
+  rights: rightsSchema.optional(),
   receive: z.boolean().optional(),
   recipients: z.array(z.string()).optional(),
   forcedSender: z.string().optional(),
@@ -154,6 +154,13 @@ export interface StatusResult {
 }
 
 export type PublicUser = User & { apop: boolean };
+
+/** A user's login rights by name, as the CLI's and the TUI's user listings show them. */
+export function loginNames(u: User): string[] {
+  return [u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', ...(u.rights ?? [])].filter(
+    (n) => typeof n === 'string',
+  );
+}
 
 export interface QueueItemView {
   id: string;

@@ -3,7 +3,7 @@
 // gateway, or on the store when none runs (the CLI's path), as `ask` decides.
 import { Box, Text, useInput } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
-import type { PublicUser } from '../../core/admin/protocol.ts';
+import { loginNames, type PublicUser } from '../../core/admin/protocol.ts';
 import { Confirm } from '../ui/confirm.tsx';
 import { clampCursor, followRows, listDelta, moveCursor, type Cursor } from '../ui/cursor.ts';
 import { Form, type Field, type FormValues } from '../ui/form.tsx';
@@ -159,8 +159,7 @@ export function Users(props: ViewProps & { ask: Ask; available: boolean }) {
     {
       title: 'LOGINS',
       width: 20,
-      get: (u) =>
-        [u.smtpLogin && 'smtp', u.smppLogin && 'smpp', u.httpLogin && 'http', u.httpAdmin && 'admin', ...(u.rights ?? [])].filter(Boolean).join(',') || 'none',
+      get: (u) => loginNames(u).join(',') || 'none',
     },
     { title: 'RECEIVE', width: 7, get: (u) => (u.receive ? 'yes' : 'no') },
     { title: 'LIMITS', width: 14, get: limitsText },
