@@ -14,7 +14,7 @@ import {
 } from 'nowsms';
 import { Callbacks, REACTOR_NAME } from './callbacks.ts';
 import { HttpError } from './errors.ts';
-import { kannelSend } from './kannel.ts';
+import { kannelParams, kannelSend } from './kannel.ts';
 import { basicCredentials, logIn, type Credentials, type Right } from './login.ts';
 import { nowsmsError, nowsmsSend } from './nowsms.ts';
 import { openApiDocument } from './openapi.ts';
@@ -94,8 +94,7 @@ export function httpInterface(options?: HttpOptions): NowsmsPlugin {
           methods: ['GET', 'POST'],
           path: '/cgi-bin/sendsms',
           style: 'kannel',
-          // Kannel's udh and 8-bit text are raw octets, URL-encoded: read them as bytes (latin1), not UTF-8.
-          queryCharset: (q) => (/(^|&)udh=|(^|&)coding=1(&|$)/i.test(q) ? 'latin1' : undefined),
+          readParams: kannelParams,
           async handle(x) {
             counters.requests++;
             const user = await who(x, 'send', { user: ['username', 'user'], password: ['password', 'pass'] });

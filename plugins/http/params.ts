@@ -39,6 +39,11 @@ export class Params {
     return this.values.has(name.toLowerCase());
   }
 
+  /** Every value with its (lower-case) name, in order. */
+  *entries(): IterableIterator<[string, string]> {
+    for (const [k, vs] of this.values) for (const v of vs) yield [k, v];
+  }
+
   merge(other: Params): void {
     for (const [k, vs] of other.values) for (const v of vs) this.add(k, v);
     this.uploads.push(...other.uploads);
@@ -123,6 +128,16 @@ export function parseUrlEncoded(raw: string, charset?: string): Params {
     const name = decode(k, 'a parameter name');
     params.add(name, decode(v, `parameter ${name}`));
   }
+  return params;
+}
+
+/**
+ * A query string or urlencoded body with no charset applied: names and values are their octets, one
+ * character per octet (latin1), for a route that decodes each field in its own way (Kannel's sendsms).
+ */
+export function urlEncodedOctets(raw: string): Params {
+  const params = new Params();
+  for (const [k, v] of pairs(raw)) params.add(k.toString('latin1'), v.toString('latin1'));
   return params;
 }
 

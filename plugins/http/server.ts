@@ -44,9 +44,20 @@ export interface Route {
   methods: Array<'GET' | 'POST'>;
   path: string;
   style: Style;
-  /** The query string's charset when the request does not name one (Kannel's binary fields are bytes). */
-  queryCharset?: (rawQuery: string) => string | undefined;
+  /**
+   * The route reads its parameters from the request itself (Kannel's sendsms: fields decoded each in its own
+   * way, and its POST form with X-Kannel-* headers); without it, a query string and a form are read here.
+   */
+  readParams?: (request: RawRequest) => Params;
   handle(x: Exchange): Promise<Answer>;
+}
+
+/** A request as it came: the query string undecoded, the body as octets, its Content-Type lower-cased. */
+export interface RawRequest {
+  query: string;
+  body: Buffer;
+  type: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 export function refusal(err: HttpError, style: Style, nowsmsPage: (e: HttpError) => string): Answer {
@@ -62,6 +73,9 @@ export function refusal(err: HttpError, style: Style, nowsmsPage: (e: HttpError)
         headers,
       };
     case 'kannel':
+      // Kannel answers a failed login 403 with this line; its scripts look for it (Kannel reads no Basic header).
+      if (err.status === 401) return { status: 403, contentType: 'text/plain; charset=utf-8', body: `Authorization failed for sendsms: ${err.message}\n` };
+      return { status: err.status, contentType: 'text/plain; charset=utf-8', body: `ERROR: ${err.message}\n`, headers };
     case 'text':
       return { status: err.status, contentType: 'text/plain; charset=utf-8', body: `ERROR: ${err.message}\n`, headers };
   }
@@ -116,11 +130,15 @@ export async function listenHttp(
         const conn = door.connection(socket);
         try {
           const rawQuery = (request.raw.url ?? '').split('?').slice(1).join('?');
-          const params = parseUrlEncoded(rawQuery, route.queryCharset?.(rawQuery));
           const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           const type = (request.headers['content-type'] ?? '').toLowerCase();
+          const params = route.readParams
+            ? route.readParams({ query: rawQuery, body: request.method === 'POST' ? body : Buffer.alloc(0), type, headers: request.headers })
+            : parseUrlEncoded(rawQuery);
           let json: unknown;
-          if (request.method === 'POST' && body.length > 0) {
+          if (route.readParams) {
+            // Read above.
+          } else if (request.method === 'POST' && body.length > 0) {
             if (type.startsWith('application/x-www-form-urlencoded')) params.merge(parseUrlEncoded(body.toString('latin1'), charsetOf(type)));
             else if (type.startsWith('multipart/form-data')) params.merge(parseMultipart(body, request.headers['content-type']!));
             else if (type.startsWith('application/json') && route.style === 'json') {

@@ -41,6 +41,8 @@ export interface SendRequest {
   api: 'nowsms' | 'kannel' | 'rest';
   /** Send no earlier than this (NowSMS's DelayUntil). */
   delayUntil?: Date;
+  /** What the SMS carries besides its content (Kannel's mclass, pid, validity). */
+  sms?: Pick<SmsTransport, 'messageClass' | 'protocolId' | 'validityMinutes'>;
 }
 
 export interface Submitted {
@@ -127,6 +129,7 @@ export function buildMessages(api: PluginApi, user: StoredUser, req: SendRequest
     if (req.text === undefined || req.text === '') throw new HttpError(400, 'NOWSMS_ERR_BAD_REQUEST', 'no text: give the message text (Text=...)');
     parts = [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from(req.text, 'utf8') }];
   }
+  if (req.kind === 'sms') Object.assign(sms, req.sms);
   if (req.receipt) sms.receipt = 'final';
   const http = {
     api: req.api,

@@ -245,7 +245,8 @@ describe('no secrets in the log, at level trace (debug included)', () => {
     const q = (pw: string) => `/?PhoneNumber=%2B15550001111&Text=hi&User=web&Password=${encodeURIComponent(pw)}`;
     expect(await http(web, '127.0.0.1', q(S.webWrong))).toBe(401);
     expect(await http(web, '127.0.0.1', q(S.web))).toBe(200);
-    expect(await http(web, '127.0.0.1', `/cgi-bin/sendsms?username=web&password=${S.webWrong}&to=15550001111&text=hi`)).toBe(401);
+    // Kannel's answer to a failed login: 403.
+    expect(await http(web, '127.0.0.1', `/cgi-bin/sendsms?username=web&password=${S.webWrong}&to=15550001111&text=hi`)).toBe(403);
     expect(await http(web, '127.0.0.1', `/cgi-bin/sendsms?username=web&password=${S.web}&to=15550001111&text=hi`)).toBe(202);
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
     expect(await http(web, '127.0.0.1', '/', form, `PhoneNumber=%2B15550001111&Text=hi&User=web&Password=${S.webWrong}`)).toBe(401);

@@ -19,12 +19,25 @@ function registeredDelivery(message: Message, opts: ResolvedClientOptions): numb
   return opts.registeredDelivery ? 1 : 0;
 }
 
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * SMPP's relative time (3.4 §7.1.1, YYMMDDhhmmss000R) for a number of minutes: days up to 99, then months
+ * of 30 days and years of 12 months (a relative validity reaches 63 weeks at most).
+ */
+export function relativeTime(minutes: number): string {
+  const days = Math.floor(minutes / 1440);
+  const months = days > 99 ? Math.floor(days / 30) : 0;
+  const rest = minutes % 1440;
+  return `${two(Math.floor(months / 12))}${two(months % 12)}${two(days - months * 30)}${two(Math.floor(rest / 60))}${two(rest % 60)}00000R`;
+}
+
 export function submitPdus(message: Message, opts: ResolvedClientOptions, ref: number): PDUFields[] {
   const rules: AddressRules = opts.addressing;
   const source = toWire(senderOf(message, opts), rules, opts.addressing.source);
   const dest = toWire(message.to, rules, opts.addressing.destination);
   const rd = registeredDelivery(message, opts);
-  const protocolId = smsOf(message).protocolId;
+  const { protocolId, validityMinutes } = smsOf(message);
   return planSegments(contentOf(message), { longMessages: opts.longMessages, coding: opts.dataCoding, ref }).map((seg) => {
     const fields: PDUFields = {
       service_type: opts.serviceType,
@@ -37,6 +50,7 @@ export function submitPdus(message: Message, opts: ResolvedClientOptions, ref: n
       esm_class: seg.esmClass,
       ...(protocolId !== undefined ? { protocol_id: protocolId } : {}),
       registered_delivery: rd,
+      ...(validityMinutes !== undefined ? { validity_period: relativeTime(validityMinutes) } : {}),
       data_coding: seg.dataCoding,
       // A Buffer goes out as it is: the package's text filter never touches it.
       short_message: seg.shortMessage,

@@ -10,9 +10,10 @@ export interface CurlAnswer {
   body: string;
 }
 
-export function curl(args: string[]): Promise<CurlAnswer> {
+/** `stdin`: what curl reads for `@-` (a body of octets). */
+export function curl(args: string[], stdin?: Buffer): Promise<CurlAnswer> {
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-s', '-S', '-i', ...args], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile('curl', ['-s', '-S', '-i', ...args], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && !stdout) return reject(new Error(`curl failed: ${stderr || err.message}`));
       // -i prints every response (100 Continue too): take the last head.
       let text = Buffer.from(stdout, 'latin1').toString('utf8');
@@ -26,6 +27,7 @@ export function curl(args: string[]): Promise<CurlAnswer> {
       }
       resolve({ status: Number(head[0]!.split(' ')[1]), headers, body: text.slice(split + 4) });
     });
+    child.stdin?.end(stdin);
   });
 }
 

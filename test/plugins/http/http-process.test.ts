@@ -206,6 +206,84 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     expect(m!.meta.sms).toMatchObject({ coding: '8bit', ports: { source: 9200, destination: 2948 } });
   });
 
+  it("reads Kannel's fields as Kannel does: coding=2 text as UTF-16BE octets, charset for the text alone, mclass, pid, validity, deferred", async () => {
+    const send = (q: string) => curl([`${base}/cgi-bin/sendsms?username=alice&password=alice-pw&${q}`]);
+    // "Привет" as UTF-16BE octets, as a Kannel client sends UCS-2 without naming a charset.
+    const ucs2 = Buffer.from('Привет', 'utf16le').swap16();
+    const octets = [...ucs2].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+    expect((await send(`to=447700900141&coding=2&text=${octets}`)).status).toBe(202);
+    expect((await send(`to=447700900142&coding=2&charset=UTF-16BE&text=${octets}`)).status).toBe(202);
+    expect((await send('to=447700900143&charset=ISO-8859-1&text=caf%E9')).status).toBe(202);
+    const flash = await send('to=447700900144&mclass=0&pid=65&validity=60&text=flash');
+    expect(flash.status, flash.body).toBe(202);
+    const deferred = await send('to=447700900145&deferred=30&text=later');
+    expect(deferred.status).toBe(202);
+    const got = await waitFor('the four Kannel messages', () => {
+      const list = sunk(sinkFile).filter((s) => /^\+44770090014[1-4]$/.test(s.to));
+      return list.length === 4 && new Map(list.map((s) => [s.to, s]));
+    });
+    expect(textOf(got.get('+447700900141')!)).toBe('Привет');
+    expect(textOf(got.get('+447700900142')!)).toBe('Привет');
+    expect(textOf(got.get('+447700900143')!)).toBe('café');
+    expect(got.get('+447700900144')!.meta.sms).toMatchObject({ messageClass: 0, protocolId: 65, validityMinutes: 60 });
+    // Deferred by 30 minutes: stored, not yet at the connection.
+    const [latest] = (
+      JSON.parse((await curl(['-u', 'alice:alice-pw', `${base}/api/v1/messages?limit=20`])).body) as { messages: Array<{ to: string; status: string }> }
+    ).messages.filter((m) => m.to === '+447700900145');
+    expect(latest?.status).toBe('queued');
+    expect(sunk(sinkFile).some((s) => s.to === '+447700900145')).toBe(false);
+
+    const badClass = await send('to=447700900146&mclass=7&text=x');
+    expect(badClass.status).toBe(400);
+    expect(badClass.body).toContain('mclass must be 0 to 3');
+    const wrong = await curl([`${base}/cgi-bin/sendsms?username=alice&password=guess&to=447700900146&text=x`]);
+    expect([wrong.status, wrong.body.trim()]).toEqual([403, 'Authorization failed for sendsms: wrong user name or password']);
+  });
+
+  it("takes Kannel's POST: the body is the message, text/plain in its charset or octets, the other fields X-Kannel-* headers", async () => {
+    const headers = (to: string) => ['-H', 'X-Kannel-Username: alice', '-H', 'X-Kannel-Password: alice-pw', '-H', `X-Kannel-To: ${to}`];
+    const text = await curl([
+      ...headers('447700900151'),
+      '-H',
+      'Content-Type: text/plain; charset=UTF-8',
+      '--data-binary',
+      'héllo 😀 a&b',
+      `${base}/cgi-bin/sendsms`,
+    ]);
+    expect([text.status, text.body]).toEqual([202, '0: Accepted for delivery']);
+    const latin1 = await curl(
+      [...headers('447700900152'), '-H', 'Content-Type: text/plain; charset=ISO-8859-1', '--data-binary', '@-', `${base}/cgi-bin/sendsms`],
+      Buffer.from('caf\xe9', 'latin1'),
+    );
+    expect(latin1.status, latin1.body).toBe(202);
+    const binary = await curl(
+      [
+        ...headers('447700900153'),
+        '-H',
+        'X-Kannel-UDH: 0605040B8423F0',
+        '-H',
+        'Content-Type: application/octet-stream',
+        '--data-binary',
+        '@-',
+        `${base}/cgi-bin/sendsms`,
+      ],
+      Buffer.from('01060403ae81ea', 'hex'),
+    );
+    expect(binary.status, binary.body).toBe(202);
+    const got = await waitFor('the three Kannel POSTs', () => {
+      const list = sunk(sinkFile).filter((s) => /^\+44770090015[1-3]$/.test(s.to));
+      return list.length === 3 && new Map(list.map((s) => [s.to, s]));
+    });
+    expect(textOf(got.get('+447700900151')!)).toBe('héllo 😀 a&b');
+    expect(textOf(got.get('+447700900152')!)).toBe('café');
+    expect(got.get('+447700900153')!.parts).toEqual([{ contentType: 'application/octet-stream', hex: '01060403ae81ea' }]);
+    expect(got.get('+447700900153')!.meta.sms).toMatchObject({ coding: '8bit', ports: { source: 9200, destination: 2948 } });
+
+    const xml = await curl([...headers('447700900154'), '-H', 'Content-Type: application/json', '--data-binary', '{}', `${base}/cgi-bin/sendsms`]);
+    expect(xml.status).toBe(415);
+    expect(xml.body).toContain('X-Kannel-*');
+  });
+
   it('serves the JSON API as its OpenAPI document says, honours Idempotency-Key, and POSTs signed status callbacks', async () => {
     const doc = openApiDocument();
     const served = await curl([`${base}/api/v1/openapi.json`]);

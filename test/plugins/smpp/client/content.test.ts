@@ -33,6 +33,26 @@ describe('binary and TLS', () => {
     expect(raw.message.equals(payload)).toBe(true);
   });
 
+  it('a text MT with a class, a protocol id and a validity goes out with them (flash: data_coding 0x10; validity_period relative)', async () => {
+    h = await startHarness();
+    await h.gw.gateway.submit([
+      {
+        direction: 'MT',
+        kind: 'sms',
+        from: '+15550002222',
+        to: '+447700900702',
+        parts: [{ contentType: 'text/plain; charset=utf-8', data: Buffer.from('flash') }],
+        meta: { sms: { messageClass: 0, protocolId: 65, validityMinutes: 90 } },
+      },
+    ]);
+    const [s] = await waitFor('the submit', () => h!.sim.submits.length === 1 && h!.sim.submits);
+    expect([s!.pdu.data_coding, s!.pdu.protocol_id]).toEqual([0x10, 65]);
+    // The smpp package reads a relative time (…R) as that long from now: 90 minutes, give or take the test's own time.
+    const until = (s!.pdu.validity_period as Date).getTime() - Date.now();
+    expect(until).toBeGreaterThan(85 * 60_000);
+    expect(until).toBeLessThanOrEqual(90 * 60_000);
+  });
+
   it('a binary MT stored before meta.sms (meta.smpp, its UDH in the octets) still goes out with its data_coding and UDH', async () => {
     h = await startHarness();
     // A WAP push style payload: its own UDH (port addressing), data_coding 0xF5.
