@@ -1,6 +1,6 @@
 // Multi-row statements: the rows of a whole group commit go as one array parameter per column, taken apart
 // by unnest() on the server, so a batch of messages costs one statement per table whatever its size.
-import { run, type Sql } from './db.ts';
+import { all, run, type Sql } from './db.ts';
 import { changesJson, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 
 /** A column and its PostgreSQL type (the array parameter is cast to `type[]`). */
@@ -24,6 +24,9 @@ export async function insertRows(tx: Sql, table: string, columns: readonly Colum
   await run(tx, insertSql(table, columns, 1), columnsOf(columns, rows));
 }
 
+/** Ids as they come back from a RETURNING (int8 as a string), in ascending order: the order the rows were inserted in. */
+const ascending = (rows: Array<{ id: string | number }>): number[] => rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+
 export interface Insert {
   table: string;
   columns: readonly Column[];
@@ -34,17 +37,21 @@ export interface Insert {
  * Several INSERTs as one statement (one round trip), each a data-modifying WITH query. Foreign keys are
  * checked at the end of the statement, so a child table's rows may point at a parent's inserted beside them.
  */
-export async function insertAll(tx: Sql, inserts: Insert[]): Promise<void> {
+export async function insertAll(tx: Sql, inserts: Insert[]): Promise<void>;
+/** With `idsOf`, a table with an identity column `id`: the ids its rows got, in the rows' order. */
+export async function insertAll(tx: Sql, inserts: Insert[], idsOf: string): Promise<number[]>;
+export async function insertAll(tx: Sql, inserts: Insert[], idsOf?: string): Promise<number[] | void> {
   const present = inserts.filter((i) => i.rows.length > 0);
-  if (present.length === 0) return;
-  if (present.length === 1) return insertRows(tx, present[0]!.table, present[0]!.columns, present[0]!.rows);
+  if (present.length === 0) return idsOf === undefined ? undefined : [];
   const params: unknown[] = [];
   const parts = present.map((i, n) => {
-    const sql = `i${n} AS (${insertSql(i.table, i.columns, params.length + 1)})`;
+    const sql = `i${n} AS (${insertSql(i.table, i.columns, params.length + 1)}${i.table === idsOf ? ' RETURNING id' : ''})`;
     params.push(...columnsOf(i.columns, i.rows));
     return sql;
   });
-  await run(tx, `WITH ${parts.join(',\n')}\nSELECT 1`, params);
+  const withIds = present.findIndex((i) => i.table === idsOf);
+  const rows = await all<{ id: string }>(tx, `WITH ${parts.join(',\n')}\n${withIds >= 0 ? `SELECT id FROM i${withIds}` : 'SELECT 1 AS id LIMIT 0'}`, params);
+  return idsOf === undefined ? undefined : ascending(rows);
 }
 
 /**

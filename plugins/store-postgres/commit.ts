@@ -7,6 +7,7 @@ import { insertAll, lockedInsertStatement, type Column, type Insert } from './bu
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
 import { changesOf } from './events.ts';
+import { withSeqs } from '../store-common/changes.ts';
 import { add, noRows, rowsOf, type Rows } from '../store-common/commit-rows.ts';
 import { HISTORY_COLUMNS, noteAppended } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
@@ -105,9 +106,10 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
         outcomes.push({ ok: false, error });
       }
     }
-    // Every table in one statement: one round trip for the whole group.
-    await insertAll(tx, tables(rows));
-    if (rows.history.length > 0) noteAppended(tx);
+    // Every table in one statement: one round trip for the whole group. The history rows' ids are the
+    // changes' seqs, so the followers are told them (withSeqs: none told if they do not tally).
+    const seqs = await insertAll(tx, tables(rows), 'status_history');
+    if (rows.history.length > 0) noteAppended(tx, withSeqs(rows.changes, seqs));
     if (rows.segments.length > 0) {
       await run(
         tx,

@@ -1,7 +1,8 @@
 // Sent messages, inside the write transaction. A connection with a window of 50 completes 50 messages
 // about at once: they share one transaction and a statement per table.
-import { NowsmsError } from 'nowsms';
-import { all, run } from './db.ts';
+import { NowsmsError, type Direction } from 'nowsms';
+import { newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
+import { all } from './db.ts';
 import { changesJson, changesOf, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
@@ -15,15 +16,14 @@ export interface CompleteJob {
 export const completeKind: BulkKind<CompleteJob, void> = {
   async runMany(tx, jobs) {
     const now = Date.now();
-    const found = new Map(
-      (
-        await all<{ id: string; connection_id: string | null }>(
-          tx,
-          'SELECT m.id, q.connection_id FROM messages m LEFT JOIN queue q ON q.message_id = m.id WHERE m.id = ANY($1::text[])',
-          [jobs.map((j) => j.messageId)],
-        )
-      ).map((r) => [r.id, r.connection_id ?? '']),
+    const rows = await all<{ id: string; connection_id: string | null; direction: Direction; via: string | null; user_name: string | null }>(
+      tx,
+      'SELECT m.id, q.connection_id, m.direction, m.via, m.user_name FROM messages m LEFT JOIN queue q ON q.message_id = m.id WHERE m.id = ANY($1::text[])',
+      [jobs.map((j) => j.messageId)],
     );
+    const found = new Map(rows.map((r) => [r.id, r.connection_id ?? '']));
+    // What the event log tells of each message with its changes.
+    const about = new Map<string, MessageAbout>(rows.map((r) => [r.id, { direction: r.direction, via: r.via, user: r.user_name }]));
     const outcomes: Outcome<void>[] = [];
     const remote: unknown[][] = [];
     const sent: StatusRecord[] = [];
@@ -50,7 +50,7 @@ export const completeKind: BulkKind<CompleteJob, void> = {
     const history = sent.map(historyRow);
     // One statement: out of the queue, the remote ids kept (a message sent again keeps one row per id, renewed
     // as the newest), the status and its history.
-    await run(
+    const seqs = await all<{ id: string }>(
       tx,
       `WITH d AS (DELETE FROM queue WHERE message_id = ANY($1::text[])),
        r AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
@@ -58,7 +58,7 @@ export const completeKind: BulkKind<CompleteJob, void> = {
              ON CONFLICT (connection_id, remote_id, message_id) DO UPDATE SET idx = excluded.idx, sent_at = excluded.sent_at, outcome = NULL,
                id = nextval(pg_get_serial_sequence('remote_ids', 'id'))),
        u AS (UPDATE messages SET status = v.status FROM unnest($7::text[], $8::text[]) AS v(id, status) WHERE messages.id = v.id)
-       ${HISTORY_INSERT.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 8}`)}`,
+       ${HISTORY_INSERT.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 8}`)} RETURNING id`,
       [
         sent.map((s) => s.messageId),
         ...[0, 1, 2, 3, 4].map((c) => remoteRows.map((r) => r[c])),
@@ -67,7 +67,15 @@ export const completeKind: BulkKind<CompleteJob, void> = {
         ...[0, 1, 2, 3, 4, 5].map((c) => history.map((h) => h[c] ?? null)),
       ],
     );
-    noteAppended(tx);
+    // Ids were drawn in the rows' order: ascending, they are the changes' seqs.
+    const ids = seqs.map((r) => Number(r.id)).sort((a, b) => a - b);
+    noteAppended(
+      tx,
+      withSeqs(
+        sent.map((s) => newChange(s, about.get(s.messageId)!)),
+        ids,
+      ),
+    );
     return outcomes;
   },
 };

@@ -60,6 +60,28 @@ export function notifyWithChanges(channel: string, handle: string, changes: stri
   return `pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(${changes}) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || ${changes} ELSE ${handle} END)`;
 }
 
+/** A change as one element of changesJson's array (changesOf reads it back as it was). */
+function changeRow(c: StatusChange): unknown[] {
+  const [kind, id] = c.target ? (c.target.kind === 'mailbox' ? ['mailbox', c.target.user] : [c.target.kind, c.target.id]) : [null, null];
+  return [c.seq, c.messageId, c.status, c.detail ?? null, c.at.getTime(), kind, id, c.direction, c.via ?? null, c.user ?? null];
+}
+
+/** Quotes the payload; PostgreSQL takes a dollar-quoted literal as it is, whatever its backslashes. */
+const DOLLAR_TAG = '$nowsms_payload$';
+
+/**
+ * SQL: the payload literal of the NOTIFY of a transaction that appended `changes` (as notifyWithChanges
+ * builds it in a statement): the handle, a newline and the changes, or the handle alone when they are not
+ * known or do not fit.
+ */
+export function notifyPayload(handle: string, changes: StatusChange[] | undefined): string {
+  if (changes?.length) {
+    const payload = `${handle}\n${JSON.stringify(changes.map(changeRow))}`;
+    if (Buffer.byteLength(payload) <= MAX_PAYLOAD && !payload.includes(DOLLAR_TAG)) return `${DOLLAR_TAG}${payload}${DOLLAR_TAG}`;
+  }
+  return `'${handle.replace(/'/g, "''")}'`;
+}
+
 /** The changes of changesJson's text. */
 export function changesOf(json: string): StatusChange[] {
   return (JSON.parse(json) as unknown[][]).map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>

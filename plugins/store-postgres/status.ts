@@ -31,16 +31,33 @@ export interface StatusRecord {
 
 export { historyRow, targetColumns };
 
-const appended = new WeakSet<Sql>();
+/** What a transaction appended: its changes with their seqs, or 'unknown' (the followers read them). */
+export type Appended = StatusChange[] | 'unknown';
 
-/** The transaction on `tx` appended to the log: its COMMIT notifies the followers (write-queue.ts). */
-export function noteAppended(tx: Sql): void {
-  appended.add(tx);
+const appended = new WeakMap<Sql, Appended>();
+
+/**
+ * The transaction on `tx` appended to the log: its COMMIT notifies the followers (write-queue.ts). A write
+ * that tells its changes too (`changes`, in seq order) spares the followers of every node a read of them, if
+ * every write of the transaction does.
+ */
+export function noteAppended(tx: Sql, changes?: StatusChange[]): void {
+  const now = appended.get(tx);
+  if (changes === undefined || now === 'unknown') appended.set(tx, 'unknown');
+  else if (now === undefined) appended.set(tx, [...changes]);
+  else now.push(...changes);
 }
 
-/** Whether the transaction just ended appended to the log; clears the mark. */
-export function takeAppended(tx: Sql): boolean {
-  return appended.delete(tx);
+/** Part of the transaction was undone (ROLLBACK TO a savepoint): what it told may not be in the log any more. */
+export function spoilAppended(tx: Sql): void {
+  if (appended.has(tx)) appended.set(tx, 'unknown');
+}
+
+/** What the transaction just ended appended to the log (undefined: nothing); clears it. */
+export function takeAppended(tx: Sql): Appended | undefined {
+  const a = appended.get(tx);
+  appended.delete(tx);
+  return a;
 }
 
 export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, target?: Target, at = Date.now()): Promise<void> {

@@ -18,7 +18,8 @@ import type pg from 'pg';
 import { NowsmsError, type StatusChange } from 'nowsms';
 import { all, guard } from './db.ts';
 import { storeError } from './errors.ts';
-import { takeAppended } from './status.ts';
+import { notifyPayload } from './events.ts';
+import { spoilAppended, takeAppended } from './status.ts';
 
 /** The write lock's key (pg_advisory_xact_lock): "nows" in ASCII, then 1 (the migration lock is 2). */
 export const WRITE_LOCK = '1852798835, 1';
@@ -154,9 +155,11 @@ export class WriteQueue {
         appended = true;
       } else outcomes = (await this.attempt(client, batch, false)) ?? (await this.attempt(client, batch, true));
       if (outcomes && !appended) {
-        appended = takeAppended(client);
+        const a = takeAppended(client);
+        appended = a !== undefined;
+        if (a !== undefined && a !== 'unknown') told = a;
         // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
-        const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, '${this.handleId}'; COMMIT` : 'COMMIT')) as unknown as
+        const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, ${notifyPayload(this.handleId, told)}; COMMIT` : 'COMMIT')) as unknown as
           pg.QueryResult | pg.QueryResult[];
         const last = Array.isArray(results) ? results.at(-1) : results;
         // COMMIT of a transaction the server had abandoned answers ROLLBACK: nothing was stored.
@@ -279,7 +282,10 @@ export class WriteQueue {
       outcome = { ok: false, error: storeError(this.where, error) };
     }
     // If the connection went, these throw and every job of the batch fails (temporarily).
-    if (!outcome.ok) await client.query('ROLLBACK TO SAVEPOINT job');
+    if (!outcome.ok) {
+      await client.query('ROLLBACK TO SAVEPOINT job');
+      spoilAppended(client);
+    }
     await client.query('RELEASE SAVEPOINT job');
     return outcome;
   }
@@ -293,8 +299,13 @@ export class WriteQueue {
       if (dirty) await client.query('RELEASE SAVEPOINT bulk');
       return outcomes.map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
     } catch (error) {
-      if (dirty) await client.query('ROLLBACK TO SAVEPOINT bulk; RELEASE SAVEPOINT bulk');
-      else await client.query(`ROLLBACK; ${BEGIN}`);
+      if (dirty) {
+        await client.query('ROLLBACK TO SAVEPOINT bulk; RELEASE SAVEPOINT bulk');
+        spoilAppended(client);
+      } else {
+        await client.query(`ROLLBACK; ${BEGIN}`);
+        takeAppended(client);
+      }
       if (items.length === 1) return [{ ok: false, error: storeError(this.where, error) }];
     }
     // Some job of the group made a statement fail: run each alone, so that only the culprit fails.

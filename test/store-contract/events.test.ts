@@ -51,6 +51,51 @@ for (const factory of storeFactories) {
       }
     });
 
+    it('a transaction of several kinds of writes tells every change it appended, as the log has it, here and to another handle', async () => {
+      const one = await h.open();
+      const two = await h.peer(one);
+      await one.stores.users.put(user({ name: 'alice', dailyLimit: 100 }));
+      const heard = (stores: typeof one.stores) => {
+        const told: StatusChange[] = [];
+        stores.events.onAppend((changes) => {
+          if (changes) told.push(...changes);
+        });
+        return told;
+      };
+      const here = heard(one.stores);
+      const there = heard(two.stores);
+      const first = sms({ user: 'alice', via: 'smtp' });
+      await one.stores.messages.commit([{ message: first, target: { kind: 'connection', id: 'smsc1' } }]);
+      await one.stores.queues.lease('smsc1', soon(), 10);
+      const before = (await one.stores.events.changesSince(0, 100)).length;
+      // Started in one turn, so they share a transaction: a charged commit (not one plain statement), a
+      // completion and a message to a mailbox.
+      const charged = sms({ user: 'alice', via: 'http' });
+      const received = sms({ direction: 'MO', via: 'modem1' });
+      await Promise.all([
+        one.stores.messages.commit([{ message: charged, target: { kind: 'connection', id: 'smsc1' } }], { user: 'alice', messages: 1 }),
+        // A detail with quotes, a backslash and dollars: it travels in PostgreSQL's notification as it is.
+        one.stores.queues.complete(first.id, "remote id r1: it's \\ $1 $$ 😀", ['r1']),
+        one.stores.messages.commit([{ message: received, target: { kind: 'mailbox', user: 'alice' } }]),
+      ]);
+      const log = await one.stores.events.changesSince(0, 100);
+      expect(log.slice(before).map(brief)).toEqual(
+        expect.arrayContaining([
+          [charged.id, 'queued', { kind: 'connection', id: 'smsc1' }],
+          [first.id, 'sent', { kind: 'connection', id: 'smsc1' }],
+          [received.id, 'in-mailbox', { kind: 'mailbox', user: 'alice' }],
+        ]),
+      );
+      // Every change is told to this handle's followers, each exactly as the log reads it.
+      await waitFor('every change told here', () => here.length >= log.length);
+      expect(here).toEqual(log);
+      // Another handle's followers are told what they are told exactly as the log has it (or read it).
+      // PostgreSQL tells them in its notifications: every node is spared the read.
+      if (factory.name === 'postgres') await waitFor('every change told there', () => there.length >= log.length);
+      else await new Promise((r) => setTimeout(r, 50));
+      for (const c of there) expect(c).toEqual(log.find((l) => l.seq === c.seq));
+    });
+
     it('records every write path, in order, with its target and the facts of the message', async () => {
       const { stores } = await h.open();
       await stores.users.put(user({ name: 'bob' }));
