@@ -73,8 +73,9 @@ export function refusal(err: HttpError, style: Style, nowsmsPage: (e: HttpError)
         headers,
       };
     case 'kannel':
-      // Kannel answers a failed login 403 with this line; its scripts look for it (Kannel reads no Basic header).
-      if (err.status === 401) return { status: 403, contentType: 'text/plain; charset=utf-8', body: `Authorization failed for sendsms: ${err.message}\n` };
+      // Kannel answers a failed login 403 with this line, word for word; its scripts look for it (Kannel reads
+      // no Basic header). Why it failed is in the log (the fail2ban line), as for every service.
+      if (err.status === 401) return { status: 403, contentType: 'text/plain; charset=utf-8', body: 'Authorization failed for sendsms' };
       return { status: err.status, contentType: 'text/plain; charset=utf-8', body: `ERROR: ${err.message}\n`, headers };
     case 'text':
       return { status: err.status, contentType: 'text/plain; charset=utf-8', body: `ERROR: ${err.message}\n`, headers };

@@ -182,7 +182,8 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
         `dlr-url=${url}`,
       ]);
       expect(r.status).toBe(202);
-      expect(r.body).toMatch(/^0: Accepted for delivery/);
+      // Kannel's answer word for word, two recipients or one.
+      expect(r.body).toBe('0: Accepted for delivery');
       // 8 (the SMSC took it) and 1 (delivered) for each of the two messages.
       const calls = await waitFor('four DLR calls', () => dlr.calls.length >= 4 && dlr.calls);
       const seen = calls.map((c) => new URL(c.url, dlr.url).searchParams).map((q) => `${q.get('to')} ${q.get('type')}`);
@@ -237,7 +238,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
     expect(badClass.status).toBe(400);
     expect(badClass.body).toContain('mclass must be 0 to 3');
     const wrong = await curl([`${base}/cgi-bin/sendsms?username=alice&password=guess&to=447700900146&text=x`]);
-    expect([wrong.status, wrong.body.trim()]).toEqual([403, 'Authorization failed for sendsms: wrong user name or password']);
+    expect([wrong.status, wrong.body]).toEqual([403, 'Authorization failed for sendsms']);
   });
 
   it("takes Kannel's POST: the body is the message, text/plain in its charset or octets, the other fields X-Kannel-* headers", async () => {
