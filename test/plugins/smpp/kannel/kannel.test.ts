@@ -63,6 +63,39 @@ describe.skipIf(skip)('Kannel bearerbox bound to the SMPP server', () => {
     expect(summary).toMatchObject({ direction: 'MT', user: 'kannel', via: 'smpp-server', to: POP3_USER.recipients[0] });
   });
 
+  it('takes from Kannel a long text in concatenated parts, a UCS-2 text and a binary message with a port header', async () => {
+    const to = POP3_USER.recipients[0]!;
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' '); // 279 characters: two parts
+    const unicode = 'Привет, мир 😀 ok';
+    const before = (await g.gateway.stores.messages.list({ user: 'kannel' })).length;
+    const answers = [
+      await kannel!.sendsms('15550004445', to, long),
+      // Kannel's coding=2: its text goes to the SMSC as UCS-2 (data_coding 8).
+      await kannel!.sendsms('15550004446', to, unicode, { coding: '2', charset: 'UTF-8' }),
+    ];
+    // A binary message to WAP push port 2948: udh and text as octets, URL-encoded by hand (octets, not UTF-8).
+    const octets = (hex: string) => hex.replace(/../g, '%$&');
+    const { username, password } = kannel!.sendsmsUser;
+    const q = `username=${username}&password=${password}&from=15550004447&to=%2B15550007777&coding=1&udh=${octets('0605040b8423f0')}&text=${octets('01060403ae81ea')}`;
+    const res = await fetch(`http://127.0.0.1:${kannel!.sendsmsPort}/cgi-bin/sendsms?${q}`);
+    answers.push({ status: res.status, body: await res.text() });
+    expect(answers.map((a) => `${a.status} ${a.body}`)).toEqual(Array(3).fill('202 0: Accepted for delivery'));
+    const list = await until(
+      () => g.gateway.stores.messages.list({ user: 'kannel' }),
+      (l) => l.length >= before + 3,
+      'the three messages from Kannel',
+      () => kannel!.logs(),
+    );
+    const full = await Promise.all(list.map((s) => g.gateway.stores.messages.get(s.id)));
+    const by = (from: string) => full.find((m) => m?.from === from)!;
+    // The two parts are one message again.
+    expect(textOf(by('+15550004445'))).toBe(long);
+    expect(textOf(by('+15550004446'))).toBe(unicode);
+    const binary = by('+15550004447');
+    expect(binary.parts.map((p) => [p.contentType, p.data.toString('hex')])).toEqual([['application/octet-stream', '01060403ae81ea']]);
+    expect(binary.meta.sms).toMatchObject({ coding: '8bit', ports: { source: 9200, destination: 2948 } });
+  });
+
   it('delivers an MO to Kannel and takes its auto-reply back as the SMPP user’s submit', async () => {
     await g.inject(PHONE, KANNEL_USER.recipients[0]!, 'hello kannel');
     const reply = await until(

@@ -20,8 +20,8 @@ export interface Kannel {
   dir: string;
   sendsmsPort: number;
   sendsmsUser: { username: string; password: string };
-  /** HTTP GET /cgi-bin/sendsms; resolves with Kannel's answer. */
-  sendsms(from: string, to: string, text: string): Promise<{ status: number; body: string }>;
+  /** HTTP GET /cgi-bin/sendsms (`extra`: more fields, such as coding or udh); resolves with Kannel's answer. */
+  sendsms(from: string, to: string, text: string, extra?: Record<string, string>): Promise<{ status: number; body: string }>;
   /** Kannel's own logs, for a failing test's message. */
   logs(): string;
   stop(): Promise<void>;
@@ -100,7 +100,8 @@ export async function startKannel(opts: KannelOptions): Promise<Kannel> {
         'log-file': path.join(dir, 'smsbox.log'),
         'log-level': 0,
       }),
-      group('sendsms-user', { ...sendsmsUser, 'user-allow-ip': '127.0.0.1' }),
+      // Long texts go out as concatenated parts (up to 5), as a Kannel that sends long messages is set up.
+      group('sendsms-user', { ...sendsmsUser, 'user-allow-ip': '127.0.0.1', 'max-messages': 5, concatenation: 'true' }),
       group('sms-service', { keyword: 'default', text: opts.autoReply, 'max-messages': 1 }),
       '',
     ].join('\n\n'),
@@ -135,8 +136,8 @@ export async function startKannel(opts: KannelOptions): Promise<Kannel> {
     dir,
     sendsmsPort,
     sendsmsUser,
-    async sendsms(from, to, text) {
-      const q = new URLSearchParams({ ...sendsmsUser, from, to, text });
+    async sendsms(from, to, text, extra = {}) {
+      const q = new URLSearchParams({ ...sendsmsUser, from, to, text, ...extra });
       const res = await fetch(`http://127.0.0.1:${sendsmsPort}/cgi-bin/sendsms?${q.toString()}`);
       return { status: res.status, body: await res.text() };
     },
