@@ -1,9 +1,15 @@
 // Kannel's bearerbox, a real SMPP client from Debian, bound to the gateway's SMPP server in transceiver
-// mode. Both directions: Kannel sendsms -> our server -> a POP3 user's mailbox (fetched with curl), and an
-// MO for the SMPP user -> Kannel -> Kannel's auto-reply -> back into the gateway as that user's submit.
+// mode. Both directions: Kannel sendsms -> our server -> a POP3 user's mailbox (fetched with curl), long,
+// UCS-2 and binary messages too; a message sent on to an operator's SMSC whose delivery receipt comes back
+// to Kannel, which matches it and calls its dlr-url; and an MO for the SMPP user -> Kannel -> Kannel's
+// auto-reply -> back into the gateway as that user's submit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from '../../../../core/index.ts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { smppClient } from '../../../../plugins/smpp/index.ts';
 import { smppServer } from '../../../../plugins/smpp/server/index.ts';
+import { SmscSimulator } from '../smsc-simulator/index.ts';
 import { startTestGateway, type TestGateway } from '../../../helpers/gateway.ts';
 import { missingPeer } from '../../../helpers/peers.ts';
 import { fetchAll } from '../../../helpers/pop3-fetch.ts';
@@ -30,9 +36,18 @@ async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, what: stri
 describe.skipIf(skip)('Kannel bearerbox bound to the SMPP server', () => {
   let g: TestGateway;
   let kannel: Kannel | undefined;
+  /** The operator's SMSC beyond the gateway: it accepts what the gateway sends on and reports it delivered. */
+  let sim: SmscSimulator;
 
   beforeAll(async () => {
-    g = await startTestGateway({ users: [KANNEL_USER, POP3_USER], plugins: [smppServer({ port: 0 })] });
+    sim = await SmscSimulator.start({ systemId: 'nowsms', password: 'secret', receipts: true });
+    g = await startTestGateway({
+      users: [KANNEL_USER, POP3_USER],
+      plugins: [
+        smppServer({ port: 0 }),
+        smppClient({ id: 'operator', host: '127.0.0.1', port: sim.port, systemId: 'nowsms', password: 'secret', anyTraffic: true }),
+      ],
+    });
     kannel = await startKannel({ smppPort: smppPort(g), username: KANNEL_USER.name, password: KANNEL_USER.password, autoReply: AUTO_REPLY });
     await until(
       async () => g.gateway.status()['smpp-server']?.counters.bound ?? 0,
@@ -45,6 +60,7 @@ describe.skipIf(skip)('Kannel bearerbox bound to the SMPP server', () => {
   afterAll(async () => {
     await kannel?.stop();
     await g?.stop();
+    await sim?.stop();
   });
 
   it('takes a Kannel sendsms and routes it to a POP3 user', async () => {
@@ -94,6 +110,33 @@ describe.skipIf(skip)('Kannel bearerbox bound to the SMPP server', () => {
     const binary = by('+15550004447');
     expect(binary.parts.map((p) => [p.contentType, p.data.toString('hex')])).toEqual([['application/octet-stream', '01060403ae81ea']]);
     expect(binary.meta.sms).toMatchObject({ coding: '8bit', ports: { source: 9200, destination: 2948 } });
+  });
+
+  it("reports delivery to Kannel as it understands it: Kannel matches the gateway's receipt and calls its dlr-url", async () => {
+    const calls: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      calls.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const dlrUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/dlr?type=%d&to=%p`;
+      // dlr-mask 1: delivered only. Kannel asks the gateway (registered_delivery), the gateway sends the
+      // message on to the operator, the operator reports it delivered, the gateway tells Kannel.
+      const answer = await kannel!.sendsms('15550004448', '447700900555', 'tell me when it arrives', { 'dlr-mask': '1', 'dlr-url': dlrUrl });
+      expect(answer.status).toBe(202);
+      await until(
+        async () => calls.length,
+        (n) => n >= 1,
+        'Kannel to call its dlr-url',
+        () => kannel!.logs(),
+      );
+      const q = new URL(calls[0]!, 'http://x').searchParams;
+      expect([q.get('type'), q.get('to')]).toEqual(['1', '447700900555']);
+      expect(sim.messages().some((m) => m.text === 'tell me when it arrives')).toBe(true);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
   });
 
   it('delivers an MO to Kannel and takes its auto-reply back as the SMPP user’s submit', async () => {
