@@ -137,9 +137,7 @@ export async function listenHttp(
             ? route.readParams({ query: rawQuery, body: request.method === 'POST' ? body : Buffer.alloc(0), type, headers: request.headers })
             : parseUrlEncoded(rawQuery);
           let json: unknown;
-          if (route.readParams) {
-            // Read above.
-          } else if (request.method === 'POST' && body.length > 0) {
+          if (!route.readParams && request.method === 'POST' && body.length > 0) {
             if (type.startsWith('application/x-www-form-urlencoded')) params.merge(parseUrlEncoded(body.toString('latin1'), charsetOf(type)));
             else if (type.startsWith('multipart/form-data')) params.merge(parseMultipart(body, request.headers['content-type']!));
             else if (type.startsWith('application/json') && route.style === 'json') {
