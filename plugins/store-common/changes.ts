@@ -41,3 +41,35 @@ export function withSeqs(changes: NewChange[], seqs: number[]): StatusChange[] |
 export function lastIds(n: number, lastId: number): number[] {
   return Array.from({ length: n }, (_, i) => lastId - n + 1 + i);
 }
+
+/** What a transaction appended: its changes with their seqs, or 'unknown' (the followers read them). */
+export type Appended = StatusChange[] | 'unknown';
+
+/**
+ * What each open transaction appended to the log, by its handle: its COMMIT wakes the log's followers with
+ * it (each store's write-queue.ts). Every write of history rows notes it; one that forgot would only be seen
+ * later, at the followers' next poll. A write that tells its changes too (in seq order) spares the followers
+ * a read of them, if every write of the transaction does.
+ */
+export class AppendedChanges<Tx extends object> {
+  private readonly byTx = new WeakMap<Tx, Appended>();
+
+  note(tx: Tx, changes?: StatusChange[]): void {
+    const now = this.byTx.get(tx);
+    if (changes === undefined || now === 'unknown') this.byTx.set(tx, 'unknown');
+    else if (now === undefined) this.byTx.set(tx, [...changes]);
+    else now.push(...changes);
+  }
+
+  /** Part of the transaction was undone (ROLLBACK TO a savepoint): what it told may not be in the log any more. */
+  spoil(tx: Tx): void {
+    if (this.byTx.has(tx)) this.byTx.set(tx, 'unknown');
+  }
+
+  /** What the transaction just ended appended (undefined: nothing); clears it. */
+  take(tx: Tx): Appended | undefined {
+    const a = this.byTx.get(tx);
+    this.byTx.delete(tx);
+    return a;
+  }
+}

@@ -3,7 +3,7 @@
 // of the changes, and a change records where it put the message (its target) for the reactors.
 import { historyRow, targetColumns } from '../store-common/history.ts';
 import { NowsmsError, type MessageStatus, type StatusChange } from 'nowsms';
-import { lastIds, newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
+import { AppendedChanges, lastIds, newChange, withSeqs, type Appended, type MessageAbout } from '../store-common/changes.ts';
 import { insertRows, updateRows } from './bulk.ts';
 import type { Sql } from './sqlite.ts';
 
@@ -21,35 +21,12 @@ export interface StatusRecord {
   target?: Target;
 }
 
-/** What a transaction appended: its changes with their seqs, or 'unknown' (the followers read them). */
-export type Appended = StatusChange[] | 'unknown';
+const appended = new AppendedChanges<Sql>();
 
-const appended = new WeakMap<Sql, Appended>();
-
-/**
- * The transaction on `tx` appended to the log: its COMMIT wakes the log's followers (write-queue.ts). Every
- * write of history rows says so; one that forgot would only be seen later, at the followers' next poll. A
- * write that tells its changes too (`changes`, in seq order) spares this process's followers a read of
- * them, if every write of the transaction does.
- */
-export function noteAppended(tx: Sql, changes?: StatusChange[]): void {
-  const now = appended.get(tx);
-  if (changes === undefined || now === 'unknown') appended.set(tx, 'unknown');
-  else if (now === undefined) appended.set(tx, changes);
-  else now.push(...changes);
-}
-
-/** Part of the transaction was undone (ROLLBACK TO a savepoint): what it told may not be in the log any more. */
-export function spoilAppended(tx: Sql): void {
-  if (appended.has(tx)) appended.set(tx, 'unknown');
-}
-
-/** What the transaction just ended appended to the log (undefined: nothing); clears it. */
-export function takeAppended(tx: Sql): Appended | undefined {
-  const a = appended.get(tx);
-  appended.delete(tx);
-  return a;
-}
+/** The transaction on `tx` appended to the log, and these changes if it can tell them (see AppendedChanges). */
+export const noteAppended = (tx: Sql, changes?: StatusChange[]): void => appended.note(tx, changes);
+export const spoilAppended = (tx: Sql): void => appended.spoil(tx);
+export const takeAppended = (tx: Sql): Appended | undefined => appended.take(tx);
 
 export async function recordStatus(tx: Sql, messageId: string, status: MessageStatus, detail?: string, target?: Target, at = Date.now()): Promise<void> {
   const { changes } = await tx.run('UPDATE messages SET status = ? WHERE id = ?', [status, messageId]);
