@@ -23,12 +23,14 @@ const KANNEL_HEADER = 'x-kannel-';
 export function kannelParams(r: RawRequest): Params {
   const raw = urlEncodedOctets(r.query);
   let textCharset: string | undefined;
-  if (r.body.length > 0) {
+  const kannelPost = r.method === 'POST' && (r.type.startsWith('text/plain') || r.type.startsWith('application/octet-stream'));
+  if (kannelPost) {
+    // Its fields come with it even when the message is empty.
+    raw.merge(postFields(r));
+    textCharset = charsetOf(r.type);
+  } else if (r.method === 'POST' && r.body.length > 0) {
     if (r.type.startsWith('application/x-www-form-urlencoded')) {
       raw.merge(urlEncodedOctets(r.body.toString('latin1')));
-      textCharset = charsetOf(r.type);
-    } else if (r.type.startsWith('text/plain') || r.type.startsWith('application/octet-stream')) {
-      raw.merge(postFields(r));
       textCharset = charsetOf(r.type);
     } else
       throw new HttpError(

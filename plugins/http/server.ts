@@ -54,6 +54,7 @@ export interface Route {
 
 /** A request as it came: the query string undecoded, the body as octets, its Content-Type lower-cased. */
 export interface RawRequest {
+  method: string;
   query: string;
   body: Buffer;
   type: string;
@@ -134,7 +135,13 @@ export async function listenHttp(
           const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           const type = (request.headers['content-type'] ?? '').toLowerCase();
           const params = route.readParams
-            ? route.readParams({ query: rawQuery, body: request.method === 'POST' ? body : Buffer.alloc(0), type, headers: request.headers })
+            ? route.readParams({
+                method: request.method,
+                query: rawQuery,
+                body: request.method === 'POST' ? body : Buffer.alloc(0),
+                type,
+                headers: request.headers,
+              })
             : parseUrlEncoded(rawQuery);
           let json: unknown;
           if (!route.readParams && request.method === 'POST' && body.length > 0) {
