@@ -79,7 +79,16 @@ export class Callbacks {
       if (target.kannelMask !== undefined) {
         const bit = (KANNEL_DLR as Record<string, number>)[c.status];
         if (!bit || !(target.kannelMask & bit)) continue;
-        const url = kannelDlrUrl(target.url, { type: bit, to: target.to, from: target.from, detail: c.detail ?? c.status, at: c.at, id: c.messageId });
+        const url = kannelDlrUrl(target.url, {
+          type: bit,
+          to: target.to,
+          from: target.from,
+          detail: c.detail ?? c.status,
+          at: c.at,
+          id: c.messageId,
+          connection: c.target?.kind === 'connection' ? c.target.id : undefined,
+          user: c.user,
+        });
         work.push(() => this.call(c, url, undefined));
       } else {
         const body = JSON.stringify({ id: c.messageId, to: target.to, status: c.status, ...(c.detail ? { detail: c.detail } : {}), at: c.at.toISOString() });

@@ -122,16 +122,40 @@ export async function kannelSend(api: PluginApi, user: StoredUser, params: Param
   return '0: Accepted for delivery';
 }
 
-/** Kannel's dlr-url escapes: %d DLR type, %p receiver, %P sender, %A detail, %T time (epoch s), %I message id, %% a percent. */
-export function kannelDlrUrl(template: string, v: { type: number; to: string; from: string; detail: string; at: Date; id: string }): string {
+/**
+ * Kannel's dlr-url escapes, with the values Kannel 1.4 gives them in a delivery report (checked against its
+ * smsbox): %d the report type, %p the receiver, %P the sender (%q and %Q the same, numbers being
+ * international already), %A the detail (the SMSC's reply; %a and %b too), %i the connection (Kannel's
+ * smsc-id), %n the user, %t the time (YYYY-MM-DD HH:MM:SS, server time), %T the time in epoch seconds, %I
+ * the message id, %R the dlr-url itself, %% a percent. Others are left as they are, as Kannel leaves those
+ * it does not know.
+ */
+export function kannelDlrUrl(
+  template: string,
+  v: { type: number; to: string; from: string; detail: string; at: Date; id: string; connection?: string | undefined; user?: string | undefined },
+): string {
   const map: Record<string, string> = {
     d: String(v.type),
     p: v.to,
+    q: v.to,
     P: v.from,
+    Q: v.from,
     A: v.detail,
+    a: v.detail,
+    b: v.detail,
+    i: v.connection ?? '',
+    n: v.user ?? '',
+    t: localTime(v.at),
     T: String(Math.floor(v.at.getTime() / 1000)),
     I: v.id,
-    '%': '%',
+    R: template,
   };
-  return template.replace(/%([dpPATI%])/g, (_m, k: string) => (k === '%' ? '%' : encodeURIComponent(map[k]!)));
+  return template.replace(/%([dpqPQAabintTIR%])/g, (_m, k: string) => (k === '%' ? '%' : encodeURIComponent(map[k]!)));
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** YYYY-MM-DD HH:MM:SS in the server's time zone, as Kannel's %t. */
+function localTime(d: Date): string {
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

@@ -164,7 +164,7 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
   it("takes Kannel's /cgi-bin/sendsms and calls its dlr-url when the connection accepts and when it is delivered", async () => {
     const dlr = await receiver();
     try {
-      const url = `${dlr.url}/dlr?type=%d&to=%p&id=%I`;
+      const url = `${dlr.url}/dlr?type=%d&to=%p&id=%I&smsc=%i&user=%n&time=%t&q=%q&unknown=%x`;
       const r = await curl([
         '-G',
         `${base}/cgi-bin/sendsms`,
@@ -188,6 +188,12 @@ describe.skipIf(missingPeer('curl'))('the HTTP interface in a gateway process', 
       const calls = await waitFor('four DLR calls', () => dlr.calls.length >= 4 && dlr.calls);
       const seen = calls.map((c) => new URL(c.url, dlr.url).searchParams).map((q) => `${q.get('to')} ${q.get('type')}`);
       expect(seen.sort()).toEqual(['+447700900128 1', '+447700900128 8', '+447700900129 1', '+447700900129 8']);
+      // Kannel's other escapes, as Kannel fills them in a report; one it does not know stays as it is.
+      for (const c of calls) {
+        const q = new URL(c.url, dlr.url).searchParams;
+        expect([q.get('smsc'), q.get('user'), q.get('q'), q.get('unknown')]).toEqual(['sink', 'alice', q.get('to'), '%x']);
+        expect(q.get('time')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      }
       expect(calls.every((c) => c.headers['idempotency-key'])).toBe(true);
     } finally {
       await dlr.close();
