@@ -24,8 +24,11 @@ export async function insertRows(tx: Sql, table: string, columns: readonly Colum
   await run(tx, insertSql(table, columns, 1), columnsOf(columns, rows));
 }
 
-/** Ids as they come back from a RETURNING (int8 as a string), in ascending order: the order the rows were inserted in. */
-const ascending = (rows: Array<{ id: string | number }>): number[] => rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+/**
+ * Ids of identity rows as a RETURNING gives them (int8 as text, in no set order), ascending: the order the
+ * rows were inserted in, when their INSERT drew them in its ORDER BY.
+ */
+export const idsInOrder = (rows: Array<{ id: string | number }>): number[] => rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 
 export interface Insert {
   table: string;
@@ -50,8 +53,8 @@ export async function insertAll(tx: Sql, inserts: Insert[], idsOf?: string): Pro
     return sql;
   });
   const withIds = present.findIndex((i) => i.table === idsOf);
-  const rows = await all<{ id: string }>(tx, `WITH ${parts.join(',\n')}\n${withIds >= 0 ? `SELECT id FROM i${withIds}` : 'SELECT 1 AS id LIMIT 0'}`, params);
-  return idsOf === undefined ? undefined : ascending(rows);
+  const rows = await all<{ id: string }>(tx, `WITH ${parts.join(',\n')}\nSELECT ${withIds >= 0 ? `id FROM i${withIds}` : '1'}`, params);
+  return idsOf === undefined ? undefined : withIds >= 0 ? idsInOrder(rows) : [];
 }
 
 /**

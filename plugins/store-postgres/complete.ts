@@ -2,6 +2,7 @@
 // about at once: they share one transaction and a statement per table.
 import { NowsmsError, type Direction } from 'nowsms';
 import { newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
+import { idsInOrder } from './bulk.ts';
 import { all } from './db.ts';
 import { changesJson, changesOf, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
@@ -67,13 +68,11 @@ export const completeKind: BulkKind<CompleteJob, void> = {
         ...[0, 1, 2, 3, 4, 5].map((c) => history.map((h) => h[c] ?? null)),
       ],
     );
-    // Ids were drawn in the rows' order: ascending, they are the changes' seqs.
-    const ids = seqs.map((r) => Number(r.id)).sort((a, b) => a - b);
     noteAppended(
       tx,
       withSeqs(
         sent.map((s) => newChange(s, about.get(s.messageId)!)),
-        ids,
+        idsInOrder(seqs),
       ),
     );
     return outcomes;

@@ -3,6 +3,7 @@
 // only once every smaller one is: a follower never moves past a change that commits later.
 import type pg from 'pg';
 import type { Direction, EventLog, MessageStatus, StatusChange } from 'nowsms';
+import { targetColumns } from '../store-common/history.ts';
 import { all, get, run } from './db.ts';
 import type { WriteQueue } from './write-queue.ts';
 
@@ -62,8 +63,7 @@ export function notifyWithChanges(channel: string, handle: string, changes: stri
 
 /** A change as one element of changesJson's array (changesOf reads it back as it was). */
 function changeRow(c: StatusChange): unknown[] {
-  const [kind, id] = c.target ? (c.target.kind === 'mailbox' ? ['mailbox', c.target.user] : [c.target.kind, c.target.id]) : [null, null];
-  return [c.seq, c.messageId, c.status, c.detail ?? null, c.at.getTime(), kind, id, c.direction, c.via ?? null, c.user ?? null];
+  return [c.seq, c.messageId, c.status, c.detail ?? null, c.at.getTime(), ...targetColumns(c.target), c.direction, c.via ?? null, c.user ?? null];
 }
 
 /** Quotes the payload; PostgreSQL takes a dollar-quoted literal as it is, whatever its backslashes. */
