@@ -5,6 +5,7 @@ import { smsOf, type Message } from 'nowsms';
 import { toWire, type AddressRules } from '../shared/address.ts';
 import { planSegments } from '../shared/encoding.ts';
 import { contentOf, registeredDeliveryOf } from '../shared/meta.ts';
+import { relativeTime } from '../shared/time.ts';
 import type { ResolvedClientOptions } from './options.ts';
 
 export function senderOf(message: Message, opts: ResolvedClientOptions): string {
@@ -17,19 +18,6 @@ function registeredDelivery(message: Message, opts: ResolvedClientOptions): numb
   const asked = smsOf(message).receipt;
   if (asked !== undefined) return registeredDeliveryOf(asked);
   return opts.registeredDelivery ? 1 : 0;
-}
-
-const two = (n: number) => String(n).padStart(2, '0');
-
-/**
- * SMPP's relative time (3.4 §7.1.1, YYMMDDhhmmss000R) for a number of minutes: days up to 99, then months
- * of 30 days and years of 12 months (a relative validity reaches 63 weeks at most).
- */
-export function relativeTime(minutes: number): string {
-  const days = Math.floor(minutes / 1440);
-  const months = days > 99 ? Math.floor(days / 30) : 0;
-  const rest = minutes % 1440;
-  return `${two(Math.floor(months / 12))}${two(months % 12)}${two(days - months * 30)}${two(Math.floor(rest / 60))}${two(rest % 60)}00000R`;
 }
 
 export function submitPdus(message: Message, opts: ResolvedClientOptions, ref: number): PDUFields[] {

@@ -1,6 +1,7 @@
 // query_sm: the state of one of the user's own messages, from the store.
 import smpp, { type PDU } from 'smpp';
 import type { MessageStatus } from 'nowsms';
+import { absoluteTime } from '../shared/time.ts';
 import type { ServerContext } from './context.ts';
 import type { Session } from './session.ts';
 
@@ -19,12 +20,6 @@ const STATE: Record<MessageStatus, number> = {
 };
 const FINAL = new Set<MessageStatus>(['delivered', 'retrieved', 'undeliverable', 'failed', 'deleted']);
 
-/** SMPP absolute time, YYMMDDhhmmss000+ in UTC. */
-function smppTime(d: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCFullYear() % 100)}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}000+`;
-}
-
 export async function handleQuery(ctx: ServerContext, session: Session, pdu: PDU): Promise<void> {
   const id = String(pdu.message_id ?? '');
   const summary = id ? await ctx.stores.messages.summary(id) : undefined;
@@ -36,7 +31,7 @@ export async function handleQuery(ctx: ServerContext, session: Session, pdu: PDU
   const last = summary.history.at(-1);
   session.respond(pdu, {
     message_id: id,
-    final_date: FINAL.has(summary.status) && last ? smppTime(last.at) : '',
+    final_date: FINAL.has(summary.status) && last ? absoluteTime(last.at) : '',
     message_state: STATE[summary.status],
     error_code: 0,
   });
