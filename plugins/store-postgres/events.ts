@@ -31,8 +31,8 @@ function changeOf(r: ChangeRow): StatusChange {
 }
 
 /**
- * A NOTIFY payload holds at most 8000 bytes. Past this, a commit's notification carries the handle's id
- * alone, and the other nodes read its changes.
+ * A NOTIFY payload holds at most 8000 bytes: a commit's changes go in as many notifications as they fill.
+ * (A single change past it, its detail a long text, goes as the handle's id alone: the others read it.)
  */
 const MAX_PAYLOAD = 7900;
 
@@ -40,25 +40,37 @@ const MAX_PAYLOAD = 7900;
 export const HISTORY_RETURNING = 'id, message_id, status, detail, at, target_kind, target_id';
 
 /**
- * SQL: the changes a statement appended as the event log reads them, a JSON array (of ChangeRow values,
- * in seq order) as text: the history rows of `history` (a CTE RETURNING HISTORY_RETURNING) about the
- * messages of `about` (one row per message, with `aboutKey`, the message id, and direction, via, user_name).
- * The statement returns it, for its own node's followers (changesOf), and NOTIFYs it (notifyWithChanges).
+ * A statement's notification holds changes up to this many bytes, and one more change: below MAX_PAYLOAD
+ * unless that change passes 900 bytes (a long detail), and then the notification names the handle alone.
+ */
+const PART_BYTES = 7000;
+
+/**
+ * SQL: the changes a statement appended as the event log reads them, as JSON arrays (of ChangeRow values,
+ * in seq order) as text, one per notification (a text[]): the history rows of `history` (a CTE RETURNING
+ * HISTORY_RETURNING) about the messages of `about` (one row per message, with `aboutKey`, the message id,
+ * and direction, via, user_name). The statement returns them, for its own node's followers (changesOfParts),
+ * and NOTIFYs them (notifyWithChanges).
  */
 export function changesJson(history: string, about: string, aboutKey = 'id'): string {
-  return `(SELECT coalesce(json_agg(json_build_array(
-        h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]')
-      FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id)`;
+  return `(SELECT coalesce(array_agg(part ORDER BY k), '{}') FROM (
+      SELECT k, '[' || string_agg(j, ',' ORDER BY id) || ']' AS part FROM (
+        SELECT id, j, sum(octet_length(j) + 1) OVER (ORDER BY id) / ${PART_BYTES} AS k FROM (
+          SELECT h.id, json_build_array(h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name)::text AS j
+          FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id) r) r
+      GROUP BY k) parts)`;
 }
 
 /**
- * SQL: the NOTIFY on channel `channel` from handle `handle` (both SQL expressions) of a statement whose
- * changes are `changes` (an expression holding changesJson's text): the handle's id, a newline, and the
- * changes. The other nodes' followers take them as read (listen.ts): under load each node would otherwise
- * read every other node's commits back, a round trip each that grows with the number of nodes.
+ * SQL: the NOTIFYs on channel `channel` from handle `handle` (both SQL expressions) of a statement whose
+ * changes are `changes` (an expression holding changesJson's parts): for each part, the handle's id, a
+ * newline, and the changes. The other nodes' followers take them as read (listen.ts): under load each node
+ * would otherwise read every other node's commits back, a round trip each that grows with the number of
+ * nodes. A part past the payload's limit (a change with a long detail) goes as the handle alone: read.
  */
 export function notifyWithChanges(channel: string, handle: string, changes: string): string {
-  return `pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(${changes}) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || ${changes} ELSE ${handle} END)`;
+  return `(SELECT count(pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(p) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || p ELSE ${handle} END))
+      FROM unnest(${changes}) AS p) AS notified`;
 }
 
 /** A change as one element of changesJson's array (changesOf reads it back as it was). */
@@ -70,19 +82,48 @@ function changeRow(c: StatusChange): unknown[] {
 const DOLLAR_TAG = '$nowsms_payload$';
 
 /**
- * SQL: the payload literal of the NOTIFY of a transaction that appended `changes` (as notifyWithChanges
- * builds it in a statement): the handle, a newline and the changes, or the handle alone when they are not
- * known or do not fit.
+ * SQL: the NOTIFY statements on `channel` of a transaction that appended `changes` (as notifyWithChanges
+ * builds them in a statement): each the handle, a newline and as many of the changes, in order, as fit; or
+ * the handle alone when they are not known. Notifications of one transaction reach the listeners together,
+ * in this order, once it commits.
  */
-export function notifyPayload(handle: string, changes: StatusChange[] | undefined): string {
-  if (changes?.length) {
-    const payload = `${handle}\n${JSON.stringify(changes.map(changeRow))}`;
-    if (Buffer.byteLength(payload) <= MAX_PAYLOAD && !payload.includes(DOLLAR_TAG)) return `${DOLLAR_TAG}${payload}${DOLLAR_TAG}`;
+export function notifyStatements(channel: string, handle: string, changes: readonly StatusChange[] | undefined): string {
+  const plain = `NOTIFY ${channel}, '${handle.replace(/'/g, "''")}'`;
+  if (!changes?.length) return plain;
+  const statements: string[] = [];
+  const room = MAX_PAYLOAD - Buffer.byteLength(handle) - 3; // the newline and the array's brackets
+  let chunk: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    const payload = `${handle}\n[${chunk.join(',')}]`;
+    statements.push(payload.includes(DOLLAR_TAG) ? plain : `NOTIFY ${channel}, ${DOLLAR_TAG}${payload}${DOLLAR_TAG}`);
+    chunk = [];
+    size = 0;
+  };
+  for (const c of changes) {
+    const row = JSON.stringify(changeRow(c));
+    const bytes = Buffer.byteLength(row) + 1;
+    if (bytes > room) {
+      // Too long for any notification: told by the handle alone, and read.
+      flush();
+      statements.push(plain);
+      continue;
+    }
+    if (size + bytes > room) flush();
+    chunk.push(row);
+    size += bytes;
   }
-  return `'${handle.replace(/'/g, "''")}'`;
+  flush();
+  return statements.join('; ');
 }
 
-/** The changes of changesJson's text. */
+/** The changes of changesJson's parts, as the statement returned them. */
+export function changesOfParts(parts: string[] | null | undefined): StatusChange[] {
+  return (parts ?? []).flatMap(changesOf);
+}
+
+/** The changes of one JSON array of them (a notification's, or a part of changesJson's). */
 export function changesOf(json: string): StatusChange[] {
   return (JSON.parse(json) as unknown[][]).map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>
     changeOf({ seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name } as ChangeRow),

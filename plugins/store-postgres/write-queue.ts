@@ -18,7 +18,7 @@ import type pg from 'pg';
 import { NowsmsError, type StatusChange } from 'nowsms';
 import { all, guard } from './db.ts';
 import { storeError } from './errors.ts';
-import { notifyPayload } from './events.ts';
+import { notifyStatements } from './events.ts';
 import { spoilAppended, takeAppended } from './status.ts';
 
 /** The write lock's key (pg_advisory_xact_lock): "nows" in ASCII, then 1 (the migration lock is 2). */
@@ -159,7 +159,7 @@ export class WriteQueue {
         appended = a !== undefined;
         if (a !== undefined && a !== 'unknown') told = a;
         // The NOTIFY is part of the transaction: delivered to listeners only if it commits, once it has.
-        const results = (await client.query(appended ? `NOTIFY ${CHANNEL}, ${notifyPayload(this.handleId, told)}; COMMIT` : 'COMMIT')) as unknown as
+        const results = (await client.query(appended ? `${notifyStatements(CHANNEL, this.handleId, told)}; COMMIT` : 'COMMIT')) as unknown as
           pg.QueryResult | pg.QueryResult[];
         const last = Array.isArray(results) ? results.at(-1) : results;
         // COMMIT of a transaction the server had abandoned answers ROLLBACK: nothing was stored.
