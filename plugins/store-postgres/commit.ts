@@ -6,7 +6,7 @@ import type { CommitItem, Committed, UsageCharge } from 'nowsms';
 import { insertAll, lockedInsertStatement, type Column, type Insert } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
-import { changesOfParts } from './events.ts';
+import { changesOf } from './events.ts';
 import { withSeqs } from '../store-common/changes.ts';
 import { add, noRows, rowsOf, type Rows } from '../store-common/commit-rows.ts';
 import { HISTORY_COLUMNS, noteAppended } from './status.ts';
@@ -148,7 +148,7 @@ commitKind.single = (jobs, lock, notify) => {
   }
   return {
     ...lockedInsertStatement(tables(rows), lock, notify, { history: 'status_history', messages: 'messages' }),
-    changes: (result) => changesOfParts(result[0]?.changes as string[] | undefined),
+    changes: (result) => changesOf((result[0]?.changes as string | undefined) ?? '[]'),
     outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
   };
 };

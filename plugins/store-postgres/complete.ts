@@ -4,7 +4,7 @@ import { NowsmsError, type Direction } from 'nowsms';
 import { newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
 import { idsInOrder } from './bulk.ts';
 import { all } from './db.ts';
-import { changesJson, changesOfParts, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
+import { changesJson, changesOf, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
@@ -110,7 +110,7 @@ completeKind.single = (jobs, lock, notify) => {
      SELECT ${notifyWithChanges('$7', '$8', 'c.changes')}, c.changes, (SELECT array_agg(message_id) FROM f) AS found
      FROM l CROSS JOIN c`,
     values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now, ...notify],
-    changes: (rows) => changesOfParts(rows[0]?.changes as string[] | undefined),
+    changes: (rows) => changesOf((rows[0]?.changes as string | undefined) ?? '[]'),
     outcomes: (rows) => {
       // `found`: the messages of the jobs that are in the store.
       const found = new Set((rows[0]?.found as string[] | null) ?? []);

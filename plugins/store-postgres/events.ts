@@ -31,8 +31,8 @@ function changeOf(r: ChangeRow): StatusChange {
 }
 
 /**
- * A NOTIFY payload holds at most 8000 bytes: a commit's changes go in as many notifications as they fill.
- * (A single change past it, its detail a long text, goes as the handle's id alone: the others read it.)
+ * A NOTIFY payload holds at most 8000 bytes. A transaction of several statements sends its changes in as
+ * many notifications as they fill; a one-statement group, in one if they fit (notifyWithChanges).
  */
 const MAX_PAYLOAD = 7900;
 
@@ -40,37 +40,28 @@ const MAX_PAYLOAD = 7900;
 export const HISTORY_RETURNING = 'id, message_id, status, detail, at, target_kind, target_id';
 
 /**
- * A statement's notification holds changes up to this many bytes, and one more change: below MAX_PAYLOAD
- * unless that change passes 900 bytes (a long detail), and then the notification names the handle alone.
- */
-const PART_BYTES = 7000;
-
-/**
- * SQL: the changes a statement appended as the event log reads them, as JSON arrays (of ChangeRow values,
- * in seq order) as text, one per notification (a text[]): the history rows of `history` (a CTE RETURNING
- * HISTORY_RETURNING) about the messages of `about` (one row per message, with `aboutKey`, the message id,
- * and direction, via, user_name). The statement returns them, for its own node's followers (changesOfParts),
- * and NOTIFYs them (notifyWithChanges).
+ * SQL: the changes a statement appended as the event log reads them, a JSON array (of ChangeRow values,
+ * in seq order) as text: the history rows of `history` (a CTE RETURNING HISTORY_RETURNING) about the
+ * messages of `about` (one row per message, with `aboutKey`, the message id, and direction, via, user_name).
+ * The statement returns it, for its own node's followers (changesOf), and NOTIFYs it (notifyWithChanges).
  */
 export function changesJson(history: string, about: string, aboutKey = 'id'): string {
-  return `(SELECT coalesce(array_agg(part ORDER BY k), '{}') FROM (
-      SELECT k, '[' || string_agg(j, ',' ORDER BY id) || ']' AS part FROM (
-        SELECT id, j, sum(octet_length(j) + 1) OVER (ORDER BY id) / ${PART_BYTES} AS k FROM (
-          SELECT h.id, json_build_array(h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name)::text AS j
-          FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id) r) r
-      GROUP BY k) parts)`;
+  return `(SELECT coalesce(json_agg(json_build_array(
+        h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]')
+      FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id)`;
 }
 
 /**
- * SQL: the NOTIFYs on channel `channel` from handle `handle` (both SQL expressions) of a statement whose
- * changes are `changes` (an expression holding changesJson's parts): for each part, the handle's id, a
- * newline, and the changes. The other nodes' followers take them as read (listen.ts): under load each node
- * would otherwise read every other node's commits back, a round trip each that grows with the number of
- * nodes. A part past the payload's limit (a change with a long detail) goes as the handle alone: read.
+ * SQL: the NOTIFY on channel `channel` from handle `handle` (both SQL expressions) of a statement whose
+ * changes are `changes` (an expression holding changesJson's text): the handle's id, a newline, and the
+ * changes. The other nodes' followers take them as read (listen.ts): under load each node would otherwise
+ * read every other node's commits back, a round trip each that grows with the number of nodes. Changes
+ * past one notification go as the handle alone, and the others read them: a one-statement group is a batch
+ * of one kind, rarely that large, and splitting them here would cost the statement's planning every time
+ * (more than the reads it saves), or another transaction after it.
  */
 export function notifyWithChanges(channel: string, handle: string, changes: string): string {
-  return `(SELECT count(pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(p) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || p ELSE ${handle} END))
-      FROM unnest(${changes}) AS p) AS notified`;
+  return `pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(${changes}) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || ${changes} ELSE ${handle} END)`;
 }
 
 /** A change as one element of changesJson's array (changesOf reads it back as it was). */
@@ -118,12 +109,7 @@ export function notifyStatements(channel: string, handle: string, changes: reado
   return statements.join('; ');
 }
 
-/** The changes of changesJson's parts, as the statement returned them. */
-export function changesOfParts(parts: string[] | null | undefined): StatusChange[] {
-  return (parts ?? []).flatMap(changesOf);
-}
-
-/** The changes of one JSON array of them (a notification's, or a part of changesJson's). */
+/** The changes of changesJson's text, or of a notification's. */
 export function changesOf(json: string): StatusChange[] {
   return (JSON.parse(json) as unknown[][]).map(([seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name]) =>
     changeOf({ seq, message_id, status, detail, at, target_kind, target_id, direction, via, user_name } as ChangeRow),
