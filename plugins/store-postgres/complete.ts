@@ -19,7 +19,10 @@ export const completeKind: BulkKind<CompleteJob, void> = {
     const now = Date.now();
     const rows = await all<{ id: string; connection_id: string | null; direction: Direction; via: string | null; user_name: string | null }>(
       tx,
-      'SELECT m.id, q.connection_id, m.direction, m.via, m.user_name FROM messages m LEFT JOIN queue q ON q.message_id = m.id WHERE m.id = ANY($1::text[])',
+      // From the ids, not from messages: messages.id compares as "C", so a join on it could not use the
+      // queue's key and read the whole queue, once per batch (a backlog of a million entries, every batch).
+      `SELECT j.id, q.connection_id, m.direction, m.via, m.user_name
+       FROM unnest($1::text[]) AS j(id) JOIN messages m ON m.id = j.id LEFT JOIN queue q ON q.message_id = j.id`,
       [jobs.map((j) => j.messageId)],
     );
     const found = new Map(rows.map((r) => [r.id, r.connection_id ?? '']));
