@@ -23,8 +23,11 @@ export interface PoolOptions {
   connectTimeoutMs: number;
 }
 
-/** The settings of every connection this store opens (pool, listener, migration). */
-export function clientConfig(o: PoolOptions): pg.ClientConfig {
+/** What a connection is for: its planner settings (see clientConfig). */
+export type Use = 'read' | 'write';
+
+/** The settings of every connection this store opens (pools, listener, migration). */
+export function clientConfig(o: PoolOptions, use: Use = 'read'): pg.ClientConfig {
   return {
     connectionString: o.url,
     ...(o.ssl !== undefined ? { ssl: o.ssl } : {}),
@@ -34,19 +37,31 @@ export function clientConfig(o: PoolOptions): pg.ClientConfig {
     // off in the middle of a transaction (a network partition) loses its session after a minute, which
     // frees the write lock for the others; a write waiting longer than 30 s for a lock fails, temporarily
     // (SQLSTATE 55P03), instead of holding its sender forever.
-    //
-    // Statements are named (prepared once per connection), and the server would soon swap their plans for a
-    // generic one, costed once for tables as they were then: a queue or messages table that was nearly empty
-    // at that moment keeps being scanned whole when it holds millions of rows. Every execution is planned
-    // for the tables as they are (up to a few tenths of a millisecond, once per batch); the parsing stays saved.
-    options: '-c synchronous_commit=on -c idle_in_transaction_session_timeout=60000 -c lock_timeout=30000 -c plan_cache_mode=force_custom_plan',
+    options: `-c synchronous_commit=on -c idle_in_transaction_session_timeout=60000 -c lock_timeout=30000 ${PLANS[use]}`,
     application_name: 'nowsms',
     keepAlive: true,
   };
 }
 
-export function openPool(o: PoolOptions): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(o), max: o.poolSize });
+/**
+ * Statements are named (prepared once per connection). The server would soon swap a read's plan for a
+ * generic one, costed once for the tables as they were then: a queue or messages table nearly empty at that
+ * moment would go on being scanned whole when it holds millions of rows. So a read is planned at every
+ * execution, for the tables as they are (up to a few tenths of a millisecond).
+ *
+ * A write finds every row it touches by a key (a group's ids, a user's name): the one plan that is right for
+ * it at any size is an index lookup, joined by nested loops. Write connections allow no other (no whole-table
+ * or bitmap scan, no hash or merge join, where an index serves) and plan each statement once per connection;
+ * that planning was about a quarter of the database's work per message. JIT off: a disabled scan kept where
+ * no index serves (releaseLeases) costs past the JIT threshold, and compiling would cost more than running.
+ */
+const PLANS: Record<Use, string> = {
+  read: '-c plan_cache_mode=force_custom_plan',
+  write: '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off -c enable_bitmapscan=off -c enable_hashjoin=off -c enable_mergejoin=off -c jit=off',
+};
+
+export function openPool(o: PoolOptions, use: Use = 'read', max = o.poolSize): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(o, use), max });
   // An idle client whose connection dies (the server restarted) is dropped by the pool; without a listener
   // the error would end the process. The next checkout opens a new connection.
   pool.on('error', () => undefined);

@@ -21,7 +21,7 @@ export type PostgresStore = Stores & StoreLifecycle;
 export interface OpenOptions {
   url: string;
   ssl?: pg.PoolConfig['ssl'];
-  /** Connections in the pool (reads run side by side on them; writes take one at a time). Default 10. */
+  /** Connections in the pool (reads run side by side on them; writes on two of them, one below 4). Default 10. */
   poolSize?: number;
   /** This node, as the owner of the queue entries it leases (releaseLeases() at start hands back its own). */
   nodeId: string;
@@ -35,14 +35,18 @@ const MIN_SERVER_VERSION = 120000;
 export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStore> {
   const o: PoolOptions = { url: opts.url, ssl: opts.ssl, poolSize: opts.poolSize ?? 10, connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 };
   const where = describeUrl(opts.url);
-  const pool = openPool(o);
+  // Writes run one transaction at a time, two when a batch splits (write-queue.ts): their own connections,
+  // planned for key lookups (db.ts); the rest of the pool reads.
+  const writers = o.poolSize >= 4 ? 2 : 1;
+  const pool = openPool(o, 'read', o.poolSize - writers);
+  const writePool = openPool(o, 'write', writers);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
     // The server going away during the migration fails its next statement; nothing else must hear of it.
     client.on('error', () => undefined);
   } catch (e) {
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end(), writePool.end()]).catch(() => undefined);
     throw new NowsmsError(
       'NOWSMS_ERR_STORE',
       `cannot connect to PostgreSQL at ${where}: ${(e as Error).message || String(e)}: check that the server runs and accepts connections, and the store's url (NOWSMS_DATABASE_URL)`,
@@ -57,12 +61,12 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
     client.release();
   } catch (e) {
     client.release(true);
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end(), writePool.end()]).catch(() => undefined);
     throw e;
   }
   // Tells this handle's own notifications from other nodes'.
   const handleId = randomBytes(8).toString('hex');
-  const writes = new WriteQueue(pool, where, handleId);
+  const writes = new WriteQueue(writePool, where, handleId);
   // Queue leases: one round trip each, beside the other writes (queues.ts).
   const leases = new OneTrip(pool, where);
   const listeners = new AppendListeners();
@@ -82,7 +86,7 @@ export async function openPostgresStore(opts: OpenOptions): Promise<PostgresStor
       (closing ??= (async () => {
         await Promise.all([writes.close(), leases.close()]);
         await listener.close();
-        await pool.end();
+        await Promise.all([pool.end(), writePool.end()]);
       })()),
   };
 }
