@@ -329,6 +329,24 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     expect(counted.seq_tup_read).toBeLessThan(3000);
   });
 
+  it('a lease leaves the indexes alone: the queue keeps room in its pages for the leased copy of each entry', async () => {
+    const { server, database } = await fresh();
+    const s = await store(server, database);
+    await s.messages.commit(Array.from({ length: 500 }, () => toConnection()));
+    expect(await s.queues.lease('smsc1', soon(), 500)).toHaveLength(500);
+    await s.close();
+    const counted = await waitFor('the sessions to report', async () => {
+      const [r] = await query<{ n_tup_upd: number; n_tup_hot_upd: number }>(
+        server,
+        database,
+        "SELECT n_tup_upd::int, n_tup_hot_upd::int FROM pg_stat_user_tables WHERE relname = 'queue'",
+      );
+      return r!.n_tup_upd === 500 && r;
+    });
+    // Most are heap-only updates: no new index entries, no new page (with full pages, none was: 0 of 500).
+    expect(counted.n_tup_hot_upd).toBeGreaterThanOrEqual(375);
+  });
+
   it("releaseLeases() hands back this node's own leases only; releaseLeases(connection) every lease on it", async () => {
     const { server, database } = await fresh();
     const a = await store(server, database, 'a');
