@@ -1,7 +1,7 @@
 // Multi-row statements: the rows of a whole group commit go as one array parameter per column, taken apart
 // by unnest() on the server, so a batch of messages costs one statement per table whatever its size.
 import { all, run, type Sql } from './db.ts';
-import { changesJson, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
+import { zipHistory } from './events.ts';
 
 /** A column and its PostgreSQL type (the array parameter is cast to `type[]`). */
 export type Column = readonly [name: string, type: string];
@@ -73,37 +73,46 @@ export async function updateRows(tx: Sql, table: string, keys: readonly Column[]
 }
 
 /**
- * Several INSERTs as one statement that is a transaction of its own (no BEGIN, no COMMIT: one round trip
- * in all). It first takes the advisory lock `lock` (every INSERT draws its rows through it, so no identity
- * value is drawn before the lock is held), and NOTIFYs on channel `notify[0]` when it commits. With `log`,
- * the event log's tables among the inserts: the one row it returns has `changes`, those of the history
- * rows (events.ts, changesJson), and the notification carries them. Without, the payload is `notify[1]`.
+ * Several INSERTs as WITH queries of a statement that takes the write lock (write-queue.ts, Fragment): each
+ * draws its rows through the lock's query `l`, so no identity value is drawn before the lock is held. With
+ * `log`, the table of the event log among them, and what each of its rows' changes says of its message
+ * (direction, via, user_name: one array each, in the rows' order): the query of its changes (changesJson).
  */
-export function lockedInsertStatement(
+export function insertFragment(
   inserts: Insert[],
-  lock: string,
-  notify: [string, string],
-  log?: { history: string; messages: string },
-): { text: string; values: unknown[] } {
+  at: { param: number; name: string },
+  log?: { history: string; about: [direction: unknown[], via: unknown[], user: unknown[]] },
+): { ctes: string[]; values: unknown[]; log?: string } {
   const values: unknown[] = [];
-  const cte = new Map<string, string>();
-  const parts = inserts
+  let changes: string | undefined;
+  const ctes = inserts
     .filter((i) => i.rows.length > 0)
     .map((i, n) => {
-      const returning =
-        i.table === log?.history ? ` RETURNING ${HISTORY_RETURNING}` : i.table === log?.messages ? ' RETURNING id, direction, via, user_name' : '';
-      cte.set(i.table, `i${n}`);
-      const sql = `i${n} AS (${insertSql(i.table, i.columns, values.length + 1, ' CROSS JOIN l')}${returning})`;
+      const name = `${at.name}i${n}`;
+      const first = at.param + values.length;
+      const appends = i.table === log?.history;
+      const sql = `${name} AS (${insertSql(i.table, i.columns, first, ' CROSS JOIN l')}${appends ? ' RETURNING id' : ''})`;
       values.push(...columnsOf(i.columns, i.rows));
+      if (appends) {
+        const column = (c: string) => {
+          const k = i.columns.findIndex(([n]) => n === c);
+          return `$${first + k}::${i.columns[k]![1]}[]`;
+        };
+        const about = at.param + values.length;
+        values.push(...log.about);
+        changes = zipHistory(name, {
+          message_id: column('message_id'),
+          status: column('status'),
+          detail: column('detail'),
+          at: column('at'),
+          target_kind: column('target_kind'),
+          target_id: column('target_id'),
+          direction: `$${about}::text[]`,
+          via: `$${about + 1}::text[]`,
+          user_name: `$${about + 2}::text[]`,
+        });
+      }
       return sql;
     });
-  values.push(...notify);
-  const [channel, handle] = [`$${values.length - 1}`, `$${values.length}`];
-  const history = log && cte.get(log.history);
-  const messages = log && cte.get(log.messages);
-  if (history && messages) parts.push(`c AS (SELECT ${changesJson(history, messages)} AS changes)`);
-  const select =
-    history && messages ? `${notifyWithChanges(channel, handle, 'c.changes')}, c.changes FROM l CROSS JOIN c` : `pg_notify(${channel}, ${handle}) FROM l`;
-  const text = `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),\n${parts.join(',\n')}\nSELECT ${select}`;
-  return { text, values };
+  return { ctes, values, ...(changes ? { log: changes } : {}) };
 }

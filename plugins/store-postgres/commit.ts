@@ -3,10 +3,9 @@
 // jobs with one multi-row INSERT per table (unnest of one array per column).
 import type pg from 'pg';
 import type { CommitItem, Committed, UsageCharge } from 'nowsms';
-import { insertAll, lockedInsertStatement, type Column, type Insert } from './bulk.ts';
+import { insertAll, insertFragment, type Column, type Insert } from './bulk.ts';
 import { Charges } from './charge.ts';
 import { all, run, type Sql } from './db.ts';
-import { changesOf } from './events.ts';
 import { withSeqs } from '../store-common/changes.ts';
 import { add, noRows, rowsOf, type Rows } from '../store-common/commit-rows.ts';
 import { HISTORY_COLUMNS, noteAppended } from './status.ts';
@@ -133,8 +132,8 @@ export const commitKind: BulkKind<CommitJob, CommitResult> = {
 /** A plain submission: no charge, no idempotency key, no segments to drop; rows to insert and nothing else. */
 const plain = (j: CommitJob) => !j.charge && j.items.every((i) => i.idempotencyKey === undefined && i.consumesSegments === undefined);
 
-/** A group of plain submissions: nothing to read first, so the write queue stores it with one statement. */
-commitKind.single = (jobs, lock, notify) => {
+/** A group of plain submissions: nothing to read first, so the write queue stores it in one statement. */
+commitKind.single = (jobs, at) => {
   if (!jobs.every(plain)) return undefined;
   const now = Date.now();
   const rows: Rows = noRows();
@@ -147,8 +146,10 @@ commitKind.single = (jobs, lock, notify) => {
     return undefined; // a target that cannot be stored: runMany fails that job alone
   }
   return {
-    ...lockedInsertStatement(tables(rows), lock, notify, { history: 'status_history', messages: 'messages' }),
-    changes: (result) => changesOf((result[0]?.changes as string | undefined) ?? '[]'),
+    ...insertFragment(tables(rows), at, {
+      history: 'status_history',
+      about: [rows.changes.map((c) => c.direction), rows.changes.map((c) => c.via ?? null), rows.changes.map((c) => c.user ?? null)],
+    }),
     outcomes: () => jobs.map((j) => ({ ok: true, value: { credited: [], committed: j.items.map((i) => ({ id: i.message.id, duplicate: false })) } })),
   };
 };

@@ -4,7 +4,7 @@ import { NowsmsError, type Direction } from 'nowsms';
 import { newChange, withSeqs, type MessageAbout } from '../store-common/changes.ts';
 import { idsInOrder } from './bulk.ts';
 import { all } from './db.ts';
-import { changesJson, changesOf, HISTORY_RETURNING, notifyWithChanges } from './events.ts';
+import { zipHistory } from './events.ts';
 import { HISTORY_INSERT, historyRow, noteAppended, type StatusRecord } from './status.ts';
 import type { BulkKind, Outcome } from './write-queue.ts';
 
@@ -83,40 +83,46 @@ export const completeKind: BulkKind<CompleteJob, void> = {
 };
 
 /**
- * A group of completions as one statement (write-queue.ts): which messages exist and their connection (f,
- * read from the statement's snapshot), then out of the queue, the remote ids, the status and the history
- * for those, in the jobs' order. A job whose message is not in the store writes nothing and fails alone.
+ * A group of completions as part of one statement (write-queue.ts, Fragment): which messages exist and their
+ * connection (f, read from the statement's snapshot), then out of the queue, the remote ids, the status and
+ * the history for those, in the jobs' order. A job whose message is not in the store writes nothing and fails
+ * alone. Every pairing is by an index or by position: the write connections' nested loops would make a join
+ * of two of the statement's own row sets cost the square of the group.
  */
-completeKind.single = (jobs, lock, notify) => {
+completeKind.single = (jobs, at) => {
   const now = Date.now();
   // The same message and remote id twice in the group: the last one wins (one row per id, as one after another).
-  const remote = new Map<string, [number, string, number]>();
-  jobs.forEach((j, n) => j.remoteIds.forEach((remoteId, idx) => remote.set(JSON.stringify([j.messageId, remoteId]), [n + 1, remoteId, idx])));
+  const remote = new Map<string, [string, string, number]>();
+  jobs.forEach((j) => j.remoteIds.forEach((remoteId, idx) => remote.set(JSON.stringify([j.messageId, remoteId]), [j.messageId, remoteId, idx])));
   const r = [...remote.values()];
+  const $ = (n: number) => `$${at.param + n - 1}`;
+  const [f, d, rid, u, h] = ['f', 'd', 'r', 'u', 'h'].map((x) => `${at.name}${x}`) as [string, string, string, string, string];
   return {
-    text: `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${lock}) AS locked),
-     f AS MATERIALIZED (
+    ctes: [
+      `${f} AS MATERIALIZED (
        SELECT j.ord, j.message_id, j.detail, coalesce(q.connection_id, '') AS connection_id, m.direction, m.via, m.user_name
-       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(message_id, detail, ord) CROSS JOIN l
-       JOIN messages m ON m.id = j.message_id LEFT JOIN queue q ON q.message_id = j.message_id),
-     d AS (DELETE FROM queue WHERE message_id IN (SELECT message_id FROM f)),
-     r AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
-           SELECT f.connection_id, x.remote_id, f.message_id, x.idx, $6::int8
-           FROM unnest($3::int8[], $4::text[], $5::int4[]) AS x(ord, remote_id, idx) JOIN f ON f.ord = x.ord
+       FROM unnest(${$(1)}::text[], ${$(2)}::text[]) WITH ORDINALITY AS j(message_id, detail, ord) CROSS JOIN l
+       JOIN messages m ON m.id = j.message_id LEFT JOIN queue q ON q.message_id = j.message_id)`,
+      `${d} AS (DELETE FROM queue WHERE message_id IN (SELECT message_id FROM ${f}))`,
+      `${rid} AS (INSERT INTO remote_ids (connection_id, remote_id, message_id, idx, sent_at)
+           SELECT coalesce(q.connection_id, ''), x.remote_id, x.message_id, x.idx, ${$(6)}::int8
+           FROM unnest(${$(3)}::text[], ${$(4)}::text[], ${$(5)}::int4[]) AS x(message_id, remote_id, idx) CROSS JOIN l
+           JOIN messages m ON m.id = x.message_id LEFT JOIN queue q ON q.message_id = x.message_id
            ON CONFLICT (connection_id, remote_id, message_id) DO UPDATE SET idx = excluded.idx, sent_at = excluded.sent_at, outcome = NULL,
-             id = nextval(pg_get_serial_sequence('remote_ids', 'id'))),
-     u AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM f)),
-     h AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
-           SELECT message_id, $6::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
-           FROM f ORDER BY ord RETURNING ${HISTORY_RETURNING}),
-     c AS (SELECT ${changesJson('h', '(SELECT DISTINCT message_id, direction, via, user_name FROM f)', 'message_id')} AS changes)
-     SELECT ${notifyWithChanges('$7', '$8', 'c.changes')}, c.changes, (SELECT array_agg(message_id) FROM f) AS found
-     FROM l CROSS JOIN c`,
-    values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now, ...notify],
-    changes: (rows) => changesOf((rows[0]?.changes as string | undefined) ?? '[]'),
-    outcomes: (rows) => {
-      // `found`: the messages of the jobs that are in the store.
-      const found = new Set((rows[0]?.found as string[] | null) ?? []);
+             id = nextval(pg_get_serial_sequence('remote_ids', 'id')))`,
+      `${u} AS (UPDATE messages SET status = 'sent' WHERE id IN (SELECT message_id FROM ${f}))`,
+      `${h} AS (INSERT INTO status_history (message_id, at, status, detail, target_kind, target_id)
+           SELECT message_id, ${$(6)}::int8, 'sent', detail, CASE WHEN connection_id <> '' THEN 'connection' END, nullif(connection_id, '')
+           FROM ${f} ORDER BY ord RETURNING id)`,
+    ],
+    values: [jobs.map((j) => j.messageId), jobs.map((j) => j.detail ?? null), r.map((x) => x[0]), r.map((x) => x[1]), r.map((x) => x[2]), now],
+    log: `SELECT s.id, s.message_id, 'sent' AS status, s.detail, ${$(6)}::int8 AS at, CASE WHEN s.connection_id <> '' THEN 'connection' END AS target_kind,
+        nullif(s.connection_id, '') AS target_id, s.direction, s.via, s.user_name
+      FROM (${zipHistory(h, Object.fromEntries(['message_id', 'detail', 'connection_id', 'direction', 'via', 'user_name'].map((c) => [c, `(SELECT array_agg(${c} ORDER BY ord) FROM ${f})`])))}) s`,
+    // The messages of the jobs that are in the store.
+    columns: [`(SELECT array_agg(message_id) FROM ${f}) AS ${at.name}found`],
+    outcomes: (row) => {
+      const found = new Set((row?.[`${at.name}found`] as string[] | null) ?? []);
       return jobs.map((j) =>
         found.has(j.messageId)
           ? { ok: true, value: undefined }

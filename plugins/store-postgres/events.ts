@@ -36,19 +36,29 @@ function changeOf(r: ChangeRow): StatusChange {
  */
 const MAX_PAYLOAD = 7900;
 
-/** What a history row CTE of `changesJson` must return. */
-export const HISTORY_RETURNING = 'id, message_id, status, detail, at, target_kind, target_id';
-
 /**
  * SQL: the changes a statement appended as the event log reads them, a JSON array (of ChangeRow values,
- * in seq order) as text: the history rows of `history` (a CTE RETURNING HISTORY_RETURNING) about the
- * messages of `about` (one row per message, with `aboutKey`, the message id, and direction, via, user_name).
- * The statement returns it, for its own node's followers (changesOf), and NOTIFYs it (notifyWithChanges).
+ * in seq order) as text, from `sources`: each a query of the history rows some part of it inserted, with
+ * the columns id (the seq), message_id, status, detail, at, target_kind, target_id, direction, via and
+ * user_name. The statement returns it, for its own node's followers (changesOf), and NOTIFYs it
+ * (notifyWithChanges). A source pairs each row with its message without a join (which, with the write
+ * connections' nested loops only, would cost the square of the rows): see `zipHistory`.
  */
-export function changesJson(history: string, about: string, aboutKey = 'id'): string {
+export function changesJson(sources: readonly string[]): string {
   return `(SELECT coalesce(json_agg(json_build_array(
-        h.id, h.message_id, h.status, h.detail, h.at, h.target_kind, h.target_id, a.direction, a.via, a.user_name) ORDER BY h.id)::text, '[]')
-      FROM ${history} h JOIN ${about} a ON a.${aboutKey} = h.message_id)`;
+        r.id, r.message_id, r.status, r.detail, r.at, r.target_kind, r.target_id, r.direction, r.via, r.user_name) ORDER BY r.id)::text, '[]')
+      FROM (${sources.join('\n      UNION ALL ')}) r)`;
+}
+
+/**
+ * SQL: the seqs of the history rows `history` (a WITH query RETURNING id) paired, in order, with `columns`,
+ * arrays (SQL expressions) of as many values, in the order the rows were inserted: an INSERT whose SELECT is
+ * ORDER BY draws its identity values in that order, so the n-th smallest id is the n-th row.
+ */
+export function zipHistory(history: string, columns: Record<string, string>): string {
+  const names = Object.keys(columns);
+  return `SELECT z.id, ${names.map((n) => `z.${n}`).join(', ')}
+      FROM unnest((SELECT array_agg(id ORDER BY id) FROM ${history}), ${Object.values(columns).join(', ')}) AS z(id, ${names.join(', ')})`;
 }
 
 /**

@@ -18,7 +18,7 @@ import type pg from 'pg';
 import { NowsmsError, type StatusChange } from 'nowsms';
 import { all, guard } from './db.ts';
 import { storeError } from './errors.ts';
-import { notifyStatements } from './events.ts';
+import { changesJson, changesOf, notifyStatements, notifyWithChanges } from './events.ts';
 import { spoilAppended, takeAppended } from './status.ts';
 
 /** The write lock's key (pg_advisory_xact_lock): "nows" in ASCII, then 1 (the migration lock is 2). */
@@ -38,12 +38,11 @@ export interface BulkKind<P, R> {
    */
   runMany(tx: pg.PoolClient, jobs: P[]): Promise<Outcome<R>[]>;
   /**
-   * The whole group as one statement that is a transaction of its own, when it can be (a batch of plain
-   * submissions, of completions): one round trip instead of BEGIN, statements and COMMIT. The statement
-   * must take the write lock `lock` before it draws any identity value and NOTIFY `notify` ([channel,
-   * payload]); `outcomes` reads its rows. Undefined when it cannot be; the group then runs through runMany.
+   * The whole group as part of one statement that is a transaction of its own (a batch of plain
+   * submissions, of completions, or of both): one round trip instead of BEGIN, statements and COMMIT.
+   * Undefined when it cannot be; the batch then runs through runMany.
    */
-  single?(jobs: P[], lock: string, notify: [string, string]): OneStatement<R> | undefined;
+  single?(jobs: P[], at: FragmentAt): Fragment<R> | undefined;
   /**
    * Whether this job depends on no other write waiting in the queue, and none of those on it (a plain new
    * message: no other write can name it before its commit is acknowledged). The queue runs such jobs as a
@@ -53,12 +52,31 @@ export interface BulkKind<P, R> {
   independent?(job: P): boolean;
 }
 
-export interface OneStatement<R> {
-  text: string;
+/** Where a fragment goes in its statement. */
+export interface FragmentAt {
+  /** Its first parameter's number ($n). */
+  param: number;
+  /** A prefix for the names of its WITH queries, unique in the statement. */
+  name: string;
+}
+
+/**
+ * A group's part of one statement (write-queue.ts puts it together): WITH queries that run in no set order
+ * beside the other groups', so the kinds that give one must not depend on each other's writes (new plain
+ * messages and completions of messages committed before do not). Each query that draws an identity value
+ * (a history row's seq) reads the lock's WITH query `l` (CROSS JOIN l), so none is drawn before the write
+ * lock is held.
+ */
+export interface Fragment<R> {
+  /** Its WITH queries, each `name AS (...)`. */
+  ctes: string[];
   values: unknown[];
-  outcomes(rows: pg.QueryResultRow[]): Outcome<R>[];
-  /** The changes it appended, exactly as the event log reads them, from its rows; undefined if it cannot tell. */
-  changes?(rows: pg.QueryResultRow[]): StatusChange[] | undefined;
+  /** The query of the changes it appends (changesJson), which the statement returns and notifies. */
+  log?: string;
+  /** Expressions the statement's one row returns for it (`expr AS name`). */
+  columns?: string[];
+  /** One outcome per job, from the statement's one row (undefined: it returned none). */
+  outcomes(row: pg.QueryResultRow | undefined): Outcome<R>[];
 }
 
 interface Pending {
@@ -193,31 +211,53 @@ export class WriteQueue {
   }
 
   /**
-   * A batch that is one group of a kind that can be one statement (BulkKind.single): that statement, with
-   * the write lock and the NOTIFY in it, and no transaction around it. Undefined when the batch is not such
-   * a one, or its statement failed for a reason of its own (a bad item): the normal path then finds the
+   * A batch whose every kind can be part of one statement (BulkKind.single): that statement, with the write
+   * lock and the NOTIFY in it, and no transaction around it. Its jobs are grouped by kind (kinds that give a
+   * fragment do not depend on each other: the order between groups is free). Undefined when the batch is not
+   * such a one, or its statement failed for a reason of its own (a bad item): the normal path then finds the
    * culprit. A temporary failure (the connection) throws.
    */
   private async oneStatement(client: pg.PoolClient, batch: Pending[]): Promise<{ outcomes: Outcome[]; changes: StatusChange[] | undefined } | undefined> {
-    const kind = batch[0]!.kind;
-    if (!kind?.single || !batch.every((p) => p.kind === kind)) return undefined;
-    const plan = kind.single(
-      batch.map((p) => p.item),
-      WRITE_LOCK,
-      [CHANNEL, this.handleId],
-    );
-    if (!plan) return undefined;
+    const groups = new Map<BulkKind<unknown, unknown>, number[]>();
+    for (const [i, p] of batch.entries()) {
+      if (!p.kind?.single) return undefined;
+      const group = groups.get(p.kind);
+      if (group) group.push(i);
+      else groups.set(p.kind, [i]);
+    }
+    const values: unknown[] = [];
+    const parts: { fragment: Fragment<unknown>; jobs: number[] }[] = [];
+    for (const [kind, jobs] of groups) {
+      const fragment = kind.single!(
+        jobs.map((i) => batch[i]!.item),
+        { param: values.length + 1, name: `g${parts.length}` },
+      );
+      if (!fragment) return undefined;
+      values.push(...fragment.values);
+      parts.push({ fragment, jobs });
+    }
+    values.push(CHANNEL, this.handleId);
+    const [channel, handle] = [`$${values.length - 1}`, `$${values.length}`];
+    const logs = parts.flatMap((p) => (p.fragment.log ? [p.fragment.log] : []));
+    const ctes = [`l AS MATERIALIZED (SELECT pg_advisory_xact_lock(${WRITE_LOCK}) AS locked)`, ...parts.flatMap((p) => p.fragment.ctes)];
+    // Materialized: the statement reads the changes three times, and would build them each time.
+    if (logs.length > 0) ctes.push(`c AS MATERIALIZED (SELECT ${changesJson(logs)} AS changes)`);
+    const columns = [
+      logs.length > 0 ? `${notifyWithChanges(channel, handle, 'c.changes')}, c.changes` : `pg_notify(${channel}, ${handle})`,
+      ...parts.flatMap((p) => p.fragment.columns ?? []),
+    ];
+    const text = `WITH ${ctes.join(',\n')}\nSELECT ${columns.join(', ')} FROM l${logs.length > 0 ? ' CROSS JOIN c' : ''}`;
     let rows: pg.QueryResultRow[];
     try {
-      rows = await all(client, plan.text, plan.values);
+      rows = await all(client, text, values);
     } catch (e) {
       if ((e as NowsmsError).temporary) throw e;
       return undefined;
     }
-    return {
-      outcomes: plan.outcomes(rows).map((o) => (o.ok ? o : { ok: false, error: storeError(this.where, o.error) })),
-      changes: plan.changes?.(rows),
-    };
+    const outcomes: Outcome[] = new Array<Outcome>(batch.length);
+    for (const { fragment, jobs } of parts)
+      fragment.outcomes(rows[0]).forEach((o, n) => (outcomes[jobs[n]!] = o.ok ? o : { ok: false, error: storeError(this.where, o.error) }));
+    return { outcomes, changes: logs.length > 0 ? changesOf((rows[0]?.changes as string | undefined) ?? '[]') : undefined };
   }
 
   /**

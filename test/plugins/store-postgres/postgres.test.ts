@@ -293,6 +293,41 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     expect((await b.events.changesSince(0, 1000)).map((c) => c.messageId).slice(-3)).toEqual(around.map((i) => i.message.id));
   });
 
+  it('commits and completions that arrive together are one transaction, told to the other node as the log reads them; a completion of an unknown message fails alone', async () => {
+    const { server, database } = await fresh();
+    const a = await store(server, database, 'a');
+    const b = await store(server, database, 'b');
+    await a.messages.commit([toConnection(), toConnection()]);
+    const leased = await a.queues.lease('smsc1', soon(), 2);
+    const told: (readonly StatusChange[] | undefined)[] = [];
+    b.events.onAppend((changes) => told.push(changes));
+    // A user's MT messages are not committed apart (a later charge of that user counts them).
+    const items = [toConnection('alice'), toConnection('alice')];
+    const results = await Promise.allSettled([
+      a.queues.complete(leased[0]!.messageId, 'remote id r1', ['r1']),
+      a.messages.commit(items.slice(0, 1)),
+      a.queues.complete('no-such-message', undefined),
+      a.messages.commit(items.slice(1)),
+      a.queues.complete(leased[1]!.messageId, 'remote id r2', ['r2']),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason.message).toMatch(/no-such-message is not in the store/);
+    const written = await query<{ n: number }>(
+      server,
+      database,
+      `SELECT count(DISTINCT xmin::text)::int AS n FROM status_history WHERE message_id IN ('${[...leased.map((e) => e.messageId), ...items.map((i) => i.message.id)].join("','")}') AND id > 2`,
+    );
+    expect(written).toEqual([{ n: 1 }]);
+    await waitFor('b to hear of them', () => told.flat().length === 4);
+    const log = await b.events.changesSince(2, 10);
+    expect(told.flat()).toEqual(log);
+    expect(log.map((c) => [c.messageId, c.status]).sort()).toEqual(
+      [...leased.map((e) => [e.messageId, 'sent']), ...items.map((i) => [i.message.id, 'queued'])].sort(),
+    );
+    expect(await b.queues.lease('smsc1', soon(), 10)).toHaveLength(2);
+    expect((await b.messages.summary(leased[1]!.messageId))?.status).toBe('sent');
+  });
+
   it('commits made together share one transaction (group commit)', async () => {
     const { server, database } = await fresh();
     const s = await store(server, database);
