@@ -39,6 +39,25 @@ async function query<R extends pg.QueryResultRow>(server: PostgresServer, databa
   }
 }
 
+interface TableCounters {
+  seq_tup_read: number;
+  n_tup_upd: number;
+  n_tup_hot_upd: number;
+  n_tup_del: number;
+}
+
+/** The server's counters for the queue table, once `counted` holds of them: a session reports its own when it ends. */
+function queueCounters(server: PostgresServer, database: string, counted: (c: TableCounters) => boolean): Promise<TableCounters> {
+  return waitFor('the sessions to report', async () => {
+    const [c] = await query<TableCounters>(
+      server,
+      database,
+      "SELECT seq_tup_read::int, n_tup_upd::int, n_tup_hot_upd::int, n_tup_del::int FROM pg_stat_user_tables WHERE relname = 'queue'",
+    );
+    return counted(c!) && c!;
+  });
+}
+
 /** Resolves at the store's next call of its onAppend listeners. */
 function nextWake(s: PostgresStore): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -351,17 +370,9 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     await completeOne();
     await s.messages.commit(Array.from({ length: 3000 }, () => toConnection()));
     await completeOne();
-    // The server's counters for the table, which a session reports when it ends: rows read by whole-table scans.
     await s.close();
-    const counted = await waitFor('the sessions to report', async () => {
-      const [r] = await query<{ seq_tup_read: number; n_tup_del: number }>(
-        server,
-        database,
-        "SELECT seq_tup_read::int, n_tup_del::int FROM pg_stat_user_tables WHERE relname = 'queue'",
-      );
-      return r!.n_tup_del === 2 && r;
-    });
-    expect(counted.seq_tup_read).toBeLessThan(3000);
+    // Rows read by whole-table scans.
+    expect((await queueCounters(server, database, (c) => c.n_tup_del === 2)).seq_tup_read).toBeLessThan(3000);
   });
 
   it('a lease leaves the indexes alone: the queue keeps room in its pages for the leased copy of each entry', async () => {
@@ -370,16 +381,8 @@ describe.skipIf(missingPostgres())('store-postgres', () => {
     await s.messages.commit(Array.from({ length: 500 }, () => toConnection()));
     expect(await s.queues.lease('smsc1', soon(), 500)).toHaveLength(500);
     await s.close();
-    const counted = await waitFor('the sessions to report', async () => {
-      const [r] = await query<{ n_tup_upd: number; n_tup_hot_upd: number }>(
-        server,
-        database,
-        "SELECT n_tup_upd::int, n_tup_hot_upd::int FROM pg_stat_user_tables WHERE relname = 'queue'",
-      );
-      return r!.n_tup_upd === 500 && r;
-    });
     // Most are heap-only updates: no new index entries, no new page (with full pages, none was: 0 of 500).
-    expect(counted.n_tup_hot_upd).toBeGreaterThanOrEqual(375);
+    expect((await queueCounters(server, database, (c) => c.n_tup_upd === 500)).n_tup_hot_upd).toBeGreaterThanOrEqual(375);
   });
 
   it("releaseLeases() hands back this node's own leases only; releaseLeases(connection) every lease on it", async () => {
