@@ -22,8 +22,11 @@ export class MailboxLocks {
 
   constructor(public shared?: SharedLocks) {}
 
-  /** The release function when this session now holds the maildrop; undefined when another session does. */
-  async tryLock(user: string): Promise<(() => void) | undefined> {
+  /**
+   * The release function when this session now holds the maildrop (it resolves once the other nodes can
+   * take it); undefined when another session holds it.
+   */
+  async tryLock(user: string): Promise<(() => Promise<void>) | undefined> {
     if (this.held.has(user)) return undefined;
     this.held.add(user);
     const shared = this.shared;
@@ -48,11 +51,11 @@ export class MailboxLocks {
       }, shared.ttlMs / 3);
       renewal.unref();
     }
-    let released = false;
+    let released: Promise<void> | undefined;
     return () => {
-      if (released) return;
-      released = true;
+      if (released) return released;
       clearInterval(renewal);
+      released = Promise.resolve();
       if (shared) {
         const done = shared.leases
           .release(`maildrop:${user}`, shared.node)
@@ -61,8 +64,10 @@ export class MailboxLocks {
             if (this.releasing.get(user) === done) this.releasing.delete(user);
           });
         this.releasing.set(user, done);
+        released = done;
       }
       this.held.delete(user);
+      return released;
     };
   }
 }

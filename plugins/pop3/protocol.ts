@@ -37,7 +37,7 @@ export class Protocol {
   private pendingUser: string | undefined;
   private user: StoredUser | undefined;
   private drop: Maildrop | undefined;
-  private unlock: (() => void) | undefined;
+  private unlock: (() => Promise<void>) | undefined;
   private loginFailures = 0;
 
   constructor(
@@ -53,7 +53,7 @@ export class Protocol {
 
   /** The session is over, however it ended: let the next session open the maildrop. */
   release(): void {
-    this.unlock?.();
+    void this.unlock?.();
     this.unlock = undefined;
     // The session object may outlive its connection a little (the linger timer): its snapshot need not.
     this.drop = undefined;
@@ -183,6 +183,9 @@ export class Protocol {
       this.ctx.counters.deleted += uids.length;
     }
     const left = drop.stat().count;
+    // RFC 1939 section 6: the lock goes before the reply, so that a client that quits here and logs in again
+    // on another node at once finds the maildrop free.
+    await this.unlock?.();
     await this.bye(`+OK nowsms POP3 server signing off (${left === 0 ? 'maildrop empty' : `${messages(left)} left`})`);
   }
 
@@ -228,7 +231,7 @@ export class Protocol {
       this.ctx.counters.loginFailures++;
       return this.io.fail('-ERR [AUTH] invalid user name or password');
     }
-    let unlock: (() => void) | undefined;
+    let unlock: (() => Promise<void>) | undefined;
     try {
       unlock = await this.ctx.locks.tryLock(user.name);
     } catch (err) {
@@ -240,7 +243,7 @@ export class Protocol {
     try {
       drop = await openMaildrop(this.ctx, user);
     } catch (err) {
-      unlock();
+      void unlock();
       this.ctx.log.error({ err, user: user.name }, 'could not open the maildrop');
       return this.io.reply('-ERR [SYS/TEMP] could not open the maildrop; try again later');
     }
