@@ -32,7 +32,7 @@ function changeOf(r: ChangeRow): StatusChange {
 
 /**
  * A NOTIFY payload holds at most 8000 bytes. A transaction of several statements sends its changes in as
- * many notifications as they fill; a one-statement group, in one if they fit (notifyWithChanges).
+ * many notifications as they fill; a one-statement batch, in one if they fit (notifyWithChanges).
  */
 const MAX_PAYLOAD = 7900;
 
@@ -68,7 +68,9 @@ export function zipHistory(history: string, columns: Record<string, string>): st
  * read every other node's commits back, a round trip each that grows with the number of nodes. Changes
  * past one notification go as the handle alone, and the others read them: splitting them here made every
  * such statement plan 0.1 ms longer, which cost two nodes more than the reads it saved (bench:nodes), and
- * sending them in a transaction after it cost more still.
+ * sending them in a transaction after it cost more still. That was measured when every statement was
+ * planned at each execution; write statements are now planned once per connection (db.ts), so splitting
+ * here is worth measuring again.
  */
 export function notifyWithChanges(channel: string, handle: string, changes: string): string {
   return `pg_notify(${channel}, CASE WHEN octet_length(${handle}) + 1 + octet_length(${changes}) <= ${MAX_PAYLOAD} THEN ${handle} || E'\\n' || ${changes} ELSE ${handle} END)`;
